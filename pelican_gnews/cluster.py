@@ -1,0 +1,177 @@
+"""The source cluster: other outlets' coverage of the same story.
+
+Google News puts the cluster in each item's description, in one of two shapes:
+
+* ``<ol><li><a href=…>Headline</a>&nbsp;&nbsp;<font>Outlet</font></li>…</ol>``
+  for multi-source stories, sometimes with a last
+  ``<li><strong><a href=…/stories/…>View full coverage on Google News</a></strong></li>``;
+* ``<a href=…>Headline</a>&nbsp;&nbsp;<font>Outlet</font>`` for a single source,
+  possibly followed by the same ``<strong>`` full-coverage link.
+
+Pre-2017 feeds (NFE/1.0) used a ``<table>`` layout; the same rule — a link,
+then the next ``<font>`` names its outlet — recovers most of it.
+
+The parser only *extracts* (headline, link, outlet) values. The HTML we write
+and render is always rebuilt from those values, never passed through.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import asdict, dataclass
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+from .text import clean_text, safe_url
+
+# Clusters are short (Google shows up to ~10); a cap keeps hostile input bounded.
+MAX_ENTRIES = 50
+# The full-coverage link's paths on news.google.com, current and legacy.
+_FULL_COVERAGE_PATHS = ("/stories/", "/news/more", "/news/story")
+
+
+@dataclass(frozen=True)
+class Coverage:
+    headline: str
+    link: str
+    outlet: str
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Cluster:
+    entries: tuple[Coverage, ...]
+    full_coverage: str = ""
+
+    @property
+    def outlets(self) -> list[str]:
+        """Distinct outlet names, in cluster order."""
+        return list(dict.fromkeys(e.outlet for e in self.entries if e.outlet))
+
+
+def _is_full_coverage(href: str, in_strong: bool) -> bool:
+    if in_strong:
+        return True
+    parts = urlsplit(href)
+    return (parts.hostname or "").endswith("news.google.com") and parts.path.startswith(
+        _FULL_COVERAGE_PATHS
+    )
+
+
+class _ClusterParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.entries: list[list[str]] = []  # [headline, link, outlet]
+        self.full_coverage = ""
+        self._strong = 0
+        self._link: str | None = None  # href of the <a> being read
+        self._link_is_full = False
+        self._anchor_text: list[str] = []
+        self._font_depth = 0  # <font> nesting outside anchors
+        self._outlet_depth = 0  # depth of the <font> naming the awaited outlet
+        self._font_text: list[str] = []
+        self._awaiting_outlet: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "strong":
+            self._strong += 1
+        elif tag == "a":
+            href = dict(attrs).get("href") or ""
+            self._link = href
+            self._link_is_full = _is_full_coverage(href, self._strong > 0)
+            self._anchor_text = []
+        elif tag == "font" and self._link is None:
+            self._font_depth += 1
+            # Only a <font> opened after the anchor names its outlet; fonts
+            # that wrap the whole layout (legacy feeds) do not.
+            if self._awaiting_outlet is not None and not self._outlet_depth:
+                self._outlet_depth = self._font_depth
+                self._font_text = []
+
+    def handle_endtag(self, tag):
+        if tag == "strong" and self._strong:
+            self._strong -= 1
+        elif tag == "a" and self._link is not None:
+            self._close_anchor()
+        elif tag == "font" and self._font_depth:
+            if self._font_depth == self._outlet_depth:
+                self._outlet_depth = 0
+                outlet = clean_text("".join(self._font_text), 200)
+                if outlet and self._awaiting_outlet is not None:
+                    self._awaiting_outlet[2] = outlet
+                self._awaiting_outlet = None
+            self._font_depth -= 1
+
+    def handle_data(self, data):
+        if self._link is not None:
+            self._anchor_text.append(data)
+        elif self._outlet_depth:
+            self._font_text.append(data)
+
+    def _close_anchor(self) -> None:
+        href, text = self._link or "", clean_text("".join(self._anchor_text))
+        self._link = None
+        self._outlet_depth = 0
+        link = safe_url(href)
+        if self._link_is_full:
+            if link and not self.full_coverage:
+                self.full_coverage = link
+            return
+        if not link or not text or len(self.entries) >= MAX_ENTRIES:
+            self._awaiting_outlet = None
+            return
+        # Legacy layout links a thumbnail and then the headline to the same
+        # URL: the later anchor carries the headline.
+        if self.entries and self.entries[-1][1] == link and not self.entries[-1][2]:
+            self.entries[-1][0] = text
+            self._awaiting_outlet = self.entries[-1]
+            return
+        entry = [text, link, ""]
+        self.entries.append(entry)
+        self._awaiting_outlet = entry
+
+
+def parse_cluster(description: str | None) -> Cluster:
+    """Extract the related coverage from an item description (HTML)."""
+    if not description:
+        return Cluster(())
+    parser = _ClusterParser()
+    try:
+        parser.feed(str(description))
+        parser.close()
+    except Exception:  # noqa: BLE001 - keep what was read before the fault
+        pass
+    seen: set[str] = set()
+    entries = []
+    for headline, link, outlet in parser.entries:
+        # An entry without an outlet is not coverage (legacy "more" links).
+        if outlet and link not in seen:
+            seen.add(link)
+            entries.append(Coverage(headline, link, outlet))
+    return Cluster(tuple(entries), parser.full_coverage)
+
+
+def render_cluster(entries, full_coverage: str = "") -> str:
+    """Write the cluster as Google writes it, from extracted values only.
+
+    Every value is escaped here, so the output is safe whatever the feed said;
+    for a clean Google item it is byte-for-byte Google's own markup.
+    """
+    items = []
+    for entry in entries:
+        items.append(
+            '<li><a href="{}" target="_blank">{}</a>&nbsp;&nbsp;'
+            '<font color="#6f6f6f">{}</font></li>'.format(
+                html.escape(entry.link, quote=True),
+                html.escape(entry.headline, quote=False),
+                html.escape(entry.outlet, quote=False),
+            )
+        )
+    if full_coverage:
+        items.append(
+            '<li><strong><a href="{}" target="_blank">View full coverage on Google News'
+            "</a></strong></li>".format(html.escape(full_coverage, quote=True))
+        )
+    return "<ol>" + "".join(items) + "</ol>"

@@ -1,0 +1,196 @@
+"""Parse a Google News RSS document into story records.
+
+feedparser does the XML; everything it returns is treated as untrusted and
+cleaned here (see text.py), so the records this module returns hold plain text
+and http(s) links only.
+"""
+
+from __future__ import annotations
+
+import calendar
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from urllib.parse import parse_qs, urlsplit
+
+import feedparser
+
+from .cluster import Cluster, Coverage, parse_cluster
+from .text import clean_text, html_to_text, safe_url
+
+logger = logging.getLogger(__name__)
+
+# A publish time further ahead than this is a feed error, not news.
+MAX_FUTURE = timedelta(days=1)
+
+
+class FeedError(Exception):
+    """A document that is not a usable feed. The message says why."""
+
+
+@dataclass(frozen=True)
+class Story:
+    title: str  # the item's <title>: "Headline - Outlet"
+    headline: str  # the title without the outlet suffix
+    outlet: str
+    outlet_url: str
+    link: str
+    guid: str
+    published: datetime  # timezone-aware, UTC
+    cluster: Cluster
+    image: str = ""
+    date_is_fallback: bool = False
+
+    @property
+    def coverage(self) -> tuple[Coverage, ...]:
+        """The cluster as shown: the story itself always heads it."""
+        if self.cluster.entries:
+            return self.cluster.entries
+        if self.link:
+            return (Coverage(self.headline, self.link, self.outlet),)
+        return ()
+
+
+@dataclass
+class ParsedFeed:
+    title: str
+    section: str
+    language: str
+    link: str
+    stories: list[Story] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # one message per dropped item
+
+
+def section_from_title(title: str) -> str:
+    """'World - Latest - Google News' -> 'World'; '"q" - Google News' -> 'q'."""
+    parts = [p.strip() for p in title.split(" - ")]
+    if len(parts) > 1 and parts[-1].lower().startswith("google news"):
+        parts = parts[:-1]
+    section = parts[0] if parts else ""
+    return clean_text(section.strip("\"'“”«»"), 80)
+
+
+def _language(feed: dict, link: str) -> str:
+    lang = clean_text(feed.get("language"), 35)
+    if not lang:
+        # Google's links carry the edition: ?hl=de&gl=DE&ceid=DE:de
+        lang = (parse_qs(urlsplit(link).query).get("hl") or [""])[0]
+    lang = lang.replace("_", "-")
+    # A BCP 47 tag is letters, digits and hyphens; anything else is noise.
+    if not all(part.isascii() and part.isalnum() for part in lang.split("-") if part):
+        return ""
+    return lang
+
+
+def _entry_text(entry: dict, key: str) -> str:
+    detail = entry.get(f"{key}_detail") or {}
+    value = entry.get(key)
+    if detail.get("type") in ("text/html", "application/xhtml+xml"):
+        return html_to_text(value)
+    return clean_text(value)
+
+
+def _published(entry: dict) -> datetime | None:
+    for key in ("published_parsed", "updated_parsed"):
+        parsed = entry.get(key)
+        if parsed:
+            try:
+                return datetime.fromtimestamp(calendar.timegm(parsed), timezone.utc)
+            except (OverflowError, ValueError, OSError):
+                continue
+    return None
+
+
+def _split_title(title: str, outlet: str) -> str:
+    suffix = f" - {outlet}"
+    if outlet and title.endswith(suffix) and len(title) > len(suffix):
+        return title[: -len(suffix)].strip()
+    return title
+
+
+def parse_feed(data: bytes, name: str, now: datetime | None = None) -> ParsedFeed:
+    """Parse feed bytes. Raises FeedError when `data` is not a usable feed.
+
+    `name` names the feed in messages; `now` is the fallback publish time.
+    """
+    now = now or datetime.now(timezone.utc)
+    if not data or not data.strip():
+        raise FeedError("empty document")
+    try:
+        parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=False)
+    except Exception as exc:  # noqa: BLE001 - feedparser raises on some char refs
+        raise FeedError(f"parse error: {type(exc).__name__}: {exc}") from None
+    if not parsed.get("version") and not parsed.entries:
+        reason = parsed.get("bozo_exception") or "no RSS or Atom document found"
+        raise FeedError(f"not a feed: {clean_text(reason, 200)}")
+
+    meta = parsed.feed
+    feed_title = clean_text(meta.get("title"), 300)
+    feed_link = safe_url(meta.get("link"))
+    feed = ParsedFeed(
+        title=feed_title,
+        section=section_from_title(feed_title),
+        language=_language(meta, feed_link),
+        link=feed_link,
+    )
+    build_time = _published({"updated_parsed": meta.get("updated_parsed")})
+
+    for number, entry in enumerate(parsed.entries, 1):
+        story = _story(entry, feed_name=name, number=number, now=now, build_time=build_time)
+        if isinstance(story, str):
+            feed.skipped.append(story)
+            logger.warning("%s", story)
+        else:
+            feed.stories.append(story)
+    return feed
+
+
+def _story(entry, *, feed_name, number, now, build_time) -> Story | str:
+    title = _entry_text(entry, "title")
+    link = safe_url(entry.get("link"))
+    guid = clean_text(entry.get("id"), 500)
+    cluster = parse_cluster(entry.get("summary"))
+    where = f"{feed_name}: item {number}"
+
+    source = entry.get("source") or {}
+    outlet = clean_text(source.get("title"), 200)
+    outlet_url = safe_url(source.get("href"))
+    if not outlet:
+        # Legacy feeds have no <source>: the cluster entry for this link names it.
+        outlet = next((e.outlet for e in cluster.entries if link and e.link == link), "")
+    if not title and cluster.entries:
+        first = cluster.entries[0]
+        title = f"{first.headline} - {first.outlet}"
+        outlet = outlet or first.outlet
+    if not title:
+        return f"{where}: skipped, it has no title"
+    if not (link or guid):
+        return f"{where} ({title[:80]!r}): skipped, it has neither an http(s) link nor a guid"
+
+    published = _published(entry)
+    fallback = False
+    if published is None or published > now + MAX_FUTURE:
+        what = "no valid publish date" if published is None else f"a future date {published:%Y-%m-%d}"
+        published = build_time if build_time and build_time <= now + MAX_FUTURE else now
+        fallback = True
+        logger.warning(
+            "%s (%r): %s; using %s", where, title[:80], what, published.isoformat()
+        )
+
+    image = ""
+    for key in ("media_content", "media_thumbnail"):
+        for media in entry.get(key) or []:
+            image = image or safe_url(media.get("url"))
+
+    return Story(
+        title=title,
+        headline=_split_title(title, outlet),
+        outlet=outlet,
+        outlet_url=outlet_url,
+        link=link,
+        guid=guid,
+        published=published,
+        cluster=cluster,
+        image=image,
+        date_is_fallback=fallback,
+    )

@@ -1,0 +1,87 @@
+"""Pelican signal handlers: sync before a build, the story reader, slug guard."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+
+from pelican import signals
+from pelican.utils import order_content, process_translations
+
+from .reader import StoryReader
+from .settings import SettingsError, from_pelican
+from .sync import sync
+
+logger = logging.getLogger(__name__)
+
+
+def sync_before_build(pelican) -> None:
+    """`pelican content` syncs the feeds first, so one command does the job.
+
+    A feed that fails here is a warning: the site still builds from what is
+    on disk, which is what an hourly job wants.
+    """
+    try:
+        config = from_pelican(pelican.settings)
+    except SettingsError as exc:
+        logger.error("pelican-gnews: %s", exc)
+        return
+    if not (config.sync_on_build and config.feeds):
+        return
+    report = sync(config)
+    for result in report.failed:
+        logger.warning("pelican-gnews: feed %s not synced (%s); building with what is on disk",
+                       result.feed.url, result.error)
+    logger.info("pelican-gnews: %s", report.summary())
+
+
+def use_story_reader(readers) -> None:
+    for ext in StoryReader.file_extensions:
+        readers.reader_classes[ext] = StoryReader
+
+
+def _dedupe(contents: list) -> bool:
+    """Give every article but the first of a slug a stable suffixed slug."""
+    by_slug: dict[str, list] = {}
+    for content in contents:
+        by_slug.setdefault(content.slug, []).append(content)
+    changed = False
+    for slug, group in by_slug.items():
+        originals = [c for c in group if str(c.metadata.get("translation", "false")).lower() == "false"]
+        if len(originals) < 2:
+            continue
+        originals.sort(key=lambda c: c.source_path)
+        for content in originals[1:]:
+            rel = os.path.relpath(content.source_path, content.settings["PATH"])
+            content.slug = f"{slug}-{hashlib.sha1(rel.encode()).hexdigest()[:6]}"
+            logger.warning(
+                "Slug %r is used by %s and %s; %s is published as %r. Give it its own `slug:`.",
+                slug, originals[0].relative_source_path, content.relative_source_path,
+                content.relative_source_path, content.slug,
+            )
+        changed = True
+    return changed
+
+
+def keep_duplicate_slugs(generator) -> None:
+    """Two files with one slug would abort Pelican's build (or hide one as a
+    'translation'); publish both and say which file to fix instead."""
+    articles = generator.articles + generator.translations
+    if _dedupe(articles):
+        origs, generator.translations = process_translations(
+            articles, translation_id=generator.settings["ARTICLE_TRANSLATION_ID"]
+        )
+        generator.articles = order_content(origs, generator.settings["ARTICLE_ORDER_BY"])
+    drafts = generator.drafts + generator.drafts_translations
+    if _dedupe(drafts):
+        origs, generator.drafts_translations = process_translations(
+            drafts, translation_id=generator.settings["ARTICLE_TRANSLATION_ID"]
+        )
+        generator.drafts = order_content(origs, generator.settings["ARTICLE_ORDER_BY"])
+
+
+def register() -> None:
+    signals.initialized.connect(sync_before_build)
+    signals.readers_init.connect(use_story_reader)
+    signals.article_generator_pretaxonomy.connect(keep_duplicate_slugs)

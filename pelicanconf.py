@@ -1,0 +1,36 @@
+"""Settings for the bundled sample site: `pelican content` builds it offline."""
+
+AUTHOR = "pelican-gnews"
+SITENAME = "Newsroom"
+SITEURL = ""
+PATH = "content"
+TIMEZONE = "UTC"
+DEFAULT_LANG = "en"
+
+PLUGINS = ["pelican_gnews"]
+THEME = "theme"
+
+# Feeds to sync into content/news/ before each build. Each entry is a URL, a
+# file path (relative to the folder you run pelican from), or a dict with
+# "url" and an optional "category" that overrides the feed's own section.
+GNEWS_FEEDS = [
+    "samples/feeds/world.xml",
+    "samples/feeds/technology.xml",
+    "samples/feeds/science.xml",
+    {"url": "samples/feeds/wirtschaft_de.xml", "category": "Wirtschaft"},
+    # A live Google News topic feed (World, US edition). `pelican-gnews url`
+    # prints others; live feeds need the network when you build.
+    # "https://news.google.com/rss/topics/CAAqJggKIiBDQkFTRWdvSUwyMHZNRGx1YlY4U0FtVnVHZ0pWVXlnQVAB?hl=en-US&gl=US&ceid=US:en",
+]
+GNEWS_CONTENT_DIR = "news"
+GNEWS_MAX_TAGS = 5
+GNEWS_SYNC_ON_BUILD = True
+
+DEFAULT_PAGINATION = 20
+# Development builds: no feeds of our own, relative links.
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+RELATIVE_URLS = True
