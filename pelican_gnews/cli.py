@@ -46,6 +46,20 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _log_handler() -> logging.Handler:
+    """Pelican's rich log style in a terminal; plain unwrapped lines in a CI
+    log, so each message stays on one greppable line. Both on stderr: stdout
+    keeps only the summary."""
+    if sys.stderr.isatty():
+        from rich.console import Console  # noqa: PLC0415
+        from rich.logging import RichHandler  # noqa: PLC0415
+
+        return RichHandler(console=Console(stderr=True), show_path=False)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)-8s %(message)s"))
+    return handler
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from pelican.log import init as init_logging  # noqa: PLC0415 - Pelican's rich logging
@@ -54,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     from .settings import SettingsError, feed_spec, from_pelican  # noqa: PLC0415
     from .sync import sync  # noqa: PLC0415
 
-    init_logging(level=args.level or logging.WARNING, name="pelican_gnews")
+    init_logging(level=args.level or logging.WARNING, name="pelican_gnews", handler=_log_handler())
     if not os.path.isfile(args.settings):
         logger.error("Settings file %s not found", args.settings)
         return EXIT_USAGE

@@ -92,7 +92,9 @@ def _entry_text(entry: dict, key: str) -> str:
 
 def _published(entry: dict) -> datetime | None:
     for key in ("published_parsed", "updated_parsed"):
-        parsed = entry.get(key)
+        # Plain dict lookups: FeedParserDict.get() maps missing keys onto
+        # others with a DeprecationWarning.
+        parsed = dict.get(entry, key)
         if parsed:
             try:
                 return datetime.fromtimestamp(calendar.timegm(parsed), timezone.utc)
@@ -133,7 +135,7 @@ def parse_feed(data: bytes, name: str, now: datetime | None = None) -> ParsedFee
         language=_language(meta, feed_link),
         link=feed_link,
     )
-    build_time = _published({"updated_parsed": meta.get("updated_parsed")})
+    build_time = _published({"updated_parsed": dict.get(meta, "updated_parsed")})
 
     for number, entry in enumerate(parsed.entries, 1):
         story = _story(entry, feed_name=name, number=number, now=now, build_time=build_time)

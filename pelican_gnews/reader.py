@@ -70,8 +70,14 @@ class StoryReader(MarkdownReader):
         if parts is None:
             return super().read(source_path)
         yaml_text, body, first_line = parts
-        meta = frontmatter.load(yaml_text, source_path, first_line)
-        return self._content(body, meta, source_path)
+        try:
+            meta = frontmatter.load(yaml_text, source_path, first_line)
+            return self._content(body, meta, source_path)
+        except frontmatter.FrontMatterError as exc:
+            # Pelican logs only "Could not process <file>" unless --debug;
+            # say what is wrong and where, then let Pelican skip the file.
+            logger.error("%s", exc)
+            raise
 
     def _content(self, body: str, meta: dict, source_path: str):
         cluster = parse_cluster(body)

@@ -1,0 +1,142 @@
+"""Real Pelican builds in temporary folders: the reader, the theme, the guards."""
+
+import html
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT, SEED_STORY
+
+SEED_SLUG = "zelensky-says-ukraine-does-not-have-clear-security-pledge-from-allies-bbc"
+
+
+def _coverage(page: str) -> list[tuple[str, str, str]]:
+    block = page[page.index('<ol class="coverage">'):]
+    block = block[: block.index("</ol>")]
+    return [(html.unescape(h), html.unescape(t), html.unescape(o)) for h, t, o in re.findall(
+        r'<li><a href="([^"]+)"[^>]*>([^<]+)</a> <span class="outlet">([^<]+)</span></li>', block)]
+
+
+def test_the_seed_file_unchanged_builds_its_story_page(site, errors):
+    shutil.copy(SEED_STORY, site.content / SEED_STORY.name)
+    site.build()
+    page = site.page(f"{SEED_SLUG}.html")
+    assert "<h1>Zelensky says Ukraine does not have clear security pledge from allies</h1>" in page
+    entries = _coverage(page)
+    assert [o for _, _, o in entries] == ["BBC", "CNN", "Al Jazeera", "The Guardian", "The Hill"]
+    assert all(link.startswith("https://news.google.com/rss/articles/CBMi") for link, _, _ in entries)
+    assert entries[1][1] == "UK and France agree to send troops to Ukraine in event of peace deal with Russia"
+    for tag in ("zelensky", "security", "ukraine", "pledge", "allies"):
+        assert f'href="./tag/{tag}.html">{tag}</a>' in page
+        assert (site.output / "tag" / f"{tag}.html").is_file()
+    assert "&amp;nbsp;" not in page and "&nbsp;" not in page
+    assert '<time datetime="2026-01-09T00:00:00+00:00">' in page  # a bare date is midnight UTC
+    assert errors() == []
+
+
+def test_plain_markdown_without_front_matter_still_builds(site, errors):
+    site.write("hello.md", "Title: Hello there\nDate: 2026-01-02 10:00\nTags: a, b\n\nSome *Markdown* text.\n")
+    site.build()
+    page = site.page("hello-there.html")
+    assert "<em>Markdown</em>" in page and "<h1>Hello there</h1>" in page
+    assert errors() == []
+
+
+def test_broken_yaml_is_an_error_naming_file_and_line_and_the_rest_builds(site, errors):
+    shutil.copy(SEED_STORY, site.content / "good.md")
+    site.write("broken.md", '---\ntitle: "fine"\ndate: 2026-01-02\nsummary: "unclosed\n---\n<ol></ol>\n')
+    site.write("tabs.md", "---\ntitle: x\n\tdate: 2026-01-02\n---\nbody\n")
+    site.write("evil.md", "---\ntitle: !!python/object/apply:os.system ['touch pwned']\ndate: 2026-01-02\n---\n")
+    site.build()
+    assert (site.output / f"{SEED_SLUG}.html").is_file()
+    messages = "\n".join(errors())
+    assert re.search(r"broken\.md:[45]: invalid YAML front matter", messages)
+    assert re.search(r"tabs\.md:[34]: invalid YAML front matter", messages)
+    assert "evil.md:2:" in messages
+    assert not (site.root / "pwned").exists() and not Path("pwned").exists()
+
+
+def test_drafts_stay_off_the_index(site):
+    story = SEED_STORY.read_text(encoding="utf-8").replace("draft: false", "draft: true")
+    site.write("draft.md", story)
+    site.build()
+    assert SEED_SLUG not in site.page("index.html")
+    assert (site.output / "drafts" / f"{SEED_SLUG}.html").is_file()
+
+
+def test_two_files_with_one_slug_both_publish(site, errors):
+    shutil.copy(SEED_STORY, site.content / "a.md")
+    shutil.copy(SEED_STORY, site.content / "b.md")
+    site.build()
+    pages = sorted(p.name for p in site.output.glob(f"{SEED_SLUG}*.html"))
+    assert len(pages) == 2 and f"{SEED_SLUG}.html" in pages
+    assert errors() == []
+
+
+def test_values_from_files_are_escaped_everywhere(site):
+    site.write("x.md", """---
+title: "<script>alert(1)</script> & {{ 7*191 }} - <b>Outlet</b>"
+date: 2026-01-05
+description: "<img src=x onerror=alert(2)>"
+link: 'javascript:alert(3)'
+categories: ['<i>Sec</i>']
+tags: ['<svg onload=alert(4)>']
+outlet: "<b>Outlet</b>"
+---
+<ol><li><a href="https://ok.example/a">&lt;script&gt;alert(5)&lt;/script&gt;</a>&nbsp;&nbsp;<font>O&lt;u&gt;t</font></li>
+<li><a href="javascript:alert(6)">Bad link</a>&nbsp;&nbsp;<font>X</font></li></ol>
+""")
+    site.build()
+    for path in site.output.rglob("*.html"):
+        page = path.read_text(encoding="utf-8")
+        assert "<script>" not in page and "<svg" not in page and "<img" not in page, path
+        assert "javascript:" not in page and "onerror=" not in page.replace("onerror=alert(2)&gt;", ""), path
+        assert "1337" not in page, path  # a Jinja expression in feed text stays text
+    story = next(p for p in site.output.glob("*.html") if "script" in p.name)
+    page = story.read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; {{ 7*191 }}" in page
+    assert "&lt;script&gt;alert(5)&lt;/script&gt;" in page
+
+
+def test_sync_on_build_writes_stories_and_a_failing_feed_is_a_warning(site, sample_feeds, caplog):
+    site.build(GNEWS_FEEDS=[str(sample_feeds / "world.xml"), str(sample_feeds / "missing.xml")])
+    assert len(list((site.content / "news").glob("*.md"))) == 8
+    assert len([p for p in site.output.glob("*.html") if p.stem not in
+                {"index", "archives", "tags", "categories", "authors"}]) == 8
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert any("missing.xml" in w and "building with what is on disk" in w for w in warnings)
+
+
+def test_sync_on_build_can_be_switched_off(site, sample_feeds):
+    site.build(GNEWS_FEEDS=[str(sample_feeds / "world.xml")], GNEWS_SYNC_ON_BUILD=False)
+    assert not (site.content / "news").exists()
+
+
+def test_newcomer_build_of_the_sample_site(tmp_path):
+    """README's path: `pelican content` in the project builds every story, offline."""
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("pelicanconf.py", "content", "samples", "theme"):
+        src = ROOT / name
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, project / name)
+    shutil.rmtree(project / "content" / "news", ignore_errors=True)
+    pelican = Path(sys.executable).parent / "pelican"
+    proc = subprocess.run([str(pelican), "content"], cwd=project, capture_output=True, text=True)
+    log = proc.stdout + proc.stderr
+    assert proc.returncode == 0, log
+    assert "ERROR" not in log and "CRITICAL" not in log, log
+    stories = list((project / "content" / "news").glob("*.md"))
+    assert len(stories) >= 20
+    index = (project / "output" / "index.html").read_text(encoding="utf-8")
+    for story in stories:
+        page = project / "output" / f"{story.stem}.html"
+        assert page.is_file()
+        text = page.read_text(encoding="utf-8")
+        assert '<ol class="coverage">' in text and "<h1>" in text
+    assert SEED_SLUG in index or (project / "output" / "index2.html").is_file()
+    # Building again syncs nothing new: no story file changes.
+    before = {p: p.stat().st_mtime_ns for p in stories}
+    subprocess.run([str(pelican), "content"], cwd=project, capture_output=True, check=True)
+    assert {p: p.stat().st_mtime_ns for p in stories} == before
