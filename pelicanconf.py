@@ -1,6 +1,5 @@
 """Settings for the bundled sample site: `pelican content` builds it offline."""
 
-AUTHOR = "pelican-gnews"
 SITENAME = "Newsroom"
 SITEURL = ""
 PATH = "content"
@@ -18,6 +17,7 @@ GNEWS_FEEDS = [
     "samples/feeds/technology.xml",
     "samples/feeds/science.xml",
     {"url": "samples/feeds/wirtschaft_de.xml", "category": "Wirtschaft"},
+    "samples/feeds/alam_ar.xml",
     # A live Google News topic feed (World, US edition). `pelican-gnews url`
     # prints others; live feeds need the network when you build.
     # "https://news.google.com/rss/topics/CAAqJggKIiBDQkFTRWdvSUwyMHZNRGx1YlY4U0FtVnVHZ0pWVXlnQVAB?hl=en-US&gl=US&ceid=US:en",
@@ -27,10 +27,15 @@ GNEWS_MAX_TAGS = 5
 GNEWS_SYNC_ON_BUILD = True
 
 DEFAULT_PAGINATION = 20
-# Development builds: no feeds of our own, relative links.
+# Development builds: relative links, no Atom feeds (they need an absolute
+# SITEURL; publishconf.py turns them on).
+RELATIVE_URLS = True
 FEED_ALL_ATOM = None
-CATEGORY_FEED_ATOM = None
 TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
-RELATIVE_URLS = True
+CATEGORY_FEED_ATOM = None
+TAG_FEED_ATOM = None
+
+# The theme's pages besides stories; outlet pages come from the plugin.
+DIRECT_TEMPLATES = ["index", "tags", "categories", "archives", "404"]

@@ -10,6 +10,7 @@ from pelican import signals
 from pelican.utils import order_content, process_translations
 
 from .reader import StoryReader
+from .render import OutletsGenerator, link_neighbours
 from .settings import SettingsError, from_pelican
 from .sync import sync
 
@@ -81,7 +82,17 @@ def keep_duplicate_slugs(generator) -> None:
         generator.drafts = order_content(origs, generator.settings["ARTICLE_ORDER_BY"])
 
 
+def add_generators(pelican):
+    return OutletsGenerator
+
+
+def link_stories(generator) -> None:
+    link_neighbours(generator.articles)
+
+
 def register() -> None:
     signals.initialized.connect(sync_before_build)
     signals.readers_init.connect(use_story_reader)
     signals.article_generator_pretaxonomy.connect(keep_duplicate_slugs)
+    signals.article_generator_finalized.connect(link_stories)
+    signals.get_generators.connect(add_generators)

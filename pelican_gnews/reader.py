@@ -21,6 +21,7 @@ from pelican.utils import get_date
 
 from . import frontmatter
 from .cluster import parse_cluster
+from .render import coverage_html, text_direction
 from .store import describe
 from .text import clean_text, html_to_text, safe_url
 
@@ -135,15 +136,17 @@ class StoryReader(MarkdownReader):
         metadata["coverage"] = coverage
         metadata["full_coverage"] = metadata.get("full_coverage") or cluster.full_coverage
         metadata["sources_count"] = len(cluster.outlets)
-        return self._body_html(body, has_cluster=bool(coverage)), metadata
+        metadata["text_dir"] = text_direction(metadata.get("language", ""))
+        content = coverage_html(coverage, metadata["full_coverage"])
+        return content + self._notes_html(body, has_cluster=bool(coverage)), metadata
 
-    def _body_html(self, body: str, has_cluster: bool) -> str:
+    def _notes_html(self, body: str, has_cluster: bool) -> str:
         """The editor's own text beside the cluster, as HTML (Markdown allowed).
 
-        The cluster list itself is rendered by the theme from `coverage`, so
-        it is taken out here rather than shown twice.
+        The cluster's <ol> is replaced by the list rebuilt from parsed values,
+        so feed markup never reaches a page; the rest is the editor's.
         """
         rest = _FIRST_OL.sub("", body, count=1) if has_cluster else body
         if not rest.strip():
             return ""
-        return Markdown(**self.settings["MARKDOWN"]).convert(rest)
+        return '<div class="notes">' + Markdown(**self.settings["MARKDOWN"]).convert(rest) + "</div>"

@@ -3,7 +3,10 @@ and ../shared (the real Google News feeds), which a newcomer's clone may lack.""
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import threading
 import shutil
 import sys
 from pathlib import Path
@@ -91,3 +94,78 @@ def sample_feeds(tmp_path) -> Path:
     dest = tmp_path / "feeds"
     shutil.copytree(SAMPLE_FEEDS, dest)
     return dest
+
+
+PROJECT_FILES = ("pelicanconf.py", "publishconf.py", "content", "samples", "theme")
+PUBLISH_URL = "https://example.github.io/news"
+
+
+def copy_project(dest: Path) -> Path:
+    """The repository's sample site, as a newcomer's checkout would have it."""
+    dest.mkdir(parents=True)
+    for name in PROJECT_FILES:
+        src = ROOT / name
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, dest / name)
+    shutil.rmtree(dest / "content" / "news", ignore_errors=True)
+    return dest
+
+
+def run_tool(name: str, *args: str, cwd: Path, env: dict | None = None):
+    """Run a console script of this virtualenv (pelican, pelican-gnews)."""
+    import os
+    import subprocess
+
+    exe = Path(sys.executable).parent / name
+    return subprocess.run([str(exe), *args], cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ, **(env or {})})
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory) -> Path:
+    """The sample site built with pelicanconf.py (relative URLs); returns output/."""
+    project = copy_project(tmp_path_factory.mktemp("sample") / "project")
+    proc = run_tool("pelican", "content", cwd=project)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return project / "output"
+
+
+@pytest.fixture(scope="session")
+def published_site(tmp_path_factory) -> Path:
+    """The sample site synced, then built with publishconf.py; returns output/."""
+    project = copy_project(tmp_path_factory.mktemp("published") / "project")
+    sync = run_tool("pelican-gnews", "sync", cwd=project)
+    assert sync.returncode == 0, sync.stdout + sync.stderr
+    proc = run_tool("pelican", "content", "-s", "publishconf.py", cwd=project,
+                    env={"SITEURL": PUBLISH_URL})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return project / "output"
+
+
+@contextlib.contextmanager
+def serve(directory: Path, handler_class=None):
+    """A threaded HTTP server on 127.0.0.1 serving `directory`; yields its base URL."""
+    from functools import partial
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Quiet(handler_class or SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(directory)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def require_tool(available: bool, what: str, how: str) -> None:
+    """Skip a test whose tool is missing on a developer's machine; in CI
+    (where .ci/run installs everything) a missing tool is a failure."""
+    if available:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} is missing; {how}")
+    pytest.skip(f"{what} is not installed ({how})")

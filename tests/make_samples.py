@@ -34,6 +34,9 @@ OUTLETS = {
     "Rheinische Rundschau": "https://rundschau-rhein.example",
     "Handelsblatt Nord": "https://handelsblatt-nord.example",
     "Wirtschaftswoche Süd": "https://wiwo-sued.example",
+    "صحيفة الأفق": "https://alufuq.example",
+    "وكالة النهار للأنباء": "https://annahar-news.example",
+    "قناة المدار": "https://almadar-tv.example",
 }
 
 
@@ -141,6 +144,17 @@ WIRTSCHAFT = [
     ]),
 ]
 
+ALAM = [
+    item(2, "البرلمان يقر ميزانية جديدة للتعليم", "صحيفة الأفق", [
+        ("الميزانية الجديدة تزيد رواتب المعلمين", "وكالة النهار للأنباء"),
+        ("التعليم يحصل على أكبر حصة في الميزانية", "قناة المدار"),
+    ]),
+    item(4, "افتتاح أكبر محطة للطاقة الشمسية في المنطقة", "قناة المدار"),
+    item(7, "منتخب الشباب يتأهل إلى نهائي البطولة", "وكالة النهار للأنباء", [
+        ("الشباب في النهائي بعد فوز مثير", "صحيفة الأفق"),
+    ]),
+]
+
 FEEDS = {
     "world.xml": ("World - Latest - Google News",
                   topic_link("CAAqJggKIiBDQkFTRWdvSUwyMHZNRGx1YlY4U0FtVnVHZ0pWVXlnQVAB"), "en-US", WORLD),
@@ -151,6 +165,9 @@ FEEDS = {
     "wirtschaft_de.xml": ("Wirtschaft - Neueste - Google News",
                           topic_link("CAAqJggKIiBDQkFTRWdvSUwyMHZNRGx6TVdZU0FtUmxHZ0pFUlNnQVAB", "de", "DE"),
                           "de", WIRTSCHAFT),
+    "alam_ar.xml": ("العالم - الأحدث - Google News",
+                    topic_link("CAAqJggKIiBDQkFTRWdvSUwyMHZNRGx1YlY4U0FtRnlHZ0pGUnlnQVAB", "ar", "EG"),
+                    "ar", ALAM),
 }
 
 

@@ -3,16 +3,14 @@
 import os
 import subprocess
 import sys
-import threading
 import time
 from datetime import datetime, timezone
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SEED_STORY, SHARED_FEEDS, needs_shared
+from conftest import SEED_STORY, SHARED_FEEDS, needs_shared, serve
 from feedmaker import Item, feed_xml
 from pelican_gnews import frontmatter
 from pelican_gnews.cli import main
@@ -129,10 +127,7 @@ def test_relative_feed_paths_and_settings_defaults(tmp_path, sample_feeds, monke
 
 # -- over real HTTP, from a server on 127.0.0.1 ---------------------------------
 
-class _Handler(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
+class _SlowHandler(SimpleHTTPRequestHandler):
     def do_GET(self):
         if self.path.startswith("/slow"):
             time.sleep(3)
@@ -141,12 +136,8 @@ class _Handler(SimpleHTTPRequestHandler):
 
 @pytest.fixture
 def http_server(sample_feeds):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Handler, directory=str(sample_feeds)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serve(sample_feeds, _SlowHandler) as url:
+        yield url
 
 
 def test_sync_over_http_with_timeout(tmp_path, http_server):

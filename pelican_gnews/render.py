@@ -1,0 +1,163 @@
+"""The site side: coverage HTML, outlet pages and feeds, story neighbours.
+
+Everything rendered here is built from the plain values the reader parsed,
+with every value escaped, so no markup from a feed reaches a page or a feed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from html import escape
+
+from pelican.generators import Generator
+from pelican.utils import slugify
+
+logger = logging.getLogger(__name__)
+
+# Scripts written right to left (ISO 639-1 primary subtags).
+RTL_LANGUAGES = frozenset({"ar", "arc", "dv", "fa", "ha", "he", "iw", "ks", "ku", "ps", "sd", "ug", "ur", "yi"})
+
+OUTLET_DEFAULTS = {
+    "GNEWS_OUTLET_URL": "outlet/{slug}.html",
+    "GNEWS_OUTLET_SAVE_AS": "outlet/{slug}.html",
+    "GNEWS_OUTLETS_URL": "outlets.html",
+    "GNEWS_OUTLETS_SAVE_AS": "outlets.html",
+    "GNEWS_OUTLET_FEED_ATOM": "feeds/outlet/{slug}.atom.xml",
+}
+
+
+def text_direction(language: str) -> str:
+    return "rtl" if (language or "").split("-")[0].lower() in RTL_LANGUAGES else "ltr"
+
+
+def coverage_html(entries, full_coverage: str = "") -> str:
+    """The related-coverage list as shown on pages and in Atom entries."""
+    items = "".join(
+        '<li><a href="{}">{}</a> <span class="outlet">{}</span></li>'.format(
+            escape(e["link"]), escape(e["headline"], quote=False), escape(e["outlet"], quote=False)
+        )
+        for e in entries
+    )
+    html = f'<ol class="coverage">{items}</ol>' if items else ""
+    if full_coverage:
+        html += f'<p class="full-coverage"><a href="{escape(full_coverage)}">Full coverage on Google News</a></p>'
+    return html
+
+
+def _setting(settings, key):
+    return settings.get(key, OUTLET_DEFAULTS[key])
+
+
+@dataclass
+class Outlet:
+    """An outlet (source) and the stories it leads or appears in."""
+
+    name: str
+    slug: str
+    url: str
+    save_as: str
+    feed_path: str
+    led: list = field(default_factory=list)  # stories whose lead outlet it is
+    related: list = field(default_factory=list)  # stories it appears in as other coverage
+
+    @property
+    def stories(self) -> list:
+        """Every story it is in, newest first."""
+        seen = {id(a) for a in self.led}
+        both = self.led + [a for a in self.related if id(a) not in seen]
+        return sorted(both, key=lambda a: a.date, reverse=True)
+
+    @property
+    def count(self) -> int:
+        return len(self.stories)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def outlet_slug(name: str, settings) -> str:
+    slug = slugify(
+        name,
+        regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", []),
+        preserve_case=False,
+        use_unicode=settings.get("SLUGIFY_USE_UNICODE", False),
+    )
+    return slug or "outlet-" + hashlib.sha1(name.encode()).hexdigest()[:8]
+
+
+def collect_outlets(articles, settings) -> dict[str, Outlet]:
+    """Outlets by slug. Names that slug alike ("CNN", "C.N.N.") are one outlet."""
+    outlets: dict[str, Outlet] = {}
+
+    def get(name: str) -> Outlet:
+        slug = outlet_slug(name, settings)
+        if slug not in outlets:
+            outlets[slug] = Outlet(
+                name=name,
+                slug=slug,
+                url=_setting(settings, "GNEWS_OUTLET_URL").format(slug=slug),
+                save_as=_setting(settings, "GNEWS_OUTLET_SAVE_AS").format(slug=slug),
+                feed_path=(_setting(settings, "GNEWS_OUTLET_FEED_ATOM") or "").format(slug=slug),
+            )
+        return outlets[slug]
+
+    for article in articles:
+        lead = getattr(article, "outlet", "")
+        if lead:
+            outlet = get(lead)
+            outlet.led.append(article)
+            article.outlet_page = outlet
+        for entry in getattr(article, "coverage", None) or []:
+            name = entry.get("outlet")
+            if name and name != lead:
+                outlet = get(name)
+                if not outlet.related or outlet.related[-1] is not article:
+                    outlet.related.append(article)
+    return outlets
+
+
+def link_neighbours(articles) -> None:
+    """prev_story / next_story along the site's order (newest first)."""
+    for newer, older in zip(articles, articles[1:]):
+        newer.next_story = older
+        older.prev_story = newer
+
+
+class OutletsGenerator(Generator):
+    """Writes outlet/<slug>.html for every outlet, outlets.html, and a feed per outlet."""
+
+    def generate_context(self):
+        articles = self.context.get("articles", [])
+        outlets = collect_outlets(articles, self.settings)
+        self.outlets = sorted(outlets.values(), key=lambda o: (-o.count, o.name.lower()))
+        self.context["outlets"] = self.outlets
+        self.context["OUTLETS_URL"] = _setting(self.settings, "GNEWS_OUTLETS_URL")
+
+    def generate_output(self, writer):
+        if not self.outlets:
+            return
+        relative = self.settings.get("RELATIVE_URLS")
+        try:
+            outlet_template = self.get_template("outlet")
+            outlets_template = self.get_template("outlets")
+        except Exception:  # noqa: BLE001 - a theme without outlet templates gets none
+            logger.warning("pelican-gnews: the theme has no outlet.html/outlets.html; no outlet pages")
+            return
+        for outlet in self.outlets:
+            writer.write_file(
+                outlet.save_as, outlet_template, self.context, relative_urls=relative,
+                outlet=outlet, articles=outlet.stories, url=outlet.url,
+                template_name="outlet",
+            )
+            if outlet.feed_path and self.settings.get("FEED_ALL_ATOM"):
+                writer.write_feed(
+                    outlet.stories[: self.settings.get("FEED_MAX_ITEMS") or None], self.context,
+                    outlet.feed_path, feed_title=f"{self.settings.get('SITENAME', '')} — {outlet.name}",
+                )
+        writer.write_file(
+            _setting(self.settings, "GNEWS_OUTLETS_SAVE_AS"), outlets_template, self.context,
+            relative_urls=relative, url=_setting(self.settings, "GNEWS_OUTLETS_URL"),
+            template_name="outlets",
+        )

@@ -1,0 +1,119 @@
+"""The built site in real headless Chromium (Debian's, driven by Playwright):
+accessibility with axe-core, layout at 320 px, dark mode, no outside requests.
+Screenshots go to test-artifacts/ (not committed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, require_tool, serve
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = ROOT / "test-artifacts"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# Chromium flags for a closed network and a root user (see README).
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+STORY = "delegates-agree-river-treaty-after-all-night-talks-in-geneva-harbor-ledger.html"
+PAGES = {"index": "index.html", "story": STORY, "tag": "tag/treaty.html",
+         "outlet": "outlet/harbor-ledger.html"}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None
+    require_tool(sync_playwright is not None, "The Python package playwright", 'pip install -e ".[test]"')
+    require_tool(CHROMIUM.exists(), "Debian's chromium", "apt-get install chromium, as .ci/run does")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def site_url(sample_site):
+    with serve(sample_site) as url:
+        yield url
+
+
+@pytest.fixture
+def open_page(browser, site_url):
+    contexts = []
+
+    def _open(rel: str, width: int = 1280, scheme: str = "light", javascript: bool = True):
+        context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme,
+                                      java_script_enabled=javascript)
+        contexts.append(context)
+        page = context.new_page()
+        requests: list[str] = []
+        page.on("request", lambda request: requests.append(request.url))
+        page.goto(f"{site_url}/{rel}")
+        page.outside_requests = lambda: [u for u in requests if not u.startswith(site_url + "/")]
+        return page
+
+    yield _open
+    for context in contexts:
+        context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("kind", sorted(PAGES))
+def test_no_wcag_violations_and_no_sideways_scroll(open_page, kind, scheme, width):
+    require_tool(AXE.is_file(), "axe-core", "run `npm ci`, as .ci/run does")
+    page = open_page(PAGES[kind], width, scheme)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+    violations = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+    assert violations == []
+    assert len(result["passes"]) > 10  # axe really ran its rules
+    if width == 320:
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert page.outside_requests() == []
+
+
+def test_dark_mode_follows_the_reader_setting(open_page):
+    light = open_page("index.html", scheme="light").evaluate("getComputedStyle(document.body).backgroundColor")
+    dark = open_page("index.html", scheme="dark").evaluate("getComputedStyle(document.body).backgroundColor")
+    assert light == "rgb(255, 255, 255)" and dark != light
+
+
+def test_skip_link_comes_first_and_focus_is_visible(open_page):
+    page = open_page(STORY)
+    page.keyboard.press("Tab")
+    focused = page.evaluate("""() => { const el = document.activeElement, s = getComputedStyle(el),
+        r = el.getBoundingClientRect();
+        return {text: el.textContent, href: el.getAttribute('href'), outline: s.outlineStyle,
+                width: parseFloat(s.outlineWidth), top: r.top, bottom: r.bottom}; }""")
+    assert focused["text"] == "Skip to main content" and focused["href"] == "#main"
+    assert focused["outline"] != "none" and focused["width"] >= 2
+    assert focused["top"] >= 0 and focused["bottom"] <= 900  # on screen once focused
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+    landmarks = page.evaluate("['header','nav','main','footer'].map(t => document.querySelectorAll(t).length)")
+    assert all(count >= 1 for count in landmarks)
+
+
+def test_everything_reads_without_javascript(open_page):
+    page = open_page(STORY, javascript=False)
+    assert page.inner_text("h1") == "Delegates agree river treaty after all-night talks in Geneva"
+    assert page.locator("ol.coverage li").count() == 4
+    assert page.locator("ol.coverage li a").first.is_visible()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_screenshots(open_page, scheme):
+    ARTIFACTS.mkdir(exist_ok=True)
+    for name, rel, width in (("index", "index.html", 1280), ("story", STORY, 1280),
+                             ("index-320", "index.html", 320)):
+        path = ARTIFACTS / f"{name}-{scheme}.png"
+        open_page(rel, width, scheme).screenshot(path=str(path), full_page=True)
+        assert path.stat().st_size > 10_000
+
