@@ -145,6 +145,8 @@ def test_pages_are_light_and_self_contained(sample_site):
                 assert key not in attrs, (path, tag, attrs)
             if tag == "link" and attrs.get("rel") not in ("canonical", "alternate"):
                 assert not urlsplit(attrs["href"]).netloc, (path, attrs)
+            if tag == "a" and attrs.get("target"):
+                assert set(attrs.get("rel", "").split()) >= {"noopener", "noreferrer"}, (path, attrs)
         assert all(a.get("type") == "application/ld+json" for a, _ in doc.scripts), path
 
 
