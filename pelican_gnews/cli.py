@@ -3,19 +3,22 @@
     pelican-gnews sync [-s SETTINGS] [FEED ...]
 
 Exit status: 0 when every feed synced, 1 when any feed failed, 2 for a usage
-or settings error — so a scheduled job can tell them apart.
+or settings error, 3 when the sync could not start (another sync holds the
+lock, or the state file is unreadable) — so a scheduled job can tell them
+apart.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
 
 from . import __version__
 
-EXIT_OK, EXIT_FEED_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FEED_FAILED, EXIT_USAGE, EXIT_NOT_STARTED = 0, 1, 2, 3
 logger = logging.getLogger("pelican_gnews")
 
 
@@ -36,6 +39,22 @@ def _parser() -> argparse.ArgumentParser:
         "feeds", nargs="*", metavar="FEED",
         help="feed URLs or files to sync (default: GNEWS_FEEDS from the settings)",
     )
+    url = commands.add_parser(
+        "url", help="print a Google News feed URL for top stories, a topic, a search or a place",
+        description="Print a Google News RSS URL to put in GNEWS_FEEDS. With no option: top stories.",
+    )
+    what = url.add_mutually_exclusive_group()
+    what.add_argument("--topic", metavar="NAME_OR_ID",
+                      help="WORLD, NATION, BUSINESS, TECHNOLOGY, ENTERTAINMENT, SCIENCE, SPORTS, "
+                           "HEALTH, or a topic id (CAAq…) from a news.google.com/topics/ address")
+    what.add_argument("--search", metavar="TERMS",
+                      help='search terms; Google\'s operators work: when:1d, after:YYYY-MM-DD, '
+                           'before:YYYY-MM-DD, "exact phrase"')
+    what.add_argument("--place", metavar="NAME", help="local news for a city, region or country")
+    url.add_argument("--hl", default="en-US", help="edition language, e.g. en-US, de, fr, ja, ar (default en-US)")
+    url.add_argument("--gl", help="edition country, e.g. US, DE (default: from --hl)")
+    url.add_argument("--ceid", help="edition id, e.g. US:en (default: COUNTRY:language)")
+
     verbosity = sync.add_mutually_exclusive_group()
     verbosity.add_argument("-v", "--verbose", action="store_const", const=logging.INFO,
                            dest="level", help="show each story written")
@@ -62,11 +81,13 @@ def _log_handler() -> logging.Handler:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "url":
+        return _url(args)
     from pelican.log import init as init_logging  # noqa: PLC0415 - Pelican's rich logging
     from pelican.settings import read_settings  # noqa: PLC0415
 
     from .settings import SettingsError, feed_spec, from_pelican  # noqa: PLC0415
-    from .sync import sync  # noqa: PLC0415
+    from .sync import StateError, sync  # noqa: PLC0415
 
     init_logging(level=args.level or logging.WARNING, name="pelican_gnews", handler=_log_handler())
     if not os.path.isfile(args.settings):
@@ -83,11 +104,51 @@ def main(argv: list[str] | None = None) -> int:
                      args.settings)
         return EXIT_USAGE
 
-    report = sync(config, feeds)
+    try:
+        with _progress(len(feeds or config.feeds)) as advance:
+            report = sync(config, feeds, on_feed_done=advance)
+    except StateError as exc:
+        logger.error("Sync not started: %s", exc)
+        return EXIT_NOT_STARTED
     for result in report.failed:
         logger.error("FAILED %s: %s", result.feed.url, result.error)
     print(report.summary())
     return EXIT_OK if report.ok else EXIT_FEED_FAILED
+
+
+def _url(args) -> int:
+    from . import urls  # noqa: PLC0415
+
+    edition = {"hl": args.hl, "gl": args.gl, "ceid": args.ceid}
+    if args.topic:
+        print(urls.topic(args.topic, **edition))
+    elif args.search:
+        print(urls.search(args.search, **edition))
+    elif args.place:
+        print(urls.place(args.place, **edition))
+    else:
+        print(urls.top_stories(**edition))
+    return EXIT_OK
+
+
+@contextlib.contextmanager
+def _progress(total: int):
+    """A rich progress bar over the feeds, in a terminal and for several feeds."""
+    if total < 2 or not sys.stderr.isatty():
+        yield lambda result: None
+        return
+    from rich.console import Console  # noqa: PLC0415
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn  # noqa: PLC0415
+
+    columns = (TextColumn("Syncing feeds"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+               TextColumn("{task.description}"))
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("", total=total)
+
+        def advance(result):
+            progress.update(task, advance=1, description=result.feed.url[-60:])
+
+        yield advance
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -26,6 +26,7 @@ from .text import clean_text, safe_url
 
 # Clusters are short (Google shows up to ~10); a cap keeps hostile input bounded.
 MAX_ENTRIES = 50
+MAX_OUTLET = 200  # characters of an outlet name
 # The full-coverage link's paths on news.google.com, current and legacy.
 _FULL_COVERAGE_PATHS = ("/stories/", "/news/more", "/news/story")
 
@@ -98,7 +99,7 @@ class _ClusterParser(HTMLParser):
         elif tag == "font" and self._font_depth:
             if self._font_depth == self._outlet_depth:
                 self._outlet_depth = 0
-                outlet = clean_text("".join(self._font_text), 200)
+                outlet = clean_text("".join(self._font_text), MAX_OUTLET)
                 if outlet and self._awaiting_outlet is not None:
                     self._awaiting_outlet[2] = outlet
                 self._awaiting_outlet = None

@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import feedparser
 
-from .cluster import Cluster, Coverage, parse_cluster
+from .cluster import MAX_OUTLET, Cluster, Coverage, parse_cluster
 from .text import clean_text, html_to_text, safe_url
 
 logger = logging.getLogger(__name__)
@@ -155,7 +155,7 @@ def _story(entry, *, feed_name, number, now, build_time) -> Story | str:
     where = f"{feed_name}: item {number}"
 
     source = entry.get("source") or {}
-    outlet = clean_text(source.get("title"), 200)
+    outlet = clean_text(source.get("title"), MAX_OUTLET)
     outlet_url = safe_url(source.get("href"))
     if not outlet:
         # Legacy feeds have no <source>: the cluster entry for this link names it.

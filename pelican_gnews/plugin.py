@@ -12,7 +12,7 @@ from pelican.utils import order_content, process_translations
 from .reader import StoryReader
 from .render import OutletsGenerator, link_neighbours
 from .settings import SettingsError, from_pelican
-from .sync import sync
+from .sync import StateError, sync
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +30,11 @@ def sync_before_build(pelican) -> None:
         return
     if not (config.sync_on_build and config.feeds):
         return
-    report = sync(config)
+    try:
+        report = sync(config)
+    except StateError as exc:
+        logger.error("pelican-gnews: sync not started: %s; building with what is on disk", exc)
+        return
     for result in report.failed:
         logger.warning("pelican-gnews: feed %s not synced (%s); building with what is on disk",
                        result.feed.url, result.error)

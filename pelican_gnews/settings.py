@@ -6,12 +6,25 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .fetch import Limits
+
+STATE_NAME = "gnews-state.json"
+
 DEFAULTS = {
     "GNEWS_FEEDS": [],
     "GNEWS_CONTENT_DIR": "news",
     "GNEWS_MAX_TAGS": 5,
     "GNEWS_SYNC_ON_BUILD": True,
-    "GNEWS_TIMEOUT": 30,
+    "GNEWS_STATE_FILE": None,  # default: gnews-state.json beside PATH
+    "GNEWS_TIMEOUT": 10,  # seconds without data before a read gives up
+    "GNEWS_CONNECT_TIMEOUT": 10,
+    "GNEWS_FEED_DEADLINE": 30,  # seconds for one feed, retries included
+    "GNEWS_FETCH_WORKERS": 4,
+    "GNEWS_RETRIES": 2,
+    "GNEWS_BACKOFF": 1.0,
+    "GNEWS_RETRY_AFTER_MAX": 30,
+    "GNEWS_MAX_BYTES": 10 * 1024 * 1024,
+    "GNEWS_LOCK_TIMEOUT": 120,
 }
 
 
@@ -38,7 +51,19 @@ class GNewsSettings:
     feeds: tuple[FeedSpec, ...]
     max_tags: int
     sync_on_build: bool
-    timeout: float
+    state_file: Path
+    limits: Limits
+    lock_timeout: float
+    fetch_workers: int
+
+    @property
+    def temp_dir(self) -> Path:
+        """Where files are staged before they are renamed into place."""
+        return self.state_file.parent / ".gnews-tmp"
+
+    @property
+    def lock_file(self) -> Path:
+        return self.state_file.with_name(self.state_file.name + ".lock")
 
 
 def feed_spec(entry) -> FeedSpec:
@@ -64,16 +89,37 @@ def from_pelican(settings: dict) -> GNewsSettings:
     feeds = get("GNEWS_FEEDS")
     if isinstance(feeds, (str, dict)):
         feeds = [feeds]
-    try:
-        max_tags = int(get("GNEWS_MAX_TAGS"))
-        timeout = float(get("GNEWS_TIMEOUT"))
-    except (TypeError, ValueError) as exc:
-        raise SettingsError(f"GNEWS_MAX_TAGS and GNEWS_TIMEOUT must be numbers: {exc}") from None
+
+    def number(key, kind=float):
+        try:
+            value = kind(get(key))
+        except (TypeError, ValueError):
+            raise SettingsError(f"{key} must be a number, not {get(key)!r}") from None
+        if value < 0:
+            raise SettingsError(f"{key} must not be negative")
+        return value
+
+    state_file = Path(get("GNEWS_STATE_FILE") or path.parent / STATE_NAME).expanduser().resolve()
+    if state_file.is_relative_to(path):
+        # Pelican reads everything under PATH, dotfiles included.
+        raise SettingsError(f"GNEWS_STATE_FILE {state_file} must be outside PATH ({path})")
+    limits = Limits(
+        connect_timeout=number("GNEWS_CONNECT_TIMEOUT"),
+        read_timeout=number("GNEWS_TIMEOUT"),
+        deadline=number("GNEWS_FEED_DEADLINE"),
+        max_bytes=number("GNEWS_MAX_BYTES", int),
+        retries=number("GNEWS_RETRIES", int),
+        backoff=number("GNEWS_BACKOFF"),
+        retry_after_max=number("GNEWS_RETRY_AFTER_MAX"),
+    )
     return GNewsSettings(
         path=path,
         content_dir=content_dir,
         feeds=tuple(feed_spec(f) for f in feeds or ()),
-        max_tags=max(0, max_tags),
+        max_tags=number("GNEWS_MAX_TAGS", int),
         sync_on_build=bool(get("GNEWS_SYNC_ON_BUILD")),
-        timeout=timeout,
+        state_file=state_file,
+        limits=limits,
+        lock_timeout=number("GNEWS_LOCK_TIMEOUT"),
+        fetch_workers=max(1, number("GNEWS_FETCH_WORKERS", int)),
     )

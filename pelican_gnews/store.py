@@ -7,15 +7,18 @@ finds them by the story's guid or link and never rewrites them.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import logging
 import os
 import re
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import frontmatter
-from .cluster import render_cluster
+from .cluster import parse_cluster, render_cluster
 from .parse import ParsedFeed, Story
 from .slugs import base_slug, story_id, unique_slug
 from .tags import make_tags
@@ -23,8 +26,8 @@ from .tags import make_tags
 logger = logging.getLogger(__name__)
 
 STORY_SUFFIX = ".md"
-# Suffix of files being written: no Pelican reader takes it, so a crash
-# mid-write can never put a half-written story on the site.
+# Suffix of a file staged beside its target (only when the temporary folder
+# is on another file system): no Pelican reader takes it.
 TEMP_SUFFIX = ".gnews-tmp"
 # Front-matter lines the index needs, found without a full YAML parse.
 _INDEX_LINE = re.compile(r"^(slug|guid|link|title):[ \t]*(.*?)[ \t]*$", re.MULTILINE)
@@ -67,27 +70,93 @@ def story_fields(story: Story, feed: ParsedFeed, *, slug: str, source: str, cate
     ]
 
 
-def render_story(story: Story, feed: ParsedFeed, **kwargs) -> str:
+def render_story(story: Story, feed: ParsedFeed, **kwargs) -> bytes:
     text = frontmatter.dump(story_fields(story, feed, **kwargs))
-    return text + render_cluster(story.coverage, story.cluster.full_coverage) + "\n"
+    return (text + render_cluster(story.coverage, story.cluster.full_coverage) + "\n").encode("utf-8")
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` so that readers see the old file or the new one,
-    never a part: a temporary file in the same folder, fsync, rename."""
+# Quote style of each key this tool writes (see story_fields).
+FIELD_STYLES = {
+    "title": '"', "description": '"', "summary": '"', "slug": '"', "outlet": '"',
+    "date": "", "draft": "",
+}
+
+
+def grown_story(data: bytes, story: Story, path: Path) -> bytes | None:
+    """The story file with the feed's new related coverage appended, or None
+    when the feed brings no outlet the file does not already list.
+
+    Only called for files this tool wrote and nobody edited since, so the
+    front matter is ours; entries are appended, never dropped or reordered.
+    """
+    parts = frontmatter.split(data.decode("utf-8"))
+    if parts is None:
+        return None
+    yaml_text, body, first_line = parts
+    meta = frontmatter.load(yaml_text, path, first_line)
+    cluster = parse_cluster(body)
+    known_links = {e.link for e in cluster.entries}
+    known = {(e.headline, e.outlet) for e in cluster.entries}
+    new = [e for e in story.coverage if e.link not in known_links and (e.headline, e.outlet) not in known]
+    if not new:
+        return None
+    entries = list(cluster.entries) + new
+    meta["summary"] = describe(entries)
+    fields = [(key, value, FIELD_STYLES.get(key, "'")) for key, value in meta.items()]
+    full = cluster.full_coverage or story.cluster.full_coverage
+    return (frontmatter.dump(fields) + render_cluster(entries, full) + "\n").encode("utf-8")
+
+
+_TOKEN = re.compile(r"/articles/([A-Za-z0-9_-]{8,})")
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def identity_keys(story: Story) -> list[str]:
+    """Every key a story may be known by. Google has changed guids between
+    fetches, so the link's article token and the normalised headline and
+    outlet identify it too."""
+    keys = []
+    token = _TOKEN.search(story.link or "")
+    if token:
+        keys.append(f"token:{token.group(1)}")
+    elif story.link:
+        keys.append(f"link:{story.link}")
+    if story.guid:
+        keys.append(f"guid:{story.guid}")
+    headline = _NOT_WORD.sub(" ", story.headline.casefold()).strip()
+    if headline:
+        keys.append(f"title:{headline}|{_NOT_WORD.sub(' ', story.outlet.casefold()).strip()}")
+    return keys
+
+
+def write_atomic(path: Path, data: bytes, temp_dir: Path) -> None:
+    """Write `data` to `path` so that readers see the old file or the new one,
+    never a part: a temporary file, fsync, rename. The temporary file lives
+    in `temp_dir`, outside the content folder, so a process killed mid-write
+    leaves nothing where Pelican reads."""
+    temp_dir.mkdir(parents=True, exist_ok=True)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=TEMP_SUFFIX)
+    fd, tmp = tempfile.mkstemp(dir=temp_dir, suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        try:
+            os.replace(tmp, path)
+        except OSError as exc:
+            if exc.errno != errno.EXDEV:
+                raise
+            # temp_dir is on another file system: stage beside the target.
+            beside = path.with_name(f".{path.name}{TEMP_SUFFIX}")
+            shutil.copyfile(tmp, beside)
+            os.replace(beside, path)
+            os.unlink(tmp)
     except BaseException:
-        with _suppress_os_error():
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    with _suppress_os_error():
+    with contextlib.suppress(OSError):
         dir_fd = os.open(path.parent, os.O_RDONLY)
         try:
             os.fsync(dir_fd)
@@ -95,12 +164,17 @@ def write_atomic(path: Path, text: str) -> None:
             os.close(dir_fd)
 
 
-class _suppress_os_error:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, kind, value, tb):
-        return kind is not None and issubclass(kind, OSError)
+def clean_temp(temp_dir: Path, content_dir: Path) -> int:
+    """Remove what a killed sync left behind. Runs under the sync lock."""
+    leftovers = [*temp_dir.glob("*.tmp")] if temp_dir.is_dir() else []
+    if content_dir.is_dir():
+        leftovers += content_dir.rglob(f".*{TEMP_SUFFIX}")
+    removed = 0
+    for leftover in leftovers:
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+            removed += 1
+    return removed
 
 
 def _index_value(raw: str) -> str:

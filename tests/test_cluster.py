@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 
 from conftest import SEED_STORY
 from pelican_gnews import frontmatter
-from pelican_gnews.cluster import Coverage, parse_cluster, render_cluster
+from pelican_gnews.cluster import MAX_OUTLET, Coverage, parse_cluster, render_cluster
 
 OL = (
     '<ol><li><a href="https://news.google.com/rss/articles/A?oc=5" target="_blank">First - part</a>'
@@ -74,6 +74,6 @@ _text = st.text(min_size=1).map(lambda s: " ".join(s.split())).filter(
 def test_render_then_parse_round_trips(entries):
     from pelican_gnews.text import clean_text
 
-    entries = [Coverage(clean_text(h), link, clean_text(o)) for h, link, o in entries]
+    entries = [Coverage(clean_text(h), link, clean_text(o, MAX_OUTLET)) for h, link, o in entries]
     entries = [e for e in entries if e.headline and e.outlet]
     assert list(parse_cluster(render_cluster(entries)).entries) == entries

@@ -60,11 +60,13 @@ def test_broken_front_matter_names_file_and_line():
 
 
 def test_write_atomic_replaces_whole_files_and_leaves_no_temp(tmp_path):
-    target = tmp_path / "news" / "a.md"
-    write_atomic(target, "one\n")
-    write_atomic(target, "two\n")
+    target = tmp_path / "content" / "news" / "a.md"
+    temp = tmp_path / ".gnews-tmp"
+    write_atomic(target, b"one\n", temp)
+    write_atomic(target, b"two\n", temp)
     assert target.read_text() == "two\n"
     assert [p.name for p in target.parent.iterdir()] == ["a.md"]
+    assert list(temp.iterdir()) == []
 
 
 def test_write_atomic_failure_keeps_the_old_file(tmp_path, monkeypatch):
@@ -76,8 +78,9 @@ def test_write_atomic_failure_keeps_the_old_file(tmp_path, monkeypatch):
 
     monkeypatch.setattr("os.replace", boom)
     with pytest.raises(OSError):
-        write_atomic(target, "new\n")
+        write_atomic(target, b"new\n", tmp_path / "tmp")
     assert target.read_text() == "old\n"
+    assert list((tmp_path / "tmp").iterdir()) == []
     assert not list(tmp_path.glob(f"*{TEMP_SUFFIX}"))
 
 

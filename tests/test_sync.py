@@ -69,7 +69,8 @@ def test_an_edited_story_is_never_rewritten(tmp_path, sample_feeds):
     edited.write_text(edited.read_text().replace("draft: false", "draft: true") + "\nEditor's note.\n")
     before = _snapshot(tmp_path / "content")
     report = sync(config)
-    assert report.results[0].written == [] and report.results[0].unchanged == 8
+    assert report.results[0].written == [] and report.results[0].unchanged == 7
+    assert report.results[0].kept_edited == 1
     assert _snapshot(tmp_path / "content") == before
 
 
