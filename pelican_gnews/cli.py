@@ -89,7 +89,11 @@ def main(argv: list[str] | None = None) -> int:
     from .settings import SettingsError, feed_spec, from_pelican  # noqa: PLC0415
     from .sync import StateError, sync  # noqa: PLC0415
 
-    init_logging(level=args.level or logging.WARNING, name="pelican_gnews", handler=_log_handler())
+    init_logging(level=args.level or logging.WARNING, name="pelican_gnews", handler=None)
+    # Our own handler on our logger: basicConfig (inside Pelican's init)
+    # does nothing when the root logger already has handlers.
+    logger.addHandler(_log_handler())
+    logger.propagate = False
     if not os.path.isfile(args.settings):
         logger.error("Settings file %s not found", args.settings)
         return EXIT_USAGE

@@ -200,10 +200,12 @@ def _request(url: str, limits: Limits, validators: dict, deadline: float) -> Fet
         if status != 200:
             raise FetchError(f"HTTP {status} {response.reason}")
         data = _read_body(response, sock, limits, deadline)
+        if expired.is_set():  # the watchdog's cut reads as a clean end of body
+            raise FetchError(f"no complete response within {limits.deadline:.0f} s")
         return Fetched(data, response.getheader("ETag") or "", response.getheader("Last-Modified") or "",
                        200, {k.lower(): v for k, v in response.getheaders()})
     except (socket.timeout, TimeoutError, ConnectionError, http.client.HTTPException, OSError) as exc:
-        if expired.is_set():
+        if expired.is_set() or time.monotonic() >= deadline - 0.05:
             raise FetchError(f"no complete response within {limits.deadline:.0f} s") from None
         if isinstance(exc, FetchError):
             raise

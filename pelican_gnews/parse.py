@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import calendar
 import logging
+import re
+import xml.sax
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qs, urlsplit
@@ -20,6 +22,7 @@ from .text import clean_text, html_to_text, safe_url
 
 logger = logging.getLogger(__name__)
 
+_TRUNCATED = re.compile(r"no element found|unclosed token|unclosed CDATA")
 # A publish time further ahead than this is a feed error, not news.
 MAX_FUTURE = timedelta(days=1)
 
@@ -118,6 +121,9 @@ def parse_feed(data: bytes, name: str, now: datetime | None = None) -> ParsedFee
     now = now or datetime.now(timezone.utc)
     if not data or not data.strip():
         raise FeedError("empty document")
+    head = data[:1024].lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html")):
+        raise FeedError("not a feed: an HTML page (a consent, login or error page?)")
     try:
         parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=False)
     except Exception as exc:  # noqa: BLE001 - feedparser raises on some char refs
@@ -125,6 +131,12 @@ def parse_feed(data: bytes, name: str, now: datetime | None = None) -> ParsedFee
     if not parsed.get("version") and not parsed.entries:
         reason = parsed.get("bozo_exception") or "no RSS or Atom document found"
         raise FeedError(f"not a feed: {clean_text(reason, 200)}")
+    problem = parsed.get("bozo_exception")
+    if isinstance(problem, xml.sax.SAXParseException) and _TRUNCATED.search(str(problem)):
+        # A document cut off on the way: half a feed is not the feed. (Other
+        # XML faults, such as a stray control character, are recovered by
+        # feedparser's loose parser and handled item by item.)
+        raise FeedError(f"malformed XML, the document is cut off: {clean_text(problem, 200)}")
 
     meta = parsed.feed
     feed_title = clean_text(meta.get("title"), 300)

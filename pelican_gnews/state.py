@@ -21,7 +21,6 @@ import fcntl
 import hashlib
 import json
 import logging
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -154,10 +153,6 @@ def locked(lock_path: Path, timeout: float):
                     announced = True
                 time.sleep(0.1)
         try:
-            handle.seek(0)
-            handle.truncate()
-            handle.write(f"{os.getpid()}\n")
-            handle.flush()
-            yield
+            yield  # the lock file is never written: a sync that changes nothing touches nothing
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
