@@ -22,6 +22,7 @@ from .text import clean_text, html_to_text, safe_url
 
 logger = logging.getLogger(__name__)
 
+_ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _TRUNCATED = re.compile(r"no element found|unclosed token|unclosed CDATA")
 # A publish time further ahead than this is a feed error, not news.
 MAX_FUTURE = timedelta(days=1)
@@ -49,7 +50,7 @@ class Story:
         """The cluster as shown: the story itself always heads it."""
         if self.cluster.entries:
             return self.cluster.entries
-        if self.link:
+        if self.link and self.outlet:  # an entry names its outlet (see cluster.py)
             return (Coverage(self.headline, self.link, self.outlet),)
         return ()
 
@@ -121,6 +122,14 @@ def parse_feed(data: bytes, name: str, now: datetime | None = None) -> ParsedFee
     now = now or datetime.now(timezone.utc)
     if not data or not data.strip():
         raise FeedError("empty document")
+    if _ENTITY_DECLARATION.search(data) or (
+        data[:2] in (b"\xff\xfe", b"\xfe\xff")
+        and "<!entity" in data.decode("utf-16", "replace").lower()
+    ):
+        # Google's feeds declare no entities. Declared ones are how entity
+        # bombs and external-entity (XXE) reads are built; feedparser's loose
+        # parser would expand them.
+        raise FeedError("refused: the document declares XML entities (<!ENTITY>)")
     head = data[:1024].lstrip().lower()
     if head.startswith((b"<!doctype html", b"<html")):
         raise FeedError("not a feed: an HTML page (a consent, login or error page?)")
