@@ -2,10 +2,10 @@
 
     pelican-gnews sync [-s SETTINGS] [FEED ...]
 
-Exit status: 0 when every feed synced, 1 when any feed failed, 2 for a usage
-or settings error, 3 when the sync could not start (another sync holds the
-lock, or the state file is unreadable) — so a scheduled job can tell them
-apart.
+Exit status, so that a scheduled job can tell the cases apart:
+0 every feed synced; 1 some feeds failed and the others synced; 2 usage or
+settings error; 3 the sync did not start (another sync holds the lock, or
+the state file is unreadable); 4 every feed failed.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import sys
 
 from . import __version__
 
-EXIT_OK, EXIT_FEED_FAILED, EXIT_USAGE, EXIT_NOT_STARTED = 0, 1, 2, 3
+EXIT_OK, EXIT_FEED_FAILED, EXIT_USAGE, EXIT_NOT_STARTED, EXIT_ALL_FAILED = 0, 1, 2, 3, 4
 logger = logging.getLogger("pelican_gnews")
 
 
@@ -117,7 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     for result in report.failed:
         logger.error("FAILED %s: %s", result.feed.url, result.error)
     print(report.summary())
-    return EXIT_OK if report.ok else EXIT_FEED_FAILED
+    if report.ok:
+        return EXIT_OK
+    return EXIT_ALL_FAILED if len(report.failed) == len(report.results) else EXIT_FEED_FAILED
 
 
 def _url(args) -> int:

