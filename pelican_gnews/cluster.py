@@ -154,6 +154,11 @@ def parse_cluster(description: str | None) -> Cluster:
     return Cluster(tuple(entries), parser.full_coverage)
 
 
+def describe(entries) -> str:
+    """Readable one-line text of a cluster: 'Headline — Outlet · Headline — Outlet'."""
+    return " · ".join(f"{e.headline} — {e.outlet}" if e.outlet else e.headline for e in entries)
+
+
 def render_cluster(entries, full_coverage: str = "") -> str:
     """Write the cluster as Google writes it, from extracted values only.
 

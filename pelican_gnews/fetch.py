@@ -12,11 +12,8 @@ from __future__ import annotations
 
 import contextlib
 import email.utils
-import http.client
 import logging
 import random
-import socket
-import ssl
 import threading
 import time
 import zlib
@@ -145,6 +142,11 @@ def _retry_after(value: str | None) -> datetime:
 
 
 def _request(url: str, limits: Limits, validators: dict, deadline: float) -> Fetched | str:
+    # Imported here: a build whose feeds are local files never loads them.
+    import http.client  # noqa: PLC0415
+    import socket  # noqa: PLC0415
+    import ssl  # noqa: PLC0415
+
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchError(f"not an http(s) URL: {url[:200]}")

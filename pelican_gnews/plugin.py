@@ -12,9 +12,13 @@ from pelican.utils import order_content, process_translations
 from .reader import StoryReader
 from .render import OutletsGenerator, link_neighbours
 from .settings import SettingsError, from_pelican
-from .sync import StateError, sync
 
 logger = logging.getLogger(__name__)
+
+
+def paginate_outlet_pages(pelican) -> None:
+    """Outlet pages are paginated like tag pages, unless the site says otherwise."""
+    pelican.settings.setdefault("PAGINATED_TEMPLATES", {}).setdefault("outlet", None)
 
 
 def sync_before_build(pelican) -> None:
@@ -30,6 +34,7 @@ def sync_before_build(pelican) -> None:
         return
     if not (config.sync_on_build and config.feeds):
         return
+    from .sync import StateError, sync  # noqa: PLC0415 - a build without feeds needs none of it
     try:
         report = sync(config)
     except StateError as exc:
@@ -95,6 +100,7 @@ def link_stories(generator) -> None:
 
 
 def register() -> None:
+    signals.initialized.connect(paginate_outlet_pages)
     signals.initialized.connect(sync_before_build)
     signals.readers_init.connect(use_story_reader)
     signals.article_generator_pretaxonomy.connect(keep_duplicate_slugs)

@@ -20,9 +20,8 @@ from pelican.urlwrappers import Author, Category, Tag
 from pelican.utils import get_date
 
 from . import frontmatter
-from .cluster import parse_cluster
+from .cluster import describe, parse_cluster
 from .render import coverage_html, text_direction
-from .store import describe
 from .text import clean_text, html_to_text, safe_url
 
 logger = logging.getLogger(__name__)
@@ -136,7 +135,15 @@ class StoryReader(MarkdownReader):
         metadata["coverage"] = coverage
         metadata["full_coverage"] = metadata.get("full_coverage") or cluster.full_coverage
         metadata["sources_count"] = len(cluster.outlets)
+        # Precomputed for the templates, which render a card per story on
+        # many pages: the other outlets, and lang/dir where the story's
+        # language is not the site's.
+        metadata["related_outlets"] = [o for o in cluster.outlets if o != metadata["outlet"]]
         metadata["text_dir"] = text_direction(metadata.get("language", ""))
+        language = metadata.get("language", "")
+        site_language = str(self.settings.get("DEFAULT_LANG", "en"))
+        if language and language.split("-")[0].lower() != site_language.split("-")[0].lower():
+            metadata["foreign_lang"] = language
         content = coverage_html(coverage, metadata["full_coverage"])
         return content + self._notes_html(body, has_cluster=bool(coverage)), metadata
 

@@ -146,10 +146,11 @@ class OutletsGenerator(Generator):
             logger.warning("pelican-gnews: the theme has no outlet.html/outlets.html; no outlet pages")
             return
         for outlet in self.outlets:
+            # Paginated like tag and section pages (PAGINATED_TEMPLATES).
             writer.write_file(
                 outlet.save_as, outlet_template, self.context, relative_urls=relative,
-                outlet=outlet, articles=outlet.stories, url=outlet.url,
-                template_name="outlet",
+                paginated={"articles": outlet.stories}, template_name="outlet",
+                outlet=outlet, url=outlet.url,
             )
             if outlet.feed_path and self.settings.get("FEED_ALL_ATOM"):
                 writer.write_feed(

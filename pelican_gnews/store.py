@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import frontmatter
-from .cluster import parse_cluster, render_cluster
+from .cluster import describe, parse_cluster, render_cluster
 from .parse import ParsedFeed, Story
 from .slugs import base_slug, story_id, unique_slug
 from .tags import make_tags
@@ -35,11 +35,6 @@ _INDEX_LINE = re.compile(r"^(slug|guid|link|title):[ \t]*(.*?)[ \t]*$", re.MULTI
 
 class StoreError(Exception):
     pass
-
-
-def describe(entries) -> str:
-    """Readable one-line text of a cluster: 'Headline — Outlet · Headline — Outlet'."""
-    return " · ".join(f"{e.headline} — {e.outlet}" if e.outlet else e.headline for e in entries)
 
 
 def story_fields(story: Story, feed: ParsedFeed, *, slug: str, source: str, category: str,
@@ -129,11 +124,14 @@ def identity_keys(story: Story) -> list[str]:
     return keys
 
 
-def write_atomic(path: Path, data: bytes, temp_dir: Path) -> None:
+def write_atomic(path: Path, data: bytes, temp_dir: Path, sync_dir: bool = True) -> None:
     """Write `data` to `path` so that readers see the old file or the new one,
     never a part: a temporary file, fsync, rename. The temporary file lives
     in `temp_dir`, outside the content folder, so a process killed mid-write
-    leaves nothing where Pelican reads."""
+    leaves nothing where Pelican reads.
+
+    With `sync_dir=False` the caller makes the rename durable itself with
+    fsync_dir(), once for many files."""
     temp_dir.mkdir(parents=True, exist_ok=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=temp_dir, suffix=".tmp")
@@ -156,8 +154,14 @@ def write_atomic(path: Path, data: bytes, temp_dir: Path) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    if sync_dir:
+        fsync_dir(path.parent)
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make the renames in `folder` durable."""
     with contextlib.suppress(OSError):
-        dir_fd = os.open(path.parent, os.O_RDONLY)
+        dir_fd = os.open(folder, os.O_RDONLY)
         try:
             os.fsync(dir_fd)
         finally:
@@ -243,12 +247,16 @@ class ContentIndex:
                 self.by_key.setdefault(f"{key}:{value}", path)
 
 
+_SAFE_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,199}")
+
+
 def story_path(content_dir: Path, slug: str) -> Path:
-    path = (content_dir / f"{slug}{STORY_SUFFIX}").resolve()
-    # Slugs are [a-z0-9-] by construction; this is the belt to those braces.
-    if path.parent != content_dir.resolve():
-        raise StoreError(f"refusing to write outside {content_dir}: {path}")
-    return path
+    """The file for a slug, always directly inside `content_dir` (a resolved
+    path from the settings): a slug of [a-z0-9-] cannot name another folder,
+    a link or a device, and anything else is refused."""
+    if not _SAFE_SLUG.fullmatch(slug):
+        raise StoreError(f"refusing to write a story with the unsafe slug {slug[:80]!r}")
+    return content_dir / f"{slug}{STORY_SUFFIX}"
 
 
 def new_slug(story: Story, index: ContentIndex) -> str:

@@ -31,6 +31,7 @@ from .store import (
     ContentIndex,
     StoreError,
     clean_temp,
+    fsync_dir,
     grown_story,
     identity_keys,
     new_slug,
@@ -94,6 +95,7 @@ class _Run:
     def __init__(self, config: GNewsSettings, state: SyncState, now: datetime):
         self.config, self.state, self.now = config, state, now
         self._index: ContentIndex | None = None
+        self._unsynced_dirs: set[Path] = set()
 
     @property
     def index(self) -> ContentIndex:
@@ -109,7 +111,15 @@ class _Run:
         return path.relative_to(self.config.path).as_posix()
 
     def write(self, path: Path, data: bytes) -> None:
-        write_atomic(path, data, self.config.temp_dir)
+        write_atomic(path, data, self.config.temp_dir, sync_dir=False)
+        self._unsynced_dirs.add(path.parent)
+
+    def save(self) -> None:
+        """Make this feed's files durable, then record them in the state."""
+        for folder in self._unsynced_dirs:
+            fsync_dir(folder)
+        self._unsynced_dirs.clear()
+        self.state.save(self.config.temp_dir)
 
 
 def sync(config: GNewsSettings, feeds: list[FeedSpec] | None = None, now: datetime | None = None,
@@ -147,7 +157,7 @@ def sync(config: GNewsSettings, feeds: list[FeedSpec] | None = None, now: dateti
                     # the CLI, warning during a build).
                     result.error = str(exc) or type(exc).__name__
                 # Saved after every feed: a sync killed later keeps this feed's work.
-                state.save(config.temp_dir)
+                run.save()
                 if on_feed_done:
                     on_feed_done(result)
     return report
@@ -167,7 +177,10 @@ def _store_feed(spec: FeedSpec, fetched: Fetched | str, run: _Run, result: FeedR
         result.deferred = fetched
         logger.info("Feed %s: %s", spec.url, fetched)
         return
-    if fetched.not_modified:
+    digest = sha256(fetched.data) if not fetched.not_modified else ""
+    if fetched.not_modified or digest == run.state.feeds.get(spec.url, {}).get("sha256"):
+        # 304, or the very bytes this feed had at its last sync (a local
+        # file, a server without validators): nothing can have changed.
         result.not_modified = True
         logger.info("Feed %s: not modified", spec.url)
         return
@@ -181,10 +194,9 @@ def _store_feed(spec: FeedSpec, fetched: Fetched | str, run: _Run, result: FeedR
     for story in feed.stories:
         _sync_story(story, feed, spec, source, run, result)
     # Validators only once every story is on disk: a sync killed before
-    # this point fetches the whole feed again next time.
-    if spec.is_remote:
-        validators = (("etag", fetched.etag), ("last_modified", fetched.last_modified))
-        run.state.feeds[spec.url] = {k: v for k, v in validators if v}
+    # this point fetches and stores the whole feed again next time.
+    validators = (("etag", fetched.etag), ("last_modified", fetched.last_modified), ("sha256", digest))
+    run.state.feeds[spec.url] = {k: v for k, v in validators if v}
     logger.info("Feed %s: %d new, %d updated, %d unchanged, %d kept because edited",
                 spec.url, len(result.written), len(result.updated), result.unchanged, result.kept_edited)
 

@@ -13,7 +13,6 @@ import re
 import unicodedata
 from functools import lru_cache
 
-import stopwordsiso
 
 # Headline filler that general stopword lists miss; English is the language
 # most feeds are in, and these words appear in headlines of every section.
@@ -43,6 +42,8 @@ _MAX_LEN = 40
 
 @lru_cache(maxsize=64)
 def stopwords_for(language: str) -> frozenset[str]:
+    import stopwordsiso  # noqa: PLC0415 - loads every language's list: only when tagging
+
     base = (language or "en").split("-")[0].lower()
     words = set(_FILLER.get(base, ()))
     if stopwordsiso.has_lang(base):
@@ -131,17 +132,27 @@ def make_tags(
         return []
     stop = stopwords_for(language)
     excluded = {n for _, n in words(outlet)} | {outlet.lower()}
-    other_words = [{n for _, n in words(h)} for h in others]
-    capitalised_elsewhere = {o.lower() for h in others for o, _ in words(h) if o[:1].isupper()}
+    # Each other headline tokenised once, its words grouped by their first
+    # four letters: only those can be the same word or an inflection of it.
+    other_words: list[dict[str, set[str]]] = []
+    capitalised_elsewhere: dict[str, set[str]] = {}
+    for other in others:
+        grouped: dict[str, set[str]] = {}
+        for original, normal in words(other):
+            grouped.setdefault(normal[:4], set()).add(normal)
+            if original[:1].isupper():
+                capitalised_elsewhere.setdefault(normal[:4], set()).add(normal)
+        other_words.append(grouped)
+
+    def found_in(normal: str, grouped: dict[str, set[str]]) -> bool:
+        return any(_related(normal, w) for w in grouped.get(normal[:4], ()))
 
     scored: dict[str, tuple[int, int, int]] = {}
     for position, (original, normal) in enumerate(words(headline)):
         if normal in scored or not _acceptable(normal, stop, excluded):
             continue
-        repeats = sum(any(_related(normal, w) for w in ws) for ws in other_words)
-        is_name = original[:1].isupper() and (
-            position > 0 or any(_related(normal, w) for w in capitalised_elsewhere)
-        )
+        repeats = sum(found_in(normal, grouped) for grouped in other_words)
+        is_name = original[:1].isupper() and (position > 0 or found_in(normal, capitalised_elsewhere))
         scored[normal] = (2 * repeats + int(is_name), len(normal), -position)
     ranked = sorted(scored, key=lambda w: scored[w], reverse=True)
     # Two spellings of one word (zelensky, zelenskyy) make one tag.

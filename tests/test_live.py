@@ -223,6 +223,8 @@ def test_cluster_growth_appends_and_never_drops(tmp_path):
     sync(cfg)
     assert _entries(path) == ["Wire", "Outlet 1", "Outlet 2", "Outlet 3", "Outlet 9"]
     before = snapshot(tmp_path / "content")
+    assert sync(cfg).results[0].not_modified  # the same bytes: not even parsed
+    source.write_bytes(source.read_bytes() + b"\n")  # new bytes, same stories
     assert sync(cfg).results[0].unchanged == 1
     assert snapshot(tmp_path / "content") == before
 
@@ -340,7 +342,7 @@ def test_a_sync_killed_mid_write_leaves_nothing_partial(tmp_path):
     assert not list((project / ".gnews-tmp").glob("*.tmp"))
     before = snapshot(news)
     again = subprocess.run([exe, "sync"], cwd=project, capture_output=True, text=True)
-    assert "0 new, 0 updated, 600 unchanged" in again.stdout
+    assert "0 new, 0 updated" in again.stdout and "1 not modified" in again.stdout
     assert snapshot(news) == before
 
 

@@ -113,7 +113,9 @@ def test_outlet_pages_count_lead_and_related_stories(sample_site):
     text = (sample_site / "outlet" / "harbor-ledger.html").read_text(encoding="utf-8")
     # Harbor Ledger leads 2 sample stories and is related coverage in 5 others.
     assert "<h1>Harbor Ledger</h1>" in text
-    assert "Stories it leads (2)" in text and "In related coverage (5)" in text
+    assert "In 7 stories: leads 2, in the related coverage of 5." in text
+    assert text.count('<span class="role">leads</span>') == 2
+    assert text.count('<span class="role">related coverage, led by ') == 5
     index = (sample_site / "outlets.html").read_text(encoding="utf-8")
     counts = [int(n) for n in re.findall(r'<span class="count">(\d+) stor', index)]
     assert counts == sorted(counts, reverse=True) and counts[0] == 7
