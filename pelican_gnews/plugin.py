@@ -18,7 +18,8 @@ logger = logging.getLogger(__name__)
 
 def paginate_outlet_pages(pelican) -> None:
     """Outlet pages are paginated like tag pages, unless the site says otherwise."""
-    pelican.settings.setdefault("PAGINATED_TEMPLATES", {}).setdefault("outlet", None)
+    # Their entries are one line each: more of them fit on a light page.
+    pelican.settings.setdefault("PAGINATED_TEMPLATES", {}).setdefault("outlet", 50)
 
 
 def sync_before_build(pelican) -> None:

@@ -41,7 +41,7 @@ def _as_list(value) -> list[str]:
     return [p.strip() for p in re.split(r"[;,]", text) if p.strip()]
 
 
-def _as_datetime(value, settings):
+def _as_datetime(value):
     if isinstance(value, datetime):
         return value
     if isinstance(value, date):
@@ -93,7 +93,7 @@ class StoryReader(MarkdownReader):
                 metadata["plain_title"] = title
             elif key == "date" or key == "modified":
                 try:
-                    metadata[key] = _as_datetime(value, self.settings)
+                    metadata[key] = _as_datetime(value)
                 except (ValueError, OverflowError) as exc:
                     raise frontmatter.FrontMatterError(source_path, None, f"invalid {key} {value!r}: {exc}") from None
             elif key in ("description", "summary"):

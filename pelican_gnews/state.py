@@ -130,6 +130,13 @@ class SyncState:
         self.stories[story_id] = StoryRecord(file=file, sha256=digest, keys=[])
         self.add_keys(story_id, keys)
 
+    def forget(self, story_id: str) -> None:
+        """Undo record(): the story's file could not be written."""
+        record = self.stories.pop(story_id, None)
+        for key in record.keys if record else ():
+            if self._by_key.get(key) == story_id:
+                del self._by_key[key]
+
 
 @contextlib.contextmanager
 def locked(lock_path: Path, timeout: float):

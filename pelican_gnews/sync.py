@@ -37,7 +37,7 @@ from .store import (
     new_slug,
     render_story,
     story_path,
-    write_atomic,
+    write_files,
 )
 from .text import safe_url
 
@@ -95,7 +95,7 @@ class _Run:
     def __init__(self, config: GNewsSettings, state: SyncState, now: datetime):
         self.config, self.state, self.now = config, state, now
         self._index: ContentIndex | None = None
-        self._unsynced_dirs: set[Path] = set()
+        self._pending: list[tuple[Path, bytes, Callable[[], None]]] = []
 
     @property
     def index(self) -> ContentIndex:
@@ -110,15 +110,26 @@ class _Run:
     def relative(self, path: Path) -> str:
         return path.relative_to(self.config.path).as_posix()
 
-    def write(self, path: Path, data: bytes) -> None:
-        write_atomic(path, data, self.config.temp_dir, sync_dir=False)
-        self._unsynced_dirs.add(path.parent)
+    def write(self, path: Path, data: bytes, undo: Callable[[], None]) -> None:
+        """Queue a file; `undo` takes its state change back if it is never written."""
+        self._pending.append((path, data, undo))
+
+    def flush(self) -> None:
+        """Write the queued files atomically (write_files), then make them durable."""
+        pending, self._pending = self._pending, []
+        written = 0
+        try:
+            for _ in write_files([(path, data) for path, data, _ in pending], self.config.temp_dir):
+                written += 1
+        finally:
+            for _, _, undo in pending[written:]:
+                undo()
+        for folder in {path.parent for path, _, _ in pending}:
+            fsync_dir(folder)
 
     def save(self) -> None:
-        """Make this feed's files durable, then record them in the state."""
-        for folder in self._unsynced_dirs:
-            fsync_dir(folder)
-        self._unsynced_dirs.clear()
+        """Record this feed's work in the state, once its files are on disk."""
+        self._pending.clear()
         self.state.save(self.config.temp_dir)
 
 
@@ -193,6 +204,7 @@ def _store_feed(spec: FeedSpec, fetched: Fetched | str, run: _Run, result: FeedR
     source = safe_url(spec.url) or feed.link
     for story in feed.stories:
         _sync_story(story, feed, spec, source, run, result)
+    run.flush()
     # Validators only once every story is on disk: a sync killed before
     # this point fetches and stores the whole feed again next time.
     validators = (("etag", fetched.etag), ("last_modified", fetched.last_modified), ("sha256", digest))
@@ -228,9 +240,15 @@ def _sync_story(story: Story, feed: ParsedFeed, spec: FeedSpec, source: str, run
     if grown is None:
         result.unchanged += 1
         return
-    run.write(path, grown)
+    previous = record.sha256
     record.sha256 = sha256(grown)
     result.updated.append(path)
+
+    def undo():
+        record.sha256 = previous
+        result.updated.remove(path)
+
+    run.write(path, grown, undo)
     logger.info("Updated %s: its cluster grew", record.file)
 
 
@@ -241,16 +259,15 @@ def _new_story(story, feed, spec, source, keys, run: _Run, result: FeedResult) -
         # On disk but not in the state: written before the state file
         # existed, or by a sync killed before it saved. Ours to refresh only
         # if the bytes are exactly what this tool writes for it.
-        slug = existing.stem
         try:
-            ours = existing.read_bytes() == _render(story, feed, spec, source, slug, run)
+            current = existing.read_bytes()
+            ours = current == _render(story, feed, spec, source, existing.stem, run)
         except (OSError, ValueError):
-            ours = False
-        data = existing.read_bytes() if ours else None
-        run.state.record(sid, run.relative(existing), sha256(data) if ours else None, keys)
+            current, ours = b"", False
+        run.state.record(sid, run.relative(existing), sha256(current) if ours else None, keys)
         result.unchanged += 1
         return
-    slug = new_slug(story, run.index)
+    slug = new_slug(story, run.index, sid)
     path = story_path(run.config.content_dir, slug)
     try:
         data = _render(story, feed, spec, source, slug, run)
@@ -258,10 +275,15 @@ def _new_story(story, feed, spec, source, keys, run: _Run, result: FeedResult) -
         result.skipped.append(f"{spec.url}: {story.title[:80]!r}: skipped, {exc}")
         logger.warning("%s", result.skipped[-1])
         return
-    run.write(path, data)
     run.index.add(story, slug, path)
     run.state.record(sid, run.relative(path), sha256(data), keys)
     result.written.append(path)
+
+    def undo():
+        run.state.forget(sid)
+        result.written.remove(path)
+
+    run.write(path, data, undo)
     logger.info("New story %s", path.name)
 
 
