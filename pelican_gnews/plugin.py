@@ -17,8 +17,8 @@ logger = logging.getLogger(__name__)
 
 
 def paginate_outlet_pages(pelican) -> None:
-    """Outlet pages are paginated like tag pages, unless the site says otherwise."""
-    # Their entries are one line each: more of them fit on a light page.
+    """Outlet pages are paginated like tag pages, 50 stories a page (their
+    entries are one line each), unless PAGINATED_TEMPLATES says otherwise."""
     pelican.settings.setdefault("PAGINATED_TEMPLATES", {}).setdefault("outlet", 50)
 
 
