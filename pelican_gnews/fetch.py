@@ -17,7 +17,7 @@ import random
 import threading
 import time
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -58,8 +58,6 @@ class Fetched:
     data: bytes | None  # None: 304 Not Modified
     etag: str = ""
     last_modified: str = ""
-    status: int = 200
-    headers: dict = field(default_factory=dict)
 
     @property
     def not_modified(self) -> bool:
@@ -194,7 +192,7 @@ def _request(url: str, limits: Limits, validators: dict, deadline: float) -> Fet
                 raise FetchError(f"HTTP {status} without a Location")
             return urljoin(url, location)
         if status == 304:
-            return Fetched(None, validators.get("etag", ""), validators.get("last_modified", ""), 304)
+            return Fetched(None, validators.get("etag", ""), validators.get("last_modified", ""))
         if status == 429:
             raise RateLimited("HTTP 429 Too Many Requests", _retry_after(response.getheader("Retry-After")))
         if status >= 500:
@@ -204,8 +202,7 @@ def _request(url: str, limits: Limits, validators: dict, deadline: float) -> Fet
         data = _read_body(response, sock, limits, deadline)
         if expired.is_set():  # the watchdog's cut reads as a clean end of body
             raise FetchError(f"no complete response within {limits.deadline:.0f} s")
-        return Fetched(data, response.getheader("ETag") or "", response.getheader("Last-Modified") or "",
-                       200, {k.lower(): v for k, v in response.getheaders()})
+        return Fetched(data, response.getheader("ETag") or "", response.getheader("Last-Modified") or "")
     except (socket.timeout, TimeoutError, ConnectionError, http.client.HTTPException, OSError) as exc:
         if expired.is_set() or time.monotonic() >= deadline - 0.05:
             raise FetchError(f"no complete response within {limits.deadline:.0f} s") from None

@@ -39,10 +39,6 @@ class FeedSpec:
     url: str
     category: str = ""
 
-    @property
-    def is_remote(self) -> bool:
-        return self.url.lower().startswith(("http://", "https://"))
-
 
 @dataclass(frozen=True)
 class GNewsSettings:
