@@ -4,6 +4,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 from html.parser import HTMLParser
@@ -242,3 +243,25 @@ def test_hostile_feed_values_are_escaped_in_every_context(site, tmp_path):
             assert "<script>" in entry.find(f"{ATOM}title").text  # as text, escaped in the XML
             content = entry.find(f"{ATOM}content").text
             assert "<script>" not in content and "&lt;script&gt;" in content
+
+
+def test_every_page_stays_light_as_the_site_grows(site, tmp_path):
+    """240 stories: every list is paginated (here archives 100 a page and,
+    to see it split, outlets 10), so no page grows with the site."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from run import make_feed
+
+    feed = tmp_path / "big.xml"
+    feed.write_bytes(make_feed(240))
+    site.build(GNEWS_FEEDS=[str(feed)], DEFAULT_PAGINATION=20,
+               PAGINATED_TEMPLATES={"index": None, "tag": None, "category": None, "archives": 100,
+                                    "outlet": 10},
+               DIRECT_TEMPLATES=["index", "tags", "categories", "archives"])
+    css = (ROOT / "theme" / "static" / "css" / "gnews.css").stat().st_size
+    assert (site.output / "archives3.html").is_file() and not (site.output / "archives4.html").exists()
+    outlet_pages = [p.name for p in (site.output / "outlet").iterdir()]
+    assert any(name.endswith("2.html") for name in outlet_pages)
+    for name in outlet_pages:
+        assert (site.output / "outlet" / name).read_text().count('<span class="role">') <= 10
+    heaviest = max(site.output.rglob("*.html"), key=lambda p: p.stat().st_size)
+    assert heaviest.stat().st_size + css < 30 * 1024, heaviest
