@@ -169,3 +169,19 @@ def require_tool(available: bool, what: str, how: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(f"{what} is missing; {how}")
     pytest.skip(f"{what} is not installed ({how})")
+
+
+# Figures tests report (corpus counts, XSS scan sizes, timings), printed in
+# pytest's closing summary so they show in every run, CI's included.
+REPORT: list[str] = []
+
+
+def report_figure(line: str) -> None:
+    REPORT.append(line)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if REPORT:
+        terminalreporter.section("pelican-gnews measurements")
+        for line in REPORT:
+            terminalreporter.write_line(line)

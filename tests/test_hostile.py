@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import SHARED, PUBLISH_URL, require_tool, serve
+from conftest import PUBLISH_URL, SHARED, report_figure, require_tool, serve
 from feedmaker import Item, Related, feed_xml, item_xml
 from pelican_gnews import frontmatter
 from pelican_gnews.cluster import parse_cluster
@@ -129,8 +129,8 @@ def test_xss_static_scan_of_every_output_file(hostile_site):
             assert not meta[key] or meta[key].startswith(("http://", "https://")), (path, key)
         for entry in parse_cluster(body).entries:
             assert entry.link.startswith(("http://", "https://"))
-    print(f"\nXSS: {len(payloads())} payloads, {len(stories)} stories, "
-          f"{len(pages)} pages and {len(feeds)} feeds scanned")
+    report_figure(f"XSS static scan: {len(payloads())} payloads, {len(stories)} stories, "
+           f"{len(pages)} pages and {len(feeds)} Atom feeds scanned, nothing active found")
 
 
 def test_xss_no_dialog_fires_in_chromium(hostile_site):
@@ -157,7 +157,7 @@ def test_xss_no_dialog_fires_in_chromium(hostile_site):
             page.mouse.move(5, 5)
             page.keyboard.press("Tab")
         browser.close()
-    print(f"\nXSS: {len(pages)} pages opened in chromium, {len(dialogs)} dialogs")
+    report_figure(f"XSS in Chromium: {len(pages)} pages opened, {len(dialogs)} dialogs")
     assert dialogs == []
 
 
@@ -234,9 +234,9 @@ def test_feedparser_corpus_through_sync_and_build(tmp_path, site):
         pytest.skip(f"{CORPUS} is not beside this clone (CI always has it)")
     site.settings.update(GNEWS_FETCH_WORKERS=2)
     config = from_pelican({**site.settings, "GNEWS_FEEDS": [str(p) for p in documents]})
-    report = sync(config)
-    ok = [r for r in report.results if r.ok]
-    written = [p for r in report.results for p in r.written]
+    result = sync(config)
+    ok = [r for r in result.results if r.ok]
+    written = [p for r in result.results for p in r.written]
     news = (site.content / "news").resolve()
     for path in written:
         assert path.resolve().parent == news
@@ -253,14 +253,14 @@ def test_feedparser_corpus_through_sync_and_build(tmp_path, site):
     pages = list(site.output.rglob("*.html"))
     for page in pages:
         assert_no_active_content(page.read_text(encoding="utf-8"), page)
-    print(f"\nfeedparser corpus: {len(documents)} documents, {len(ok)} synced, "
-          f"{len(report.failed)} refused with a reason, {len(written)} stories written, "
-          f"{sum(len(r.skipped) for r in report.results)} items skipped, {len(pages)} pages built")
+    report_figure(f"feedparser corpus: {len(documents)} documents, {len(ok)} synced, "
+           f"{len(result.failed)} refused with a reason, {len(written)} stories written, "
+           f"{sum(len(r.skipped) for r in result.results)} items skipped, {len(pages)} pages built")
     # Most of the corpus tests channel elements or items with no title or
     # link: refused ("no items") or skipped with a message, never a crash.
-    assert len(report.results) == len(documents) >= 2000
+    assert len(result.results) == len(documents) >= 2000
     assert len(written) >= 20 and len(pages) > len(written)
-    assert all(r.error for r in report.failed)
+    assert all(r.error for r in result.failed)
 
 
 # -- properties and fuzzing -------------------------------------------------------------

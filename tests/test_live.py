@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_project, serve
+from conftest import copy_project, report_figure, serve
 from feedmaker import Item, Related, feed_xml
 from pelican_gnews import frontmatter
 from pelican_gnews.cli import main
@@ -151,7 +151,7 @@ def test_good_feed_and_nine_faulty_ones(tmp_path, faults, capsys):
     code = main(["sync", "-s", str(conf)])
     elapsed = time.monotonic() - started
     out, err = capsys.readouterr()
-    print(f"sync of 1 good + 9 faulty feeds took {elapsed:.1f} s")
+    report_figure(f"sync of 1 good and 9 faulty feeds (default limits): {elapsed:.1f} s, exit {code}")
     assert code == 1
     assert "3 new" in out and "9 failed" in out
     for path, reason in [("/hang", "no complete response"), ("/drip", "no complete response"),
