@@ -61,13 +61,23 @@ def _headline(title: str, outlet: str, coverage) -> tuple[str, str]:
 
 
 class StoryReader(MarkdownReader):
-    """Markdown with YAML front matter; plain Pelican Markdown otherwise."""
+    """Markdown with YAML front matter; plain Pelican Markdown otherwise.
+
+    `.txt` files are read too when they open with front matter, as story
+    files exported by other tools are (the project's seed story is one); any
+    other `.txt` file (robots.txt, notes) is skipped quietly and stays
+    static content if it is in STATIC_PATHS.
+    """
+
+    file_extensions = [*MarkdownReader.file_extensions, "txt"]
 
     def read(self, source_path):
-        with open(source_path, encoding="utf-8") as handle:
+        with open(source_path, encoding="utf-8", errors="surrogateescape") as handle:
             text = handle.read()
         parts = frontmatter.split(text)
         if parts is None:
+            if str(source_path).lower().endswith(".txt"):
+                return "", {"status": "skip"}
             return super().read(source_path)
         yaml_text, body, first_line = parts
         try:

@@ -29,11 +29,14 @@ from .tags import make_tags
 logger = logging.getLogger(__name__)
 
 STORY_SUFFIX = ".md"
+# Every file the story reader takes (reader.StoryReader.file_extensions):
+# their slugs are taken too.
+_READ_SUFFIXES = {".md", ".markdown", ".mkd", ".mdown", ".txt"}
 # Suffix of a file staged beside its target (only when the temporary folder
 # is on another file system): no Pelican reader takes it.
 TEMP_SUFFIX = ".gnews-tmp"
 # Front-matter lines the index needs, found without a full YAML parse.
-_INDEX_LINE = re.compile(r"^(slug|guid|link|title):[ \t]*(.*?)[ \t]*$", re.MULTILINE)
+_INDEX_LINE = re.compile(r"^(slug|guid|link|title):[ \t]*(.*?)[ \t]*$", re.MULTILINE | re.IGNORECASE)
 
 
 class StoreError(Exception):
@@ -231,7 +234,7 @@ class ContentIndex:
         index = cls()
         if not site_path.is_dir():
             return index
-        for path in sorted(site_path.rglob(f"*{STORY_SUFFIX}")):
+        for path in sorted(p for p in site_path.rglob("*") if p.suffix.lower() in _READ_SUFFIXES):
             fields = index._head_fields(path)
             if fields is None:
                 continue

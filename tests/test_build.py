@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT, SEED_STORY
+from conftest import ROOT, SEED_STORY, SHARED, needs_shared
 
 SEED_SLUG = "zelensky-says-ukraine-does-not-have-clear-security-pledge-from-allies-bbc"
 
@@ -141,3 +141,22 @@ def test_newcomer_build_of_the_sample_site(tmp_path):
     before = {p: p.stat().st_mtime_ns for p in stories}
     subprocess.run([str(pelican), "content"], cwd=project, capture_output=True, check=True)
     assert {p: p.stat().st_mtime_ns for p in stories} == before
+
+
+def test_story_files_named_txt_build_and_other_txt_files_stay_static(site, errors):
+    """The seed as it was handed over (a .txt file with front matter) builds;
+    a robots.txt or a note without front matter is not taken for a story."""
+    shutil.copy(SEED_STORY, site.content / "000_fa3c9c86aace03b1.txt")
+    site.write("extra/robots.txt", "User-agent: *\nDisallow:\n")
+    site.write("notes.txt", "just some notes\n")
+    site.build(STATIC_PATHS=["extra"], EXTRA_PATH_METADATA={"extra/robots.txt": {"path": "robots.txt"}})
+    assert "<h1>Zelensky says Ukraine does not have clear security pledge from allies</h1>" in site.page(
+        f"{SEED_SLUG}.html")
+    assert site.page("robots.txt") == "User-agent: *\nDisallow:\n"
+    assert not list(site.output.glob("notes*.html")) and not list(site.output.glob("robots*.html"))
+    assert errors() == []
+
+
+@needs_shared
+def test_bundled_seed_is_the_seed_byte_for_byte():
+    assert SEED_STORY.read_bytes() == (SHARED / "seeds" / "000_fa3c9c86aace03b1.txt").read_bytes()

@@ -155,3 +155,20 @@ def test_sync_over_http_with_timeout(tmp_path, http_server):
     assert meta["source"] == f"{http_server}/world.xml"  # the feed's URL, as in the seed
     assert missing.error == "HTTP 404 File not found"
     assert "timed out" in slow.error
+
+
+@pytest.mark.parametrize("name, text", [
+    ("notes/a.txt", '---\ntitle: "A"\nslug: "port-strike-ends-coastal-wire"\n---\n'),
+    ("b.markdown", "Title: B\nSlug: port-strike-ends-coastal-wire\n\nText\n"),
+    ("c.md", "Title: Port strike ends - Coastal Wire\nDate: 2026-01-01\n\nText\n"),
+])
+def test_slugs_of_hand_written_story_and_markdown_files_are_taken(tmp_path, name, text):
+    content = tmp_path / "content"
+    (content / name).parent.mkdir(parents=True, exist_ok=True)
+    (content / name).write_text(text)
+    item = Item("Port strike ends", "Coastal Wire", "https://cw.example", "https://cw.example/a",
+                datetime(2026, 1, 9, tzinfo=timezone.utc))
+    (tmp_path / "f.xml").write_text(feed_xml("World - Google News", "https://news.google.com/", "en", [item]))
+    config = from_pelican({"PATH": str(content), "GNEWS_FEEDS": [str(tmp_path / "f.xml")]})
+    [written] = sync(config).results[0].written
+    assert written.stem.startswith("port-strike-ends-coastal-wire-")
