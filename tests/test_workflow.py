@@ -55,6 +55,9 @@ def test_workflow_shape_is_least_privilege():
     assert jobs["sync"]["permissions"] == {"contents": "write"}
     assert jobs["build"]["permissions"] == {"contents": "read"}
     assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    # A failed sync still builds and deploys what is on main.
+    assert "!cancelled()" in jobs["build"]["if"]
+    assert "needs.build.result == 'success'" in jobs["deploy"]["if"]
 
 
 # -- running the workflow ----------------------------------------------------------
