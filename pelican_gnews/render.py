@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass, field
 from html import escape
 
-from pelican.generators import Generator
+from pelican.generators import Generator, PelicanTemplateNotFound
 from pelican.utils import slugify
 
 logger = logging.getLogger(__name__)
@@ -48,6 +48,10 @@ def coverage_html(entries, full_coverage: str = "") -> str:
 
 def _setting(settings, key):
     return settings.get(key, OUTLET_DEFAULTS[key])
+
+
+def outlet_pages_on(settings) -> bool:
+    return bool(_setting(settings, "GNEWS_OUTLET_SAVE_AS"))
 
 
 @dataclass
@@ -108,7 +112,8 @@ def collect_outlets(articles, settings) -> dict[str, Outlet]:
         if lead:
             outlet = get(lead)
             outlet.led.append(article)
-            article.outlet_page = outlet
+            if outlet_pages_on(settings):
+                article.outlet_page = outlet
         for entry in getattr(article, "coverage", None) or []:
             name = entry.get("outlet")
             if name and name != lead:
@@ -133,7 +138,8 @@ class OutletsGenerator(Generator):
         outlets = collect_outlets(articles, self.settings)
         self.outlets = sorted(outlets.values(), key=lambda o: (-o.count, o.name.lower()))
         self.context["outlets"] = self.outlets
-        self.context["OUTLETS_URL"] = _setting(self.settings, "GNEWS_OUTLETS_URL")
+        pages_on = outlet_pages_on(self.settings) and _setting(self.settings, "GNEWS_OUTLETS_SAVE_AS")
+        self.context["OUTLETS_URL"] = _setting(self.settings, "GNEWS_OUTLETS_URL") if pages_on else ""
 
     def generate_output(self, writer):
         if not self.outlets:
@@ -142,10 +148,11 @@ class OutletsGenerator(Generator):
         try:
             outlet_template = self.get_template("outlet")
             outlets_template = self.get_template("outlets")
-        except Exception:  # noqa: BLE001 - a theme without outlet templates gets none
+        except PelicanTemplateNotFound:
             logger.warning("pelican-gnews: the theme has no outlet.html/outlets.html; no outlet pages")
             return
-        for outlet in self.outlets:
+        # An empty SAVE_AS switches pages off, as in Pelican's own settings.
+        for outlet in self.outlets if outlet_pages_on(self.settings) else ():
             # Paginated like tag and section pages (PAGINATED_TEMPLATES).
             writer.write_file(
                 outlet.save_as, outlet_template, self.context, relative_urls=relative,
@@ -157,8 +164,9 @@ class OutletsGenerator(Generator):
                     outlet.stories[: self.settings.get("FEED_MAX_ITEMS") or None], self.context,
                     outlet.feed_path, feed_title=f"{self.settings.get('SITENAME', '')} — {outlet.name}",
                 )
-        writer.write_file(
-            _setting(self.settings, "GNEWS_OUTLETS_SAVE_AS"), outlets_template, self.context,
-            relative_urls=relative, url=_setting(self.settings, "GNEWS_OUTLETS_URL"),
-            template_name="outlets",
-        )
+        if self.context["OUTLETS_URL"]:
+            writer.write_file(
+                _setting(self.settings, "GNEWS_OUTLETS_SAVE_AS"), outlets_template, self.context,
+                relative_urls=relative, url=_setting(self.settings, "GNEWS_OUTLETS_URL"),
+                template_name="outlets",
+            )

@@ -160,3 +160,10 @@ def test_story_files_named_txt_build_and_other_txt_files_stay_static(site, error
 @needs_shared
 def test_bundled_seed_is_the_seed_byte_for_byte():
     assert SEED_STORY.read_bytes() == (SHARED / "seeds" / "000_fa3c9c86aace03b1.txt").read_bytes()
+
+
+def test_outlet_pages_can_be_switched_off(site, sample_feeds):
+    site.build(GNEWS_FEEDS=[str(sample_feeds / "world.xml")], GNEWS_OUTLET_SAVE_AS="")
+    assert not (site.output / "outlet").exists() and not (site.output / "outlets.html").exists()
+    for page in site.output.rglob("*.html"):
+        assert "outlet/" not in page.read_text() and "outlets.html" not in page.read_text(), page
