@@ -56,7 +56,8 @@ class _TextExtractor(HTMLParser):
     def handle_data(self, data: str) -> None:
         self.parts.append(data)
 
-    def handle_starttag(self, tag, attrs):  # noqa: ARG002 - block tags separate words
+    def handle_starttag(self, tag, attrs):  # noqa: ARG002 - attrs are not text
+        # Block-level tags separate words: "<li>a</li><li>b</li>" is "a b".
         if tag in {"br", "p", "div", "li", "td", "tr", "ol", "ul"}:
             self.parts.append(" ")
 
