@@ -9,24 +9,18 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass, field
+from functools import cached_property
 from html import escape
 
 from pelican.generators import Generator, PelicanTemplateNotFound
 from pelican.utils import slugify
 
+from .settings import DEFAULTS
+
 logger = logging.getLogger(__name__)
 
 # Scripts written right to left (ISO 639-1 primary subtags).
 RTL_LANGUAGES = frozenset({"ar", "arc", "dv", "fa", "ha", "he", "iw", "ks", "ku", "ps", "sd", "ug", "ur", "yi"})
-
-OUTLET_DEFAULTS = {
-    "GNEWS_OUTLET_URL": "outlet/{slug}.html",
-    "GNEWS_OUTLET_SAVE_AS": "outlet/{slug}.html",
-    "GNEWS_OUTLETS_URL": "outlets.html",
-    "GNEWS_OUTLETS_SAVE_AS": "outlets.html",
-    "GNEWS_OUTLET_FEED_ATOM": "feeds/outlet/{slug}.atom.xml",
-}
-
 
 def text_direction(language: str) -> str:
     return "rtl" if (language or "").split("-")[0].lower() in RTL_LANGUAGES else "ltr"
@@ -47,7 +41,7 @@ def coverage_html(entries, full_coverage: str = "") -> str:
 
 
 def _setting(settings, key):
-    return settings.get(key, OUTLET_DEFAULTS[key])
+    return settings.get(key, DEFAULTS[key])
 
 
 def outlet_pages_on(settings) -> bool:
@@ -66,9 +60,10 @@ class Outlet:
     led: list = field(default_factory=list)  # stories whose lead outlet it is
     related: list = field(default_factory=list)  # stories it appears in as other coverage
 
-    @property
+    @cached_property
     def stories(self) -> list:
-        """Every story it is in, newest first."""
+        """Every story it is in, newest first (read only once collected:
+        templates and the outlets index ask for it many times)."""
         seen = {id(a) for a in self.led}
         both = self.led + [a for a in self.related if id(a) not in seen]
         return sorted(both, key=lambda a: a.date, reverse=True)

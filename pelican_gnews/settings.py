@@ -25,6 +25,12 @@ DEFAULTS = {
     "GNEWS_RETRY_AFTER_MAX": 30,
     "GNEWS_MAX_BYTES": 10 * 1024 * 1024,
     "GNEWS_LOCK_TIMEOUT": 120,
+    # Outlet pages and feeds (render.py); an empty SAVE_AS switches them off.
+    "GNEWS_OUTLET_URL": "outlet/{slug}.html",
+    "GNEWS_OUTLET_SAVE_AS": "outlet/{slug}.html",
+    "GNEWS_OUTLETS_URL": "outlets.html",
+    "GNEWS_OUTLETS_SAVE_AS": "outlets.html",
+    "GNEWS_OUTLET_FEED_ATOM": "feeds/outlet/{slug}.atom.xml",
 }
 
 

@@ -128,8 +128,14 @@ class _Run:
             fsync_dir(folder)
 
     def save(self) -> None:
-        """Record this feed's work in the state, once its files are on disk."""
-        self._pending.clear()
+        """Record this feed's work in the state, once its files are on disk.
+
+        Files still queued belong to a feed that failed before flush():
+        they were never written, so their state changes are taken back.
+        """
+        pending, self._pending = self._pending, []
+        for _, _, undo in pending:
+            undo()
         self.state.save(self.config.temp_dir)
 
 

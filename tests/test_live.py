@@ -383,3 +383,28 @@ def test_a_failed_write_is_not_recorded_and_the_next_sync_writes_it(tmp_path, mo
     result = sync(cfg).results[0]
     assert result.ok and len(result.written) == 3
     assert len(list((tmp_path / "content" / "news").glob("*.md"))) == 5
+
+
+def test_a_feed_failing_midway_records_nothing_it_did_not_write(tmp_path, monkeypatch):
+    """Stories queued before a feed fails were never written: the state must
+    not remember them, or the next sync would take them for deleted."""
+    import pelican_gnews.sync as sync_module
+
+    source = tmp_path / "feed.xml"
+    source.write_bytes(feed([story(n) for n in range(4)]))
+    cfg = config(tmp_path, [str(source)])
+    real, seen = sync_module._sync_story, []
+
+    def failing_on_the_third(story, *args):
+        seen.append(story)
+        if len(seen) == 3:
+            raise PermissionError(13, "Permission denied")
+        return real(story, *args)
+
+    monkeypatch.setattr(sync_module, "_sync_story", failing_on_the_third)
+    result = sync(cfg).results[0]
+    assert "Permission denied" in result.error and result.written == []
+    assert SyncState.load(cfg.state_file).stories == {}
+    assert not list((tmp_path / "content").rglob("*.md"))
+    monkeypatch.setattr(sync_module, "_sync_story", real)
+    assert len(sync(cfg).results[0].written) == 4
