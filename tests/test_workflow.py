@@ -159,11 +159,13 @@ def origin(tmp_path) -> Path:
     """A bare repository holding this project, as a fork on GitHub would."""
     seed = tmp_path / "seed"
     seed.mkdir()
-    files = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+    # The committed files only: a local `pelican content` leaves content/news/
+    # and gnews-state.json behind, which a fork does not have.
+    files = subprocess.run(["git", "ls-files", "--cached"],
                            cwd=ROOT, check=True, capture_output=True, text=True).stdout.split("\n")
     for rel in filter(None, files):
         src = ROOT / rel
-        if src.is_file() and not rel.startswith("content/news/"):
+        if src.is_file():
             (seed / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, seed / rel)
     git("init", "--quiet", "-b", "main", cwd=seed)
