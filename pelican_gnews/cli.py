@@ -4,8 +4,9 @@
 
 Exit status, so that a scheduled job can tell the cases apart:
 0 every feed synced; 1 some feeds failed and the others synced; 2 usage or
-settings error; 3 the sync did not start (another sync holds the lock, or
-the state file is unreadable); 4 every feed failed.
+settings error; 3 the sync did not start (another sync holds the lock, the
+state file is unreadable) or could not save its state (a full disk; the next
+sync repairs it); 4 every feed failed; 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import sys
 from . import __version__
 
 EXIT_OK, EXIT_FEED_FAILED, EXIT_USAGE, EXIT_NOT_STARTED, EXIT_ALL_FAILED = 0, 1, 2, 3, 4
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 logger = logging.getLogger("pelican_gnews")
 
 
@@ -55,6 +57,14 @@ def _parser() -> argparse.ArgumentParser:
     url.add_argument("--gl", help="edition country, e.g. US, DE (default: from --hl)")
     url.add_argument("--ceid", help="edition id, e.g. US:en (default: COUNTRY:language)")
 
+    merge = commands.add_parser(
+        "merge-state", help="merge an editor's edit of the sync state with a sync's (for scripts/commit-sync)",
+        description="Three-way merge of gnews-state.json, entry by entry: what THEIRS changed against "
+                    "BASE wins, everything else is OURS. Prints the merged state.")
+    merge.add_argument("base")
+    merge.add_argument("ours")
+    merge.add_argument("theirs")
+
     verbosity = sync.add_mutually_exclusive_group()
     verbosity.add_argument("-v", "--verbose", action="store_const", const=logging.INFO,
                            dest="level", help="show each story written")
@@ -80,9 +90,22 @@ def _log_handler() -> logging.Handler:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        # The sync stopped its fetches at once; files it had staged were
+        # never moved in, and the journal repairs anything half-recorded.
+        print("pelican-gnews: interrupted; nothing half-written (the next sync completes the work)",
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "url":
         return _url(args)
+    if args.command == "merge-state":
+        return _merge_state(args)
     from pelican.log import init as init_logging  # noqa: PLC0415 - Pelican's rich logging
     from pelican.settings import read_settings  # noqa: PLC0415
 
@@ -92,13 +115,26 @@ def main(argv: list[str] | None = None) -> int:
     init_logging(level=args.level or logging.WARNING, name="pelican_gnews", handler=None)
     # Our own handler on our logger: basicConfig (inside Pelican's init)
     # does nothing when the root logger already has handlers.
-    logger.addHandler(_log_handler())
+    # One handler however often main() runs in a process (tests, scripts).
+    for old in [h for h in logger.handlers if getattr(h, "_pelican_gnews", False)]:
+        logger.removeHandler(old)
+    handler = _log_handler()
+    handler._pelican_gnews = True
+    logger.addHandler(handler)
     logger.propagate = False
     if not os.path.isfile(args.settings):
         logger.error("Settings file %s not found", args.settings)
         return EXIT_USAGE
     try:
-        config = from_pelican(read_settings(args.settings))
+        settings = read_settings(args.settings)
+    except SyntaxError as exc:
+        logger.error("%s:%s: the settings file is not valid Python: %s", args.settings, exc.lineno, exc.msg)
+        return EXIT_USAGE
+    except Exception as exc:  # noqa: BLE001 - any error running the settings file
+        logger.error("%s: cannot read the settings: %s: %s", args.settings, type(exc).__name__, exc)
+        return EXIT_USAGE
+    try:
+        config = from_pelican(settings)
         feeds = [feed_spec(f) for f in args.feeds] if args.feeds else None
     except SettingsError as exc:
         logger.error("%s: %s", args.settings, exc)
@@ -112,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         with _progress(len(feeds or config.feeds)) as advance:
             report = sync(config, feeds, on_feed_done=advance)
     except StateError as exc:
-        logger.error("Sync not started: %s", exc)
+        logger.error("Sync stopped: %s", exc)
         return EXIT_NOT_STARTED
     for result in report.failed:
         logger.error("FAILED %s: %s", result.feed.url, result.error)
@@ -120,6 +156,24 @@ def main(argv: list[str] | None = None) -> int:
     if report.ok:
         return EXIT_OK
     return EXIT_ALL_FAILED if len(report.failed) == len(report.results) else EXIT_FEED_FAILED
+
+
+def _merge_state(args) -> int:
+    import json  # noqa: PLC0415
+
+    from .state import merge  # noqa: PLC0415
+
+    docs = []
+    for name in (args.base, args.ours, args.theirs):
+        try:
+            with open(name, encoding="utf-8") as handle:
+                text = handle.read()
+            docs.append(json.loads(text) if text.strip() else {})
+        except (OSError, ValueError) as exc:
+            print(f"pelican-gnews merge-state: {name}: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+    print(json.dumps(merge(*docs), indent=1, ensure_ascii=False))
+    return EXIT_OK
 
 
 def _url(args) -> int:

@@ -19,14 +19,15 @@ from __future__ import annotations
 
 import html
 from dataclasses import asdict, dataclass
-from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
-from .text import clean_text, safe_url
+from .text import clean_text, parse_html, safe_url, walk_html
 
 # Clusters are short (Google shows up to ~10); a cap keeps hostile input bounded.
 MAX_ENTRIES = 50
 MAX_OUTLET = 200  # characters of an outlet name
+MAX_MARKUP = 256 * 1024  # characters of a description or story body parsed
+MAX_ANCHORS = 4 * MAX_ENTRIES  # links read before giving up on the rest
 # The full-coverage link's paths on news.google.com, current and legacy.
 _FULL_COVERAGE_PATHS = ("/stories/", "/news/more", "/news/story")
 
@@ -55,17 +56,23 @@ class Cluster:
 def _is_full_coverage(href: str, in_strong: bool) -> bool:
     if in_strong:
         return True
-    parts = urlsplit(href)
+    try:
+        parts = urlsplit(href)
+    except ValueError:  # "https://]x": not a URL at all
+        return False
     return (parts.hostname or "").endswith("news.google.com") and parts.path.startswith(
         _FULL_COVERAGE_PATHS
     )
 
 
-class _ClusterParser(HTMLParser):
+class _ClusterReader:
+    """Reads (headline, link, outlet) entries from a stream of tag events:
+    an anchor is a headline, and the next <font> after it names its outlet."""
+
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.entries: list[list[str]] = []  # [headline, link, outlet]
         self.full_coverage = ""
+        self.anchors = 0
         self._strong = 0
         self._link: str | None = None  # href of the <a> being read
         self._link_is_full = False
@@ -75,11 +82,14 @@ class _ClusterParser(HTMLParser):
         self._font_text: list[str] = []
         self._awaiting_outlet: list[str] | None = None
 
-    def handle_starttag(self, tag, attrs):
+    def start(self, tag, attrs):
         if tag == "strong":
             self._strong += 1
         elif tag == "a":
-            href = dict(attrs).get("href") or ""
+            if self._link is not None:  # an anchor inside an anchor ends the first
+                self._close_anchor()
+            self.anchors += 1
+            href = attrs.get("href") or ""
             self._link = href
             self._link_is_full = _is_full_coverage(href, self._strong > 0)
             self._anchor_text = []
@@ -91,7 +101,7 @@ class _ClusterParser(HTMLParser):
                 self._outlet_depth = self._font_depth
                 self._font_text = []
 
-    def handle_endtag(self, tag):
+    def end(self, tag):
         if tag == "strong" and self._strong:
             self._strong -= 1
         elif tag == "a" and self._link is not None:
@@ -105,7 +115,9 @@ class _ClusterParser(HTMLParser):
                 self._awaiting_outlet = None
             self._font_depth -= 1
 
-    def handle_data(self, data):
+    def data(self, data):
+        if not data:
+            return
         if self._link is not None:
             self._anchor_text.append(data)
         elif self._outlet_depth:
@@ -135,23 +147,38 @@ class _ClusterParser(HTMLParser):
 
 
 def parse_cluster(description: str | None) -> Cluster:
-    """Extract the related coverage from an item description (HTML)."""
+    """Extract the related coverage from an item description (HTML).
+
+    Linear in the input and bounded: at most MAX_MARKUP characters are
+    parsed (Google's descriptions are a few KB), by libxml2 (text.parse_html),
+    and reading stops after MAX_ANCHORS links.
+    """
     if not description:
         return Cluster(())
-    parser = _ClusterParser()
-    try:
-        parser.feed(str(description))
-        parser.close()
-    except Exception:  # noqa: BLE001 - keep what was read before the fault
-        pass
+    root = parse_html(str(description)[:MAX_MARKUP])
+    if root is None:
+        return Cluster(())
+    reader = _ClusterReader()
+    for event, element in walk_html(root):
+        tag = element.tag
+        if not isinstance(tag, str):
+            continue
+        if event == "start":
+            reader.start(tag, element.attrib)
+            reader.data(element.text)
+        else:
+            reader.end(tag)
+            reader.data(element.tail)
+            if reader.anchors > MAX_ANCHORS:
+                break
     seen: set[str] = set()
     entries = []
-    for headline, link, outlet in parser.entries:
+    for headline, link, outlet in reader.entries:
         # An entry without an outlet is not coverage (legacy "more" links).
         if outlet and link not in seen:
             seen.add(link)
             entries.append(Coverage(headline, link, outlet))
-    return Cluster(tuple(entries), parser.full_coverage)
+    return Cluster(tuple(entries), reader.full_coverage)
 
 
 def describe(entries) -> str:

@@ -29,6 +29,32 @@ logger = logging.getLogger(__name__)
 USER_AGENT = f"pelican-gnews/{__version__} (+https://pypi.org/project/pelican-gnews/)"
 MAX_REDIRECTS = 5
 
+# Ctrl-C: the sync calls cancel_all(), which wakes every fetch that waits in
+# a backoff and cuts every open connection, so the workers end at once
+# instead of at their deadlines.
+_CANCELLED = threading.Event()
+_OPEN: set = set()
+_OPEN_LOCK = threading.Lock()
+
+
+def cancel_all() -> None:
+    import socket  # noqa: PLC0415
+
+    _CANCELLED.set()
+    with _OPEN_LOCK:
+        for sock in list(_OPEN):
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+
+def reset_cancel() -> None:
+    _CANCELLED.clear()
+
+
+def _check_cancelled() -> None:
+    if _CANCELLED.is_set():
+        raise FetchError("interrupted")
+
 
 class FetchError(Exception):
     """The feed could not be fetched. The message says why."""
@@ -98,7 +124,8 @@ def _fetch_http(url: str, limits: Limits, validators: dict) -> Fetched:
             if attempt < limits.retries and wait <= limits.retry_after_max \
                     and time.monotonic() + wait < deadline:
                 logger.info("%s: 429, retrying in %.0f s as Retry-After asks", url, wait)
-                time.sleep(max(0.0, wait))
+                _CANCELLED.wait(max(0.0, wait))
+                _check_cancelled()
                 attempt += 1
                 continue
             raise
@@ -109,7 +136,8 @@ def _fetch_http(url: str, limits: Limits, validators: dict) -> Fetched:
             if time.monotonic() + pause >= deadline:
                 raise FetchError(f"{exc} (no time left for a retry)") from None
             logger.info("%s: %s; retry %d in %.1f s", url, exc, attempt + 1, pause)
-            time.sleep(pause)
+            _CANCELLED.wait(pause)
+            _check_cancelled()
             attempt += 1
 
 
@@ -145,6 +173,7 @@ def _request(url: str, limits: Limits, validators: dict, deadline: float) -> Fet
     import socket  # noqa: PLC0415
     import ssl  # noqa: PLC0415
 
+    _check_cancelled()
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchError(f"not an http(s) URL: {url[:200]}")
@@ -182,6 +211,9 @@ def _request(url: str, limits: Limits, validators: dict, deadline: float) -> Fet
         # http.client drops conn.sock once a response will close it; the
         # socket object itself stays usable for timeouts and the watchdog.
         sock = conn.sock
+        with _OPEN_LOCK:
+            _OPEN.add(sock)
+        _check_cancelled()
         sock.settimeout(min(limits.read_timeout, max(0.01, deadline - time.monotonic())))
         conn.request("GET", path, headers=headers)
         response = conn.getresponse()
@@ -204,6 +236,7 @@ def _request(url: str, limits: Limits, validators: dict, deadline: float) -> Fet
             raise FetchError(f"no complete response within {limits.deadline:.0f} s")
         return Fetched(data, response.getheader("ETag") or "", response.getheader("Last-Modified") or "")
     except (socket.timeout, TimeoutError, ConnectionError, http.client.HTTPException, OSError) as exc:
+        _check_cancelled()
         if expired.is_set() or time.monotonic() >= deadline - 0.05:
             raise FetchError(f"no complete response within {limits.deadline:.0f} s") from None
         if isinstance(exc, FetchError):
@@ -213,6 +246,8 @@ def _request(url: str, limits: Limits, validators: dict, deadline: float) -> Fet
         raise _Retryable(f"connection failed: {exc}") from None
     finally:
         watchdog.cancel()
+        with _OPEN_LOCK:
+            _OPEN.discard(sock)
         conn.close()
 
 
@@ -224,7 +259,10 @@ def _read_body(response, sock, limits: Limits, deadline: float) -> bytes:
     if encoding in ("gzip", "x-gzip"):
         inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
     elif encoding == "deflate":
-        inflater = zlib.decompressobj()
+        # "deflate" should be zlib-wrapped, but servers also send raw
+        # deflate; browsers accept both, and so does this (decided on the
+        # first bytes, see _inflate).
+        inflater = "deflate"
     chunks, size = [], 0
     while True:
         left = deadline - time.monotonic()
@@ -234,9 +272,14 @@ def _read_body(response, sock, limits: Limits, deadline: float) -> bytes:
         raw = response.read1(64 * 1024)
         if not raw:
             break
+        if inflater == "deflate":
+            inflater = zlib.decompressobj(zlib.MAX_WBITS if _zlib_header(raw) else -zlib.MAX_WBITS)
         if inflater is not None:
             # Inflate with a bound, so a gzip bomb stops at the cap.
-            data = inflater.decompress(raw, limits.max_bytes + 1 - size)
+            try:
+                data = inflater.decompress(raw, limits.max_bytes + 1 - size)
+            except zlib.error as exc:
+                raise FetchError(f"the body is not valid {encoding} data as its Content-Encoding says ({exc})") from None
             if inflater.unconsumed_tail:
                 raise FetchError(f"decoded body larger than {limits.max_bytes} bytes")
         else:
@@ -245,4 +288,11 @@ def _read_body(response, sock, limits: Limits, deadline: float) -> bytes:
         if size > limits.max_bytes:
             raise FetchError(f"body larger than {limits.max_bytes} bytes")
         chunks.append(data)
+    if inflater is not None and inflater != "deflate" and not inflater.eof and size:
+        raise FetchError(f"the {encoding} body is cut off")
     return b"".join(chunks)
+
+
+def _zlib_header(data: bytes) -> bool:
+    """Whether `data` starts with a zlib header (RFC 1950), not raw deflate."""
+    return len(data) >= 2 and data[0] & 0x0F == 8 and (data[0] << 8 | data[1]) % 31 == 0

@@ -15,11 +15,30 @@ from pathlib import Path
 import yaml
 
 try:  # the C loader is ~10x faster and just as safe
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - libyaml is missing on some platforms
-    from yaml import SafeLoader as _Loader
+    from yaml import SafeLoader as _BaseLoader
 
 DELIMITER = "---"
+# Front matter is a few KB (the seed's is 3 KB); more is a broken or hostile
+# file, refused before YAML reads it.
+MAX_FRONT_MATTER = 256 * 1024
+
+
+class _Loader(_BaseLoader):
+    """safe_load, with impossible dates (2026-13-45, an offset of +25:00)
+    reported at their line instead of escaping as a bare ValueError."""
+
+
+def _timestamp(loader, node):
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError) as exc:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"invalid date {node.value!r} ({exc})", node.start_mark) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 
 class FrontMatterError(ValueError):
@@ -49,8 +68,20 @@ def split(text: str) -> tuple[str, str, int] | None:
 
 
 def load(yaml_text: str, path: str | Path, first_line: int = 2) -> dict:
-    """safe_load the front matter; errors name the file and the line."""
+    """safe_load the front matter; errors name the file and the line.
+
+    Bounded in time and memory: front matter over MAX_FRONT_MATTER is
+    refused, and so are aliases (`*name`), the way a "billion laughs" bomb
+    multiplies a few lines into gigabytes; story files never need them.
+    """
+    if len(yaml_text) > MAX_FRONT_MATTER:
+        raise FrontMatterError(path, first_line, f"front matter larger than {MAX_FRONT_MATTER // 1024} KB")
     try:
+        if "*" in yaml_text:
+            for event in yaml.parse(yaml_text, Loader=_Loader):
+                if isinstance(event, yaml.AliasEvent):
+                    line = event.start_mark.line + first_line if event.start_mark else None
+                    raise FrontMatterError(path, line, "YAML aliases (*name) are not allowed in front matter")
         data = yaml.load(yaml_text, Loader=_Loader)  # noqa: S506 - a safe loader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -59,11 +90,21 @@ def load(yaml_text: str, path: str | Path, first_line: int = 2) -> dict:
         raise FrontMatterError(path, line, f"invalid YAML front matter: {problem}") from None
     except yaml.YAMLError as exc:
         raise FrontMatterError(path, None, f"invalid YAML front matter: {exc}") from None
+    except RecursionError:
+        raise FrontMatterError(path, first_line, "invalid YAML front matter: nested too deeply") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
         raise FrontMatterError(path, first_line, "front matter is not a set of `key: value` lines")
     return data
+
+
+def line_of(yaml_text: str, key: str, first_line: int = 2) -> int | None:
+    """The line of `key:` in the front matter, for messages about its value."""
+    for number, line in enumerate(yaml_text.split("\n")):
+        if line.split(":", 1)[0].strip().lower() == key.lower() and ":" in line:
+            return number + first_line
+    return None
 
 
 def read(path: str | Path) -> tuple[dict, str] | None:

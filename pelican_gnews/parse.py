@@ -64,13 +64,24 @@ class ParsedFeed:
     skipped: list[str] = field(default_factory=list)  # one message per dropped item
 
 
+_QUOTE_PAIRS = (('"', '"'), ("'", "'"), ("“", "”"), ("«", "»"), ("„", "“"), ("「", "」"))
+
+
 def section_from_title(title: str) -> str:
     """'World - Latest - Google News' -> 'World'; '"q" - Google News' -> 'q'."""
     parts = [p.strip() for p in title.split(" - ")]
     if len(parts) > 1 and parts[-1].lower().startswith("google news"):
         parts = parts[:-1]
-    section = parts[0] if parts else ""
-    return clean_text(section.strip("\"'“”«»"), 80)
+    quoted = bool(parts) and parts[0][:1] in {left for left, _ in _QUOTE_PAIRS}
+    # 'World - Latest' is the World section; a quoted query is kept whole.
+    section = (" - ".join(parts) if quoted else parts[0]).strip() if parts else ""
+    # A search feed's title is the query in one pair of quotes: drop that
+    # pair only, so the query's own quotes stay ('""a" b"' is '"a" b').
+    for left, right in _QUOTE_PAIRS:
+        if len(section) > 2 and section[0] == left and section[-1] == right:
+            section = section[1:-1]
+            break
+    return clean_text(section, 80)
 
 
 def _language(feed: dict, link: str) -> str:

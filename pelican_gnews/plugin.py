@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import types
 
 from pelican import signals
 from pelican.utils import order_content, process_translations
 
+from .outputs import keep_pages_apart, loop_safe_get_files
 from .reader import StoryReader
 from .render import OutletsGenerator, link_neighbours
 from .settings import SettingsError, from_pelican
@@ -39,7 +41,7 @@ def sync_before_build(pelican) -> None:
     try:
         report = sync(config)
     except StateError as exc:
-        logger.error("pelican-gnews: sync not started: %s; building with what is on disk", exc)
+        logger.error("pelican-gnews: sync stopped: %s; building with what is on disk", exc)
         return
     for result in report.failed:
         logger.warning("pelican-gnews: feed %s not synced (%s); building with what is on disk",
@@ -100,6 +102,11 @@ def link_stories(generator) -> None:
     link_neighbours(generator.articles)
 
 
+def walk_without_loops(generator) -> None:
+    """Every generator lists content files without following a link loop."""
+    generator.get_files = types.MethodType(loop_safe_get_files, generator)
+
+
 def register() -> None:
     signals.initialized.connect(paginate_outlet_pages)
     signals.initialized.connect(sync_before_build)
@@ -107,3 +114,5 @@ def register() -> None:
     signals.article_generator_pretaxonomy.connect(keep_duplicate_slugs)
     signals.article_generator_finalized.connect(link_stories)
     signals.get_generators.connect(add_generators)
+    signals.generator_init.connect(walk_without_loops)
+    signals.all_generators_finalized.connect(keep_pages_apart)

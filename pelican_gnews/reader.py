@@ -26,19 +26,59 @@ from .text import clean_text, html_to_text, safe_url
 
 logger = logging.getLogger(__name__)
 
-_FIRST_OL = re.compile(r"<ol\b.*?</ol\s*>", re.IGNORECASE | re.DOTALL)
+_OL_START = re.compile(r"<ol\b", re.IGNORECASE)
+_OL_END = re.compile(r"</ol\s*>", re.IGNORECASE)
+# A story file is a few KB; a bigger one is broken or hostile, and is left
+# out with a message rather than parsed (Markdown is not linear on all input).
+MAX_STORY_BYTES = 1024 * 1024
+# Editors' notes rendered as Markdown (see notes_html).
+MAX_NOTES = 4 * 1024
+MAX_NOTE_BLOCK = 1024
+# An editor's slug: words of letters, digits, _ and -, optionally in folders;
+# never "..", a leading "/", or anything a file name cannot hold.
+_SLUG = re.compile(r"[\w-]+(?:/[\w-]+)*")
 _TRUE = {"true", "yes", "on", "1"}
 _URL_KEYS = ("image", "link", "source", "outlet_url", "full_coverage")
 _TEXT_KEYS = ("outlet", "guid", "language")
+# Keys whose value may be a YAML list; others must be text.
+_LIST_KEYS = frozenset({"categories", "category", "tags", "author", "authors"})
+# Keys without which a story cannot be published: a wrong type is an error.
+_REQUIRED_TEXT = frozenset({"title", "date"})
+
+
+def _is_scalar(value) -> bool:
+    return isinstance(value, (str, int, float, bool, date))
 
 
 def _as_list(value) -> list[str]:
     if value is None or value == "":
         return []
     if isinstance(value, (list, tuple)):
-        return [clean_text(v, 200) for v in value if clean_text(v, 200)]
+        return [clean_text(v, 200) for v in value if _is_scalar(v) and clean_text(v, 200)]
     text = clean_text(value, 2000)
     return [p.strip() for p in re.split(r"[;,]", text) if p.strip()]
+
+
+def first_ol(body: str) -> tuple[int, int] | None:
+    """Where the first <ol>…</ol> is in `body`: two linear searches (a
+    lazy regex over the body is quadratic when no </ol> follows)."""
+    start = _OL_START.search(body)
+    if start is None:
+        return None
+    end = _OL_END.search(body, start.end())
+    return (start.start(), end.end()) if end else None
+
+
+def decode_story(data: bytes, source_path) -> str:
+    """The file's text. Invalid UTF-8 is reported with its line and shown as
+    U+FFFD, so one bad byte costs a character, not the story or the build."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        logger.warning("%s:%d: invalid UTF-8 (byte 0x%02x); read with U+FFFD in its place",
+                       source_path, line, data[exc.start])
+        return data.decode("utf-8", "replace")
 
 
 def _as_datetime(value):
@@ -72,31 +112,55 @@ class StoryReader(MarkdownReader):
     file_extensions = [*MarkdownReader.file_extensions, "txt"]
 
     def read(self, source_path):
-        with open(source_path, encoding="utf-8", errors="surrogateescape") as handle:
-            text = handle.read()
+        with open(source_path, "rb") as handle:
+            data = handle.read(MAX_STORY_BYTES + 1)
+        is_txt = str(source_path).lower().endswith(".txt")
+        if is_txt and not data.lstrip(b"\xef\xbb\xbf").startswith(b"---"):
+            return "", {"status": "skip"}  # static text (robots.txt, notes)
+        if len(data) > MAX_STORY_BYTES:
+            exc = frontmatter.FrontMatterError(
+                source_path, None, f"file larger than {MAX_STORY_BYTES // 1024} KB; left out")
+            logger.error("%s", exc)
+            raise exc
+        text = decode_story(data, source_path)
         parts = frontmatter.split(text)
         if parts is None:
-            if str(source_path).lower().endswith(".txt"):
+            if is_txt:
                 return "", {"status": "skip"}
             return super().read(source_path)
         yaml_text, body, first_line = parts
         try:
             meta = frontmatter.load(yaml_text, source_path, first_line)
-            return self._content(body, meta, source_path)
+            return self._content(body, meta, source_path, yaml_text)
         except frontmatter.FrontMatterError as exc:
             # Pelican logs only "Could not process <file>" unless --debug;
             # say what is wrong and where, then let Pelican skip the file.
             logger.error("%s", exc)
             raise
 
-    def _content(self, body: str, meta: dict, source_path: str):
-        cluster = parse_cluster(body)
+    def _content(self, body: str, meta: dict, source_path: str, yaml_text: str = ""):
+        where = first_ol(body)
+        cluster = parse_cluster(body[where[0]:where[1]] if where else body)
         coverage = [e.as_dict() for e in cluster.entries]
         metadata: dict = {}
+
+        def problem(key, what):
+            return frontmatter.FrontMatterError(source_path, frontmatter.line_of(yaml_text, key), what)
+
         for key, value in meta.items():
             key = str(key).lower()
             if value is None:
                 continue
+            if isinstance(value, dict) or (isinstance(value, (list, tuple)) and key not in _LIST_KEYS):
+                # Text where a list or mapping was written: say so, rather
+                # than publishing "['a', 'b']".
+                if isinstance(value, dict) or not all(_is_scalar(v) for v in value):
+                    if key in _REQUIRED_TEXT:
+                        raise problem(key, f"{key} must be text, not a {type(value).__name__}")
+                    logger.warning("%s; ignored", problem(key, f"{key} must be text, not a {type(value).__name__}"))
+                    continue
+                logger.warning("%s", problem(key, f"{key} is a list; read as one text, its items joined by ', '"))
+                value = ", ".join(str(v) for v in value)
             if key == "title":
                 title = clean_text(value)
                 metadata["title"] = Markup(escape(title))
@@ -104,8 +168,8 @@ class StoryReader(MarkdownReader):
             elif key == "date" or key == "modified":
                 try:
                     metadata[key] = _as_datetime(value)
-                except (ValueError, OverflowError) as exc:
-                    raise frontmatter.FrontMatterError(source_path, None, f"invalid {key} {value!r}: {exc}") from None
+                except (ValueError, OverflowError, TypeError) as exc:
+                    raise problem(key, f"invalid {key} {clean_text(value, 80)!r}: {exc}") from None
             elif key in ("description", "summary"):
                 raw = str(value)
                 # Google's description flattened to text leaves "Headline&nbsp;&nbsp;Outlet"
@@ -114,8 +178,11 @@ class StoryReader(MarkdownReader):
                 metadata[key] = Markup(escape(text)) if key == "summary" else text
             elif key == "slug":
                 slug = clean_text(value, 200)
-                if slug:
+                if slug and _SLUG.fullmatch(slug):
                     metadata["slug"] = slug
+                elif slug:
+                    logger.warning("%s; the slug is made from the title instead", problem(
+                        key, f"slug {slug!r} is not a page name (letters, digits, - and _, folders by /)"))
             elif key == "draft":
                 if value is True or str(value).strip().lower() in _TRUE:
                     metadata["status"] = "draft"
@@ -163,7 +230,27 @@ class StoryReader(MarkdownReader):
         The cluster's <ol> is replaced by the list rebuilt from parsed values,
         so feed markup never reaches a page; the rest is the editor's.
         """
-        rest = _FIRST_OL.sub("", body, count=1) if has_cluster else body
+        where = first_ol(body) if has_cluster else None
+        rest = body[: where[0]] + body[where[1]:] if where else body
         if not rest.strip():
             return ""
-        return '<div class="notes">' + Markdown(**self.settings["MARKDOWN"]).convert(rest) + "</div>"
+        return '<div class="notes">' + notes_html(rest, self.settings["MARKDOWN"]) + "</div>"
+
+
+def notes_html(text: str, markdown_settings: dict) -> str:
+    """Editors' notes as HTML, in time linear in their size.
+
+    Python-Markdown is quadratic or worse on some input (a long run of "["
+    or of unclosed tags takes minutes) and recurses into nested lists until
+    it overflows. So Markdown renders notes of up to MAX_NOTES, in blocks of
+    up to MAX_NOTE_BLOCK (a paragraph, a list); longer notes, or notes
+    Markdown fails on, are shown as plain text paragraphs.
+    """
+    blocks = re.split(r"\n[ \t]*\n", text)
+    if len(text) <= MAX_NOTES and all(len(b) <= MAX_NOTE_BLOCK for b in blocks):
+        try:
+            return Markdown(**markdown_settings).convert(text)
+        except RecursionError:
+            pass
+    return "".join(f"<p>{escape(b.strip())}</p>" for b in blocks if b.strip())
+

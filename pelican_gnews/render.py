@@ -29,7 +29,7 @@ def text_direction(language: str) -> str:
 def coverage_html(entries, full_coverage: str = "") -> str:
     """The related-coverage list as shown on pages and in Atom entries."""
     items = "".join(
-        '<li><a href="{}">{}</a> <span class="outlet">{}</span></li>'.format(
+        '<li><a href="{}"><bdi>{}</bdi></a> <span class="outlet"><bdi>{}</bdi></span></li>'.format(
             escape(e["link"]), escape(e["headline"], quote=False), escape(e["outlet"], quote=False)
         )
         for e in entries
@@ -86,23 +86,32 @@ def outlet_slug(name: str, settings) -> str:
     return slug or "outlet-" + hashlib.sha1(name.encode()).hexdigest()[:8]
 
 
+def _place(outlet: Outlet, slug: str, settings) -> None:
+    outlet.slug = slug
+    outlet.url = _setting(settings, "GNEWS_OUTLET_URL").format(slug=slug)
+    outlet.save_as = _setting(settings, "GNEWS_OUTLET_SAVE_AS").format(slug=slug)
+    outlet.feed_path = (_setting(settings, "GNEWS_OUTLET_FEED_ATOM") or "").format(slug=slug)
+
+
 def collect_outlets(articles, settings) -> dict[str, Outlet]:
-    """Outlets by slug. Names that slug alike ("CNN", "C.N.N.") are one outlet."""
+    """Outlets by slug. Names that slug alike ("CNN", "C.N.N.") are one
+    outlet, named by its most used spelling (ties: the spelling of its
+    oldest story), so a variant in one new story never renames a page."""
     outlets: dict[str, Outlet] = {}
+    spellings: dict[str, dict[str, list[int]]] = {}
 
     def get(name: str) -> Outlet:
         slug = outlet_slug(name, settings)
         if slug not in outlets:
-            outlets[slug] = Outlet(
-                name=name,
-                slug=slug,
-                url=_setting(settings, "GNEWS_OUTLET_URL").format(slug=slug),
-                save_as=_setting(settings, "GNEWS_OUTLET_SAVE_AS").format(slug=slug),
-                feed_path=(_setting(settings, "GNEWS_OUTLET_FEED_ATOM") or "").format(slug=slug),
-            )
+            outlets[slug] = Outlet(name=name, slug="", url="", save_as="", feed_path="")
+            _place(outlets[slug], slug, settings)
+        # [uses, position of the latest use]; articles come newest first.
+        seen = spellings.setdefault(slug, {}).setdefault(name, [0, 0])
+        seen[0] += 1
+        seen[1] = position
         return outlets[slug]
 
-    for article in articles:
+    for position, article in enumerate(articles):
         lead = getattr(article, "outlet", "")
         if lead:
             outlet = get(lead)
@@ -115,7 +124,27 @@ def collect_outlets(articles, settings) -> dict[str, Outlet]:
                 outlet = get(name)
                 if not outlet.related or outlet.related[-1] is not article:
                     outlet.related.append(article)
+    for slug, names in spellings.items():
+        outlets[slug].name = max(names, key=lambda n: (names[n][0], names[n][1], n))
+    _paginate_apart(outlets, settings)
     return outlets
+
+
+def _paginate_apart(outlets: dict[str, Outlet], settings) -> None:
+    """An outlet whose page is page 2 or later of another ("Wire2" and a
+    "Wire" with more than a page of stories) moves to a suffixed slug."""
+    from .outputs import page_paths, short_hash  # noqa: PLC0415
+
+    later = {}
+    for outlet in outlets.values():
+        for path in page_paths(settings, "outlet", outlet.save_as, outlet.count)[1:]:
+            later[path] = outlet.name
+    for outlet in outlets.values():
+        if outlet.save_as in later and later[outlet.save_as] != outlet.name:
+            logger.warning("Outlet %r: its page %s is a later page of %r; published at %s",
+                           outlet.name, outlet.save_as, later[outlet.save_as],
+                           f"{outlet.slug}-{short_hash(outlet.name)}")
+            _place(outlet, f"{outlet.slug}-{short_hash(outlet.name)}", settings)
 
 
 def link_neighbours(articles) -> None:

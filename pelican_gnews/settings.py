@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from .fetch import Limits
@@ -25,6 +26,9 @@ DEFAULTS = {
     "GNEWS_RETRY_AFTER_MAX": 30,
     "GNEWS_MAX_BYTES": 10 * 1024 * 1024,
     "GNEWS_LOCK_TIMEOUT": 120,
+    # Hours within which an item with a story's headline and outlet (but a
+    # new link token and guid) is taken for that story (state.find).
+    "GNEWS_IDENTITY_WINDOW": 48,
     # Outlet pages and feeds (render.py); an empty SAVE_AS switches them off.
     "GNEWS_OUTLET_URL": "outlet/{slug}.html",
     "GNEWS_OUTLET_SAVE_AS": "outlet/{slug}.html",
@@ -57,6 +61,7 @@ class GNewsSettings:
     limits: Limits
     lock_timeout: float
     fetch_workers: int
+    identity_window: timedelta = timedelta(hours=48)
 
     @property
     def temp_dir(self) -> Path:
@@ -124,4 +129,5 @@ def from_pelican(settings: dict) -> GNewsSettings:
         limits=limits,
         lock_timeout=number("GNEWS_LOCK_TIMEOUT"),
         fetch_workers=max(1, number("GNEWS_FETCH_WORKERS", int)),
+        identity_window=timedelta(hours=number("GNEWS_IDENTITY_WINDOW")),
     )

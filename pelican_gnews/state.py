@@ -18,19 +18,23 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import json
 import logging
+import math
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
+from datetime import datetime, timedelta, timezone
+from pathlib import Path, PurePosixPath
 
-from .store import write_atomic
+from .atomic import sha256, write_atomic
 
 logger = logging.getLogger(__name__)
 
 VERSION = 1
-
+# Keys that name one article: a match joins an item to its story at once.
+# A headline key ("title:") names many over the years ("Live updates"), so
+# it joins only within a time window (find()).
+STRONG_PREFIXES = ("token:", "guid:", "link:")
 
 
 class StateError(Exception):
@@ -41,8 +45,34 @@ class LockTimeout(StateError):
     pass
 
 
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+def _flag(value, where: str) -> bool:
+    """A yes/no value as JSON or a person writes it; unknown means yes
+    (for `deleted`, the safe side: a story is not brought back)."""
+    if isinstance(value, bool):
+        return value
+    if value is None or value == 0 or str(value).strip().lower() in ("false", "no", "0", "off", ""):
+        return False
+    if value == 1 or str(value).strip().lower() in ("true", "yes", "1", "on"):
+        return True
+    logger.warning("%s: %r is not true or false; read as true", where, value)
+    return True
+
+
+def _when(value, where: str) -> str:
+    """An ISO 8601 time with its zone, from what a person may have written
+    (a Unix time, a time without zone: UTC); '' if it is not a time."""
+    try:
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+            when = datetime.fromtimestamp(value, timezone.utc)
+        else:
+            when = datetime.fromisoformat(str(value).strip())
+            if when.tzinfo is None:
+                when = when.replace(tzinfo=timezone.utc)
+        return when.isoformat(timespec="seconds")
+    except (TypeError, ValueError, OverflowError, OSError):
+        logger.warning("%s: %r is not a time (ISO 8601, e.g. 2026-01-09T10:00:00+00:00); ignored",
+                       where, value)
+        return ""
 
 
 @dataclass
@@ -51,12 +81,22 @@ class StoryRecord:
     sha256: str | None  # of the bytes last written; None: not ours to rewrite
     keys: list[str] = field(default_factory=list)
     deleted: bool = False
+    date: str = ""  # when the story was published (ISO 8601): the headline key's window
 
     def as_json(self) -> dict:
         data = {"file": self.file, "sha256": self.sha256, "keys": self.keys}
+        if self.date:
+            data["date"] = self.date
         if self.deleted:
             data["deleted"] = True
         return data
+
+    @property
+    def published(self) -> datetime | None:
+        try:
+            return datetime.fromisoformat(self.date) if self.date else None
+        except ValueError:
+            return None
 
 
 @dataclass
@@ -65,6 +105,7 @@ class SyncState:
     feeds: dict[str, dict] = field(default_factory=dict)
     stories: dict[str, StoryRecord] = field(default_factory=dict)
     _by_key: dict[str, str] = field(default_factory=dict, repr=False)
+    _by_title: dict[str, list[str]] = field(default_factory=dict, repr=False)
     _saved: str = field(default="", repr=False)
 
     @classmethod
@@ -74,23 +115,36 @@ class SyncState:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
             return state
+        except (OSError, UnicodeDecodeError) as exc:
+            raise StateError(f"{path}: cannot read the sync state ({exc})") from None
         try:
             data = json.loads(text)
-            if data.get("version") != VERSION:
-                raise ValueError(f"unknown version {data.get('version')!r}")
-            state.feeds = {str(k): dict(v) for k, v in data.get("feeds", {}).items()}
+            if not isinstance(data, dict) or data.get("version") != VERSION:
+                raise ValueError(f"unknown version {data.get('version') if isinstance(data, dict) else data!r}")
+            for url, raw in data.get("feeds", {}).items():
+                state.feeds[str(url)] = _feed_entry(dict(raw), f"{path}: feed {url}")
             for story_id, raw in data.get("stories", {}).items():
-                state.stories[story_id] = StoryRecord(
+                where = f"{path}: story {story_id}"
+                record = StoryRecord(
                     file=str(raw["file"]), sha256=raw.get("sha256"),
-                    keys=[str(k) for k in raw.get("keys", [])], deleted=bool(raw.get("deleted")),
+                    keys=[str(k) for k in raw.get("keys", [])],
+                    deleted=_flag(raw.get("deleted", False), f"{where}: deleted"),
+                    date=_when(raw["date"], f"{where}: date") if raw.get("date") else "",
                 )
+                if record.sha256 is not None and not isinstance(record.sha256, str):
+                    logger.warning("%s: sha256 %r is not a checksum; the file is left alone", where, record.sha256)
+                    record.sha256 = None
+                if not _safe_file(record.file):
+                    logger.warning("%s: file %r is not a path inside the site; the sync will never "
+                                   "write it", where, record.file)
+                    record.sha256 = None
+                state.stories[str(story_id)] = record
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             # Refuse to go on: starting from empty state would re-create
             # stories editors deleted.
             raise StateError(f"{path}: unreadable sync state ({exc}); fix or remove it") from None
         for story_id, record in state.stories.items():
-            for key in record.keys:
-                state._by_key.setdefault(key, story_id)
+            state._index(story_id, record.keys)
         state._saved = state.dumps()
         return state
 
@@ -103,31 +157,68 @@ class SyncState:
         return json.dumps(data, indent=1, ensure_ascii=False, sort_keys=False) + "\n"
 
     def save(self, temp_dir: Path) -> bool:
-        """Write the file if its content changed. Returns whether it wrote."""
+        """Write the file if its content changed. Returns whether it wrote.
+        Raises StateError when it cannot (a full disk, a folder in the way)."""
         text = self.dumps()
         if text == self._saved:
             return False
-        write_atomic(self.path, text.encode("utf-8"), temp_dir)
+        try:
+            write_atomic(self.path, text.encode("utf-8"), temp_dir)
+        except OSError as exc:
+            raise StateError(f"cannot save the sync state {self.path}: {exc.strerror or exc}") from None
         self._saved = text
         return True
 
     # -- stories -----------------------------------------------------------
 
-    def find(self, keys: list[str]) -> str | None:
+    def _index(self, story_id: str, keys: list[str]) -> None:
+        for key in keys:
+            if key.startswith("title:"):
+                sids = self._by_title.setdefault(key, [])
+                if story_id not in sids:
+                    sids.append(story_id)
+            else:
+                self._by_key.setdefault(key, story_id)
+
+    def find(self, keys: list[str], published: datetime | None = None,
+             window: timedelta = timedelta(hours=48), exclude=()) -> tuple[str | None, str]:
+        """The story these keys name, and the key that named it.
+
+        A link token, guid or link names one story. A headline and outlet
+        name the story published within `window` of `published` (Google
+        changes guids and tokens of one story between fetches), never one in
+        `exclude` (stories other items of the same feed already are), and
+        never one without a known date.
+        """
         for key in keys:
             if key in self._by_key:
-                return self._by_key[key]
-        return None
+                return self._by_key[key], key
+        if published is None:
+            return None, ""
+        for key in keys:
+            best, distance = None, window
+            for sid in self._by_title.get(key, ()):
+                when = self.stories[sid].published if sid in self.stories else None
+                if when is None or sid in exclude:
+                    continue
+                gap = abs(when - published)
+                if gap <= distance:
+                    best, distance = sid, gap
+            if best is not None:
+                return best, key
+        return None, ""
 
     def add_keys(self, story_id: str, keys: list[str]) -> None:
         record = self.stories[story_id]
         for key in keys:
-            if key not in record.keys and key not in self._by_key:
-                record.keys.append(key)
-                self._by_key[key] = story_id
+            if key in record.keys or (not key.startswith("title:") and key in self._by_key):
+                continue
+            record.keys.append(key)
+            self._index(story_id, [key])
 
-    def record(self, story_id: str, file: str, digest: str | None, keys: list[str]) -> None:
-        self.stories[story_id] = StoryRecord(file=file, sha256=digest, keys=[])
+    def record(self, story_id: str, file: str, digest: str | None, keys: list[str],
+               date: str | None = "") -> None:
+        self.stories[story_id] = StoryRecord(file=file, sha256=digest, keys=[], date=date or "")
         self.add_keys(story_id, keys)
 
     def forget(self, story_id: str) -> None:
@@ -136,6 +227,23 @@ class SyncState:
         for key in record.keys if record else ():
             if self._by_key.get(key) == story_id:
                 del self._by_key[key]
+            if story_id in self._by_title.get(key, ()):
+                self._by_title[key].remove(story_id)
+
+
+def _safe_file(file: str) -> bool:
+    rel = PurePosixPath(file.replace("\\", "/"))
+    return bool(rel.parts) and not rel.is_absolute() and ".." not in rel.parts and ":" not in rel.parts[0]
+
+
+def _feed_entry(raw: dict, where: str) -> dict:
+    if "not_before" in raw:
+        when = _when(raw["not_before"], f"{where}: not_before")
+        if when:
+            raw["not_before"] = when
+        else:
+            del raw["not_before"]
+    return {str(k): v for k, v in raw.items() if isinstance(v, str)}
 
 
 @contextlib.contextmanager
@@ -163,3 +271,20 @@ def locked(lock_path: Path, timeout: float):
             yield  # the lock file is never written: a sync that changes nothing touches nothing
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def merge(base: dict, ours: dict, theirs: dict) -> dict:
+    """Three-way merge of state documents, entry by entry (a story, a feed):
+    an entry a person changed, added or removed on their side (`theirs`,
+    against `base`) is theirs; every other entry is the sync's (`ours`).
+    Used when an editor pushes an edit of the state while a sync runs."""
+    merged = {"version": VERSION}
+    for section in ("feeds", "stories"):
+        b, o, t = (doc.get(section) or {} for doc in (base, ours, theirs))
+        out = {}
+        for key in sorted(set(b) | set(o) | set(t)):
+            value = t.get(key) if t.get(key) != b.get(key) else o.get(key)
+            if value is not None:
+                out[key] = value
+        merged[section] = out
+    return merged

@@ -4,24 +4,19 @@ writing files safely.
 One story is one Markdown file with YAML front matter in GNEWS_CONTENT_DIR,
 named after its slug. Which files may be rewritten is the sync's decision
 (sync.py, with the state in state.py); this module only writes what it is
-given, atomically, and finds files from before the state existed.
+given (atomically, see atomic.py), and finds files from before the state
+existed.
 """
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import logging
-import os
 import re
-import shutil
-import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import frontmatter
-from .cluster import describe, parse_cluster, render_cluster
+from .cluster import MAX_ENTRIES, describe, parse_cluster, render_cluster
 from .parse import ParsedFeed, Story
 from .slugs import base_slug, unique_slug
 from .tags import make_tags
@@ -32,9 +27,6 @@ STORY_SUFFIX = ".md"
 # Every file the story reader takes (reader.StoryReader.file_extensions):
 # their slugs are taken too.
 _READ_SUFFIXES = {".md", ".markdown", ".mkd", ".mdown", ".txt"}
-# Suffix of a file staged beside its target (only when the temporary folder
-# is on another file system): no Pelican reader takes it.
-TEMP_SUFFIX = ".gnews-tmp"
 # Front-matter lines the index needs, found without a full YAML parse.
 _INDEX_LINE = re.compile(r"^(slug|guid|link|title):[ \t]*(.*?)[ \t]*$", re.MULTILINE | re.IGNORECASE)
 
@@ -99,6 +91,9 @@ def grown_story(data: bytes, story: Story, path: Path) -> bytes | None:
     known_links = {e.link for e in cluster.entries}
     known = {(e.headline, e.outlet) for e in cluster.entries}
     new = [e for e in story.coverage if e.link not in known_links and (e.headline, e.outlet) not in known]
+    # The list is capped like a parsed one: a feed that rotates its related
+    # coverage must not grow a file without bound.
+    new = new[: max(0, MAX_ENTRIES - len(cluster.entries))]
     if not new:
         return None
     entries = list(cluster.entries) + new
@@ -130,86 +125,6 @@ def identity_keys(story: Story) -> list[str]:
     return keys
 
 
-def write_atomic(path: Path, data: bytes, temp_dir: Path) -> None:
-    """Write `data` to `path` so that readers see the old file or the new one,
-    never a part: a temporary file, fsync, rename, fsync of the folder. The
-    temporary file lives in `temp_dir`, outside the content folder, so a
-    process killed mid-write leaves nothing where Pelican reads."""
-    for _ in write_files([(path, data)], temp_dir, workers=1):
-        pass
-    fsync_dir(path.parent)
-
-
-def write_files(files: list[tuple[Path, bytes]], temp_dir: Path, workers: int = 8):
-    """Write many files atomically; yields each path once it is in place, in
-    order. The caller fsyncs the target folders afterwards (fsync_dir).
-
-    Every file is staged in `temp_dir` and fsynced before its rename; the
-    fsyncs run in parallel threads, which lets the file system commit them
-    together (about half the time for 1,000 new story files).
-    """
-    temp_dir.mkdir(parents=True, exist_ok=True)
-    staged: list[tuple[Path, str]] = []
-
-    def stage(item):
-        path, data = item
-        fd, tmp = tempfile.mkstemp(dir=temp_dir, suffix=".tmp")
-        staged.append((path, tmp))
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        return path, tmp
-
-    try:
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="gnews-write") as pool:
-            ready = list(pool.map(stage, files))
-        for path, tmp in ready:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            _replace(tmp, path)
-            yield path
-    finally:
-        for _, tmp in staged:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-
-
-def _replace(tmp: str, path: Path) -> None:
-    try:
-        os.replace(tmp, path)
-    except OSError as exc:
-        if exc.errno != errno.EXDEV:
-            raise
-        # temp_dir is on another file system: stage beside the target.
-        beside = path.with_name(f".{path.name}{TEMP_SUFFIX}")
-        shutil.copyfile(tmp, beside)
-        os.replace(beside, path)
-        os.unlink(tmp)
-
-
-def fsync_dir(folder: Path) -> None:
-    """Make the renames in `folder` durable."""
-    with contextlib.suppress(OSError):
-        dir_fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-
-
-def clean_temp(temp_dir: Path, content_dir: Path) -> int:
-    """Remove what a killed sync left behind. Runs under the sync lock."""
-    leftovers = [*temp_dir.glob("*.tmp")] if temp_dir.is_dir() else []
-    if content_dir.is_dir():
-        leftovers += content_dir.rglob(f".*{TEMP_SUFFIX}")
-    removed = 0
-    for leftover in leftovers:
-        with contextlib.suppress(OSError):
-            leftover.unlink()
-            removed += 1
-    return removed
-
-
 def _index_value(raw: str) -> str:
     """A front-matter scalar read by the fast path (quoted or plain)."""
     if len(raw) >= 2 and raw[0] == raw[-1] == "'":
@@ -234,7 +149,10 @@ class ContentIndex:
         index = cls()
         if not site_path.is_dir():
             return index
-        for path in sorted(p for p in site_path.rglob("*") if p.suffix.lower() in _READ_SUFFIXES):
+        # Regular files only (a FIFO would block the read, a link may lead
+        # anywhere); rglob follows no folder links, so a loop costs nothing.
+        for path in sorted(p for p in site_path.rglob("*")
+                           if p.suffix.lower() in _READ_SUFFIXES and not p.is_symlink() and p.is_file()):
             fields = index._head_fields(path)
             if fields is None:
                 continue

@@ -15,29 +15,33 @@ What this needs to remember lives in the state file (state.py), under a lock.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import queue
+import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import cached_property
 from pathlib import Path
 
-from .fetch import Fetched, FetchError, RateLimited, fetch
+from . import atomic, journal
+from .atomic import Edited, UnsafePath, sha256
+from .fetch import Fetched, FetchError, RateLimited, cancel_all, fetch, reset_cancel
 from .parse import FeedError, ParsedFeed, Story, parse_feed
 from .settings import FeedSpec, GNewsSettings
 from .slugs import story_id
-from .state import StateError, SyncState, locked, sha256
+from .state import StateError, SyncState, locked
 from .store import (
     ContentIndex,
     StoreError,
-    clean_temp,
-    fsync_dir,
     grown_story,
     identity_keys,
     new_slug,
     render_story,
     story_path,
-    write_files,
 )
 from .text import safe_url
 
@@ -89,13 +93,37 @@ class SyncReport:
         return line + (f" ({', '.join(extras)})" if extras else "")
 
 
+@dataclass
+class _Write:
+    """A story file queued for this feed's batch, and how to take its state
+    change back if it is not written."""
+
+    path: Path
+    data: bytes
+    sid: str
+    file: str  # relative to PATH, as in the state
+    old: str | None  # the checksum the file must still have (a refresh); None: a new file
+    new: str
+    undo: Callable[[], None]
+    keys: list[str] = field(default_factory=list)
+    date: str = ""
+    tmp: str = ""
+
+
 class _Run:
     """One sync under the lock: the state, and the on-disk index if needed."""
 
     def __init__(self, config: GNewsSettings, state: SyncState, now: datetime):
         self.config, self.state, self.now = config, state, now
+        self.journal = journal.journal_path(config.state_file)
         self._index: ContentIndex | None = None
-        self._pending: list[tuple[Path, bytes, Callable[[], None]]] = []
+        self._pending: list[_Write] = []
+        self.claimed: set[str] = set()  # stories items of the current feed already are
+
+    @cached_property
+    def files(self) -> set[str]:
+        """Every file the state knows."""
+        return {record.file for record in self.state.stories.values()}
 
     @property
     def index(self) -> ContentIndex:
@@ -110,22 +138,83 @@ class _Run:
     def relative(self, path: Path) -> str:
         return path.relative_to(self.config.path).as_posix()
 
-    def write(self, path: Path, data: bytes, undo: Callable[[], None]) -> None:
-        """Queue a file; `undo` takes its state change back if it is never written."""
-        self._pending.append((path, data, undo))
+    def target(self, file: str) -> Path:
+        """The story file a state entry names, only inside GNEWS_CONTENT_DIR
+        and reached through no link; UnsafePath otherwise."""
+        path = atomic.confined(self.config.path, file)
+        if self.config.content_dir not in path.parents:
+            raise UnsafePath(f"{file} is outside GNEWS_CONTENT_DIR")
+        return path
 
-    def flush(self) -> None:
-        """Write the queued files atomically (write_files), then make them durable."""
+    def write(self, item: _Write) -> None:
+        self._pending.append(item)
+
+    def flush(self, result: FeedResult) -> None:
+        """Write this feed's queued files, under the journal (journal.py):
+        stage them all, list them in the journal, move each into place
+        (a new file never over an existing one, a refresh only over the
+        bytes this tool wrote), save the state, drop the journal."""
         pending, self._pending = self._pending, []
-        written = 0
+        if not pending:
+            return
+        temp_dir = self.config.temp_dir
+        done: set[int] = set()
+        held: dict[int, atomic.Displaced] = {}
+        journaled = False
         try:
-            for _ in write_files([(path, data) for path, data, _ in pending], self.config.temp_dir):
-                written += 1
+            with ThreadPoolExecutor(max_workers=8, thread_name_prefix="gnews-write") as pool:
+                # Parallel fsyncs let the file system commit them together.
+                for item, tmp in zip(pending, pool.map(lambda i: atomic.stage(i.data, temp_dir), pending)):
+                    item.tmp = tmp
+            journal.write(self.journal, [_journal_entry(i) for i in pending], temp_dir)
+            journaled = True
+            for number, item in enumerate(pending):
+                try:
+                    if item.old is None:
+                        item.path.parent.mkdir(parents=True, exist_ok=True)
+                        atomic.create(item.tmp, item.path)
+                    else:
+                        displaced = atomic.replace_unchanged(item.tmp, item.path, item.old)
+                        if displaced is not None:
+                            held[number] = displaced
+                except (Edited, FileNotFoundError):
+                    # Changed or deleted by a person since it was read:
+                    # theirs, by the editing rules.
+                    self._kept(item, result)
+                except FileExistsError:
+                    item.undo()
+                    result.skipped.append(f"{item.file}: a file appeared there during the sync; left as it is")
+                    logger.warning("%s", result.skipped[-1])
+                done.add(number)
         finally:
-            for _, _, undo in pending[written:]:
-                undo()
-        for folder in {path.parent for path, _, _ in pending}:
-            fsync_dir(folder)
+            for number, item in enumerate(pending):
+                if number not in done:
+                    item.undo()  # never written: not recorded
+            for number, displaced in held.items():
+                # An editor whose program had the file open and wrote into
+                # it after the swap: their bytes go back in place.
+                if displaced.changed():
+                    displaced.restore()
+                    self._kept(pending[number], result)
+                else:
+                    displaced.drop()
+            for folder in {item.path.parent for item in pending}:
+                atomic.fsync_dir(folder)
+            if journaled:
+                # The state now says exactly what is on disk; until it is
+                # saved, the journal (and the staged files it names) stay.
+                self.state.save(temp_dir)
+                journal.clear(self.journal)
+            for number, item in enumerate(pending):
+                if item.tmp and number not in held:
+                    with contextlib.suppress(OSError):
+                        os.unlink(item.tmp)
+
+    @staticmethod
+    def _kept(item: _Write, result: FeedResult) -> None:
+        item.undo()
+        result.kept_edited += 1
+        logger.info("%s was edited during the sync; kept as the editor left it", item.file)
 
     def save(self) -> None:
         """Record this feed's work in the state, once its files are on disk.
@@ -134,9 +223,47 @@ class _Run:
         they were never written, so their state changes are taken back.
         """
         pending, self._pending = self._pending, []
-        for _, _, undo in pending:
-            undo()
+        for item in pending:
+            item.undo()
         self.state.save(self.config.temp_dir)
+
+
+def _journal_entry(item: _Write) -> dict:
+    entry = {"sid": item.sid, "file": item.file, "kind": "update" if item.old else "new",
+             "old": item.old, "new": item.new, "tmp": os.path.basename(item.tmp)}
+    if item.old is None:
+        entry.update(keys=item.keys, date=item.date)
+    return entry
+
+
+def _start_fetches(specs: list[FeedSpec], run: _Run) -> list[Future]:
+    """Fetch the feeds on daemon threads, GNEWS_FETCH_WORKERS at a time.
+
+    Daemon threads, unlike a ThreadPoolExecutor's, are not waited for when
+    the process exits: Ctrl-C ends a sync at once (cancel_all cuts their
+    connections, and nothing they hold is written anywhere).
+    """
+    futures = [Future() for _ in specs]
+    jobs: queue.Queue = queue.Queue()
+    for job in zip(specs, futures):
+        jobs.put(job)
+
+    def work():
+        while True:
+            try:
+                spec, future = jobs.get_nowait()
+            except queue.Empty:
+                return
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(_fetch(spec, run))
+            except BaseException as exc:  # noqa: BLE001 - handed to the storing thread
+                future.set_exception(exc)
+
+    for number in range(max(1, min(run.config.fetch_workers, len(specs)))):
+        threading.Thread(target=work, name=f"gnews-fetch-{number}", daemon=True).start()
+    return futures
 
 
 def sync(config: GNewsSettings, feeds: list[FeedSpec] | None = None, now: datetime | None = None,
@@ -144,40 +271,67 @@ def sync(config: GNewsSettings, feeds: list[FeedSpec] | None = None, now: dateti
     """Sync `feeds` (default: the configured ones) into the content folder.
 
     Feeds are fetched in parallel (a slow server holds up only its own feed)
-    and stored one at a time, in order. Raises StateError when the state file
-    is unreadable or another sync holds the lock past GNEWS_LOCK_TIMEOUT;
-    per-feed failures are reported in the result instead.
+    and stored one at a time, in order. Raises StateError when the sync
+    cannot start (the state file is unreadable, another sync holds the lock
+    past GNEWS_LOCK_TIMEOUT, the staging folder is a link) or the state
+    cannot be saved (then the feeds not yet stored are marked failed and the
+    journal repairs the state next time); per-feed failures are reported in
+    the result instead. KeyboardInterrupt stops the fetches at once.
     """
     now = now or datetime.now(timezone.utc)
     specs = list(config.feeds if feeds is None else feeds)
     report = SyncReport()
+    reset_cancel()
     with locked(config.lock_file, config.lock_timeout):
-        removed = clean_temp(config.temp_dir, config.content_dir)
-        if removed:
-            logger.info("Removed %d temporary file(s) left by an interrupted sync", removed)
+        try:
+            atomic.real_folder(config.temp_dir)
+        except UnsafePath as exc:
+            raise StateError(str(exc)) from None
         state = SyncState.load(config.state_file)
         run = _Run(config, state, now)
-        workers = max(1, min(config.fetch_workers, len(specs)))
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="gnews-fetch") as pool:
-            fetches = [pool.submit(_fetch, spec, run) for spec in specs]
+        if journal.recover(run.journal, state, config.path, config.temp_dir):
+            state.save(config.temp_dir)
+            journal.clear(run.journal)
+        removed = atomic.clean_staging(config.temp_dir, config.content_dir)
+        if removed:
+            logger.info("Removed %d temporary file(s) left by an interrupted sync", removed)
+        fetches = _start_fetches(specs, run)
+        try:
             for spec, fetching in zip(specs, fetches):
                 result = FeedResult(spec)
                 report.results.append(result)
-                try:
-                    _store_feed(spec, fetching.result(), run, result)
-                except RateLimited as exc:
-                    when = exc.not_before.isoformat(timespec="seconds")
-                    state.feeds.setdefault(spec.url, {})["not_before"] = when
-                    result.error = f"{exc}; not asked again before {exc.not_before:%Y-%m-%d %H:%M} UTC"
-                except (FetchError, FeedError, StoreError, OSError, ValueError) as exc:
-                    # The caller decides how loud a failed feed is (error in
-                    # the CLI, warning during a build).
-                    result.error = str(exc) or type(exc).__name__
-                # Saved after every feed: a sync killed later keeps this feed's work.
-                run.save()
+                _sync_feed(spec, fetching, run, result)
                 if on_feed_done:
                     on_feed_done(result)
+        except KeyboardInterrupt:
+            cancel_all()
+            raise
+        except StateError as exc:
+            cancel_all()
+            for spec in specs[len(report.results):]:
+                report.results.append(FeedResult(spec, error=f"not synced: {exc}"))
+            raise
     return report
+
+
+def _sync_feed(spec: FeedSpec, fetching: Future, run: _Run, result: FeedResult) -> None:
+    try:
+        _store_feed(spec, fetching.result(), run, result)
+    except RateLimited as exc:
+        when = exc.not_before.isoformat(timespec="seconds")
+        run.state.feeds.setdefault(spec.url, {})["not_before"] = when
+        result.error = f"{exc}; not asked again before {exc.not_before:%Y-%m-%d %H:%M} UTC"
+    except (FetchError, FeedError, StoreError, OSError, ValueError) as exc:
+        # The caller decides how loud a failed feed is (error in the CLI,
+        # warning during a build).
+        result.error = str(exc) or type(exc).__name__
+    except StateError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - one feed's fault never stops the others
+        logger.debug("Feed %s failed", spec.url, exc_info=True)
+        result.error = f"unexpected {type(exc).__name__}: {exc}"
+    # Saved after every feed: a sync killed later keeps this feed's work.
+    run.save()
 
 
 def _fetch(spec: FeedSpec, run: _Run) -> Fetched | str:
@@ -208,9 +362,10 @@ def _store_feed(spec: FeedSpec, fetched: Fetched | str, run: _Run, result: FeedR
     # The feed's own URL when it was fetched; a local copy credits the
     # Google News page the feed names as its link.
     source = safe_url(spec.url) or feed.link
-    for story in feed.stories:
-        _sync_story(story, feed, spec, source, run, result)
-    run.flush()
+    run.claimed = set()
+    for number, story in enumerate(feed.stories, 1):
+        _sync_story(story, number, feed, spec, source, run, result)
+    run.flush(result)
     # Validators only once every story is on disk: a sync killed before
     # this point fetches and stores the whole feed again next time.
     validators = (("etag", fetched.etag), ("last_modified", fetched.last_modified), ("sha256", digest))
@@ -219,30 +374,54 @@ def _store_feed(spec: FeedSpec, fetched: Fetched | str, run: _Run, result: FeedR
                 spec.url, len(result.written), len(result.updated), result.unchanged, result.kept_edited)
 
 
-def _sync_story(story: Story, feed: ParsedFeed, spec: FeedSpec, source: str, run: _Run,
+def _sync_story(story: Story, number: int, feed: ParsedFeed, spec: FeedSpec, source: str, run: _Run,
                 result: FeedResult) -> None:
     keys = identity_keys(story)
-    known = run.state.find(keys)
+    # Two items of one feed are two stories unless they share a link token
+    # or guid: a headline match never joins an item to a story that another
+    # item of this feed already is.
+    known, by = run.state.find(keys, story.published, run.config.identity_window, exclude=run.claimed)
     if known is None:
         _new_story(story, feed, spec, source, keys, run, result)
         return
+    if known in run.claimed:
+        result.unchanged += 1  # the same article twice in one feed
+        logger.info("%s: item %d is the same article as an earlier item (%s); skipped",
+                    spec.url, number, by.split(":", 1)[0])
+        return
+    run.claimed.add(known)
+    if by.startswith("title:"):
+        logger.info("%s: item %d joins story %s by its headline and outlet (published within %s)",
+                    spec.url, number, run.state.stories[known].file, run.config.identity_window)
     run.state.add_keys(known, keys)  # e.g. a new guid for the same story
     record = run.state.stories[known]
-    path = run.config.path / record.file
     if record.deleted:
         result.kept_deleted += 1
         return
+    if record.sha256 is None:
+        result.kept_edited += 1  # not ours to rewrite
+        return
     try:
+        path = run.target(record.file)
         data = path.read_bytes()
     except FileNotFoundError:
         record.deleted = True
         result.kept_deleted += 1
         logger.info("%s was deleted or moved by an editor; it will not be written again", record.file)
         return
-    if record.sha256 is None or sha256(data) != record.sha256:
+    except OSError as exc:  # unreadable, or a link out of the content folder
+        result.skipped.append(f"{record.file}: {exc.strerror or exc}; left as it is")
+        logger.warning("%s", result.skipped[-1])
+        return
+    if sha256(data) != record.sha256:
         result.kept_edited += 1
         return
-    grown = grown_story(data, story, path)
+    try:
+        grown = grown_story(data, story, path)
+    except ValueError as exc:
+        result.skipped.append(f"{record.file}: {exc}; left as it is")
+        logger.warning("%s", result.skipped[-1])
+        return
     if grown is None:
         result.unchanged += 1
         return
@@ -254,23 +433,26 @@ def _sync_story(story: Story, feed: ParsedFeed, spec: FeedSpec, source: str, run
         record.sha256 = previous
         result.updated.remove(path)
 
-    run.write(path, grown, undo)
+    run.write(_Write(path, grown, known, record.file, previous, record.sha256, undo))
     logger.info("Updated %s: its cluster grew", record.file)
 
 
 def _new_story(story, feed, spec, source, keys, run: _Run, result: FeedResult) -> None:
     sid = story_id(*keys)
+    date = story.published.isoformat(timespec="seconds")
     existing = run.index.find(story)
-    if existing is not None:
+    if existing is not None and run.relative(existing) not in run.files:
         # On disk but not in the state: written before the state file
-        # existed, or by a sync killed before it saved. Ours to refresh only
-        # if the bytes are exactly what this tool writes for it.
+        # existed. Ours to refresh only if the bytes are exactly what this
+        # tool writes for it.
         try:
             current = existing.read_bytes()
             ours = current == _render(story, feed, spec, source, existing.stem, run)
         except (OSError, ValueError):
             current, ours = b"", False
-        run.state.record(sid, run.relative(existing), sha256(current) if ours else None, keys)
+        run.state.record(sid, run.relative(existing), sha256(current) if ours else None, keys, date)
+        run.files.add(run.relative(existing))
+        run.claimed.add(sid)
         result.unchanged += 1
         return
     slug = new_slug(story, run.index, sid)
@@ -281,15 +463,19 @@ def _new_story(story, feed, spec, source, keys, run: _Run, result: FeedResult) -
         result.skipped.append(f"{spec.url}: {story.title[:80]!r}: skipped, {exc}")
         logger.warning("%s", result.skipped[-1])
         return
+    if sid in run.state.stories:  # an id taken by another story (same first key)
+        sid = story_id(*keys, path.name)
     run.index.add(story, slug, path)
-    run.state.record(sid, run.relative(path), sha256(data), keys)
+    run.files.add(run.relative(path))
+    run.state.record(sid, run.relative(path), sha256(data), keys, date)
+    run.claimed.add(sid)
     result.written.append(path)
 
     def undo():
         run.state.forget(sid)
         result.written.remove(path)
 
-    run.write(path, data, undo)
+    run.write(_Write(path, data, sid, run.relative(path), None, sha256(data), undo, keys, date))
     logger.info("New story %s", path.name)
 
 

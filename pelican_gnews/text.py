@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 # Longest headline, outlet or description text we keep. Real headlines are
@@ -19,24 +18,71 @@ MAX_URL = 4096
 
 # C0 and C1 controls, DEL, lone surrogates and non-characters: never
 # meaningful in a headline, and some (U+0085) break YAML round trips.
-_INVISIBLE = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]"
+_CONTROL = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+# Invisible formatting characters, which spoof text: bidi embeddings,
+# overrides, isolates and marks (an outlet "\u202eCBB" shows as "BBC" and
+# reverses what follows), zero-width spaces and joiners, the soft hyphen,
+# word joiners and invisible operators, Hangul fillers, tag characters. Their
+# rendering is the browser's job (the theme isolates every feed value).
+_FORMAT = (
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200e\u200f"
+    "\u202a-\u202e\u2060-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e007f"
 )
-# Every kind of white space (tabs, newlines, NBSP, U+2028, thin spaces...)
-# collapses to a single ordinary space.
-_SPACE = re.compile(r"[\s\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]+")
+_INVISIBLE = re.compile(f"[{_CONTROL}{_FORMAT}]")
+# ZWNJ and ZWJ are part of spelling in some scripts (Persian, Indic, Arabic)
+# and of emoji sequences; between Latin letters they only spoof ("B\u200dBC").
+_JOINER = re.compile("[\u200c\u200d]")
+# Line and paragraph breaks are never part of a one-line value.
+_BREAK = re.compile("[\t\n\r\u2028\u2029]")
+# Runs of white space collapse to one ordinary space; a single space
+# character stays as written (the ideographic space U+3000 in a Japanese
+# headline, a no-break space before French punctuation).
+_SPACE_CHARS = " \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
+_SPACE = re.compile(f"[{_SPACE_CHARS}]{{2,}}")
+_ANY_SPACE = re.compile(f"[\\s{_SPACE_CHARS}]")
+
+
+def _joiner_needed(text: str, at: int) -> bool:
+    """Whether the ZWNJ/ZWJ at `at` joins letters of a script that spells
+    with it (both neighbours letters or marks beyond Latin, Greek, Cyrillic
+    and Armenian) or builds an emoji sequence."""
+    before = text[at - 1] if at else ""
+    after = text[at + 1] if at + 1 < len(text) else ""
+    if not before or not after:
+        return False
+    kinds = unicodedata.category(before)[0] + unicodedata.category(after)[0]
+    if text[at] == "\u200d" and ("S" in kinds or "\ufe0f" in (before, after)):
+        return True
+    return kinds.strip("LM") == "" and ord(before) >= 0x0590 and ord(after) >= 0x0590
+
+
+def _drop_spoofing_joiners(text: str) -> str:
+    if "\u200c" not in text and "\u200d" not in text:
+        return text
+    return _JOINER.sub(lambda m: m.group() if _joiner_needed(m.string, m.start()) else "", text)
+
+
+def strip_invisible(value: str) -> str:
+    """`value` without control and invisible formatting characters."""
+    return _drop_spoofing_joiners(_INVISIBLE.sub("", value))
 
 
 def clean_text(value: object, limit: int = MAX_TEXT) -> str:
-    """Return `value` as one line of printable text, at most `limit` chars."""
+    """Return `value` as one line of printable text, at most `limit` chars.
+
+    Text stays as written except that invisible characters go, line breaks
+    become spaces, runs of white space collapse to one space, and the ends
+    are trimmed.
+    """
     if value is None:
         return ""
     text = str(value)
     if len(text) > limit * 4:
         # Bound the work on giant values before the regexes run over them.
         text = text[: limit * 4]
-    text = unicodedata.normalize("NFC", _INVISIBLE.sub("", text))
-    text = _SPACE.sub(" ", text).strip()
+    text = unicodedata.normalize("NFC", strip_invisible(text))
+    text = _SPACE.sub(" ", _BREAK.sub(" ", text)).strip()
     if len(text) > limit:
         cut = text[: limit - 1]
         # Cut at a word boundary when one is near, and say that we cut.
@@ -47,33 +93,58 @@ def clean_text(value: object, limit: int = MAX_TEXT) -> str:
     return text
 
 
-class _TextExtractor(HTMLParser):
-    def __init__(self) -> None:
-        # convert_charrefs decodes each entity exactly once.
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
+# Tags after which text continues as a new word: "<li>a</li><li>b</li>" is "a b".
+_BLOCK_TAGS = frozenset({"br", "p", "div", "li", "td", "tr", "ol", "ul", "table", "h1", "h2", "h3",
+                         "h4", "h5", "h6", "blockquote", "section", "article"})
 
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
 
-    def handle_starttag(self, tag, attrs):  # noqa: ARG002 - attrs are not text
-        # Block-level tags separate words: "<li>a</li><li>b</li>" is "a b".
-        if tag in {"br", "p", "div", "li", "td", "tr", "ol", "ul"}:
-            self.parts.append(" ")
+def parse_html(markup: str):
+    """An lxml element tree of an HTML fragment, or None when it is empty.
+
+    libxml2's HTML parser is linear in the input and stops nesting at 256
+    levels, so hostile markup (a million unclosed tags) costs a fraction of a
+    second; Python's html.parser and HTML5 tree builders are quadratic on
+    some such inputs.
+    """
+    from lxml import etree  # noqa: PLC0415 - only feed and story input needs it
+
+    markup = strip_invisible(markup)
+    if not markup.strip():
+        return None
+    parser = etree.HTMLParser(recover=True, no_network=True, remove_comments=True,
+                              remove_pis=True, encoding="utf-8")
+    try:
+        return etree.fromstring(markup.encode("utf-8", "replace"), parser)
+    except (etree.LxmlError, ValueError):
+        return None
+
+
+def walk_html(root):
+    """(event, element) pairs in document order: ("start", el), then its
+    text, ("end", el), then its tail; a streaming view of the tree."""
+    from lxml import etree  # noqa: PLC0415
+
+    return etree.iterwalk(root, events=("start", "end"))
 
 
 def html_to_text(value: object, limit: int = MAX_TEXT) -> str:
     """Strip tags from an HTML fragment and decode its entities once."""
     if not value:
         return ""
-    markup = str(value)[: limit * 8]
-    parser = _TextExtractor()
-    try:
-        parser.feed(markup)
-        parser.close()
-    except Exception:  # noqa: BLE001 - html.parser can raise on absurd input
-        return clean_text(re.sub(r"<[^>]*>", " ", markup), limit)
-    return clean_text("".join(parser.parts), limit)
+    root = parse_html(str(value)[: limit * 8])
+    if root is None:
+        return ""
+    parts: list[str] = []
+    for event, element in walk_html(root):
+        if not isinstance(element.tag, str):
+            continue
+        if event == "start":
+            if element.tag in _BLOCK_TAGS:
+                parts.append(" ")
+            parts.append(element.text or "")
+        else:
+            parts.append(element.tail or "")
+    return clean_text("".join(parts), limit)
 
 
 def safe_url(value: object) -> str:
@@ -88,7 +159,7 @@ def safe_url(value: object) -> str:
     url = str(value).strip()
     if not url or len(url) > MAX_URL:
         return ""
-    if _INVISIBLE.search(url) or _SPACE.search(url) or any(c in url for c in "<>\"'`\\"):
+    if _INVISIBLE.search(url) or _ANY_SPACE.search(url) or any(c in url for c in "<>\"'`\\"):
         return ""
     try:
         parts = urlsplit(url)

@@ -16,20 +16,20 @@ def _coverage(page: str) -> list[tuple[str, str, str]]:
     block = page[page.index('<ol class="coverage">'):]
     block = block[: block.index("</ol>")]
     return [(html.unescape(h), html.unescape(t), html.unescape(o)) for h, t, o in re.findall(
-        r'<li><a href="([^"]+)"[^>]*>([^<]+)</a> <span class="outlet">([^<]+)</span></li>', block)]
+        r'<li><a href="([^"]+)"[^>]*><bdi>([^<]+)</bdi></a> <span class="outlet"><bdi>([^<]+)</bdi></span></li>', block)]
 
 
 def test_the_seed_file_unchanged_builds_its_story_page(site, errors):
     shutil.copy(SEED_STORY, site.content / SEED_STORY.name)
     site.build()
     page = site.page(f"{SEED_SLUG}.html")
-    assert "<h1>Zelensky says Ukraine does not have clear security pledge from allies</h1>" in page
+    assert "<h1><bdi>Zelensky says Ukraine does not have clear security pledge from allies</bdi></h1>" in page
     entries = _coverage(page)
     assert [o for _, _, o in entries] == ["BBC", "CNN", "Al Jazeera", "The Guardian", "The Hill"]
     assert all(link.startswith("https://news.google.com/rss/articles/CBMi") for link, _, _ in entries)
     assert entries[1][1] == "UK and France agree to send troops to Ukraine in event of peace deal with Russia"
     for tag in ("zelensky", "security", "ukraine", "pledge", "allies"):
-        assert f'href="./tag/{tag}.html">{tag}</a>' in page
+        assert f'href="./tag/{tag}.html"><bdi>{tag}</bdi></a>' in page
         assert (site.output / "tag" / f"{tag}.html").is_file()
     assert "&amp;nbsp;" not in page and "&nbsp;" not in page
     assert '<time datetime="2026-01-09T00:00:00+00:00">' in page  # a bare date is midnight UTC
@@ -40,7 +40,7 @@ def test_plain_markdown_without_front_matter_still_builds(site, errors):
     site.write("hello.md", "Title: Hello there\nDate: 2026-01-02 10:00\nTags: a, b\n\nSome *Markdown* text.\n")
     site.build()
     page = site.page("hello-there.html")
-    assert "<em>Markdown</em>" in page and "<h1>Hello there</h1>" in page
+    assert "<em>Markdown</em>" in page and "<h1><bdi>Hello there</bdi></h1>" in page
     assert errors() == []
 
 
@@ -135,7 +135,7 @@ def test_newcomer_build_of_the_sample_site(tmp_path):
         page = project / "output" / f"{story.stem}.html"
         assert page.is_file()
         text = page.read_text(encoding="utf-8")
-        assert '<ol class="coverage">' in text and "<h1>" in text
+        assert '<ol class="coverage">' in text and "<h1><bdi>" in text
     assert SEED_SLUG in index or (project / "output" / "index2.html").is_file()
     # Building again syncs nothing new: no story file changes.
     before = {p: p.stat().st_mtime_ns for p in stories}
@@ -150,7 +150,7 @@ def test_story_files_named_txt_build_and_other_txt_files_stay_static(site, error
     site.write("extra/robots.txt", "User-agent: *\nDisallow:\n")
     site.write("notes.txt", "just some notes\n")
     site.build(STATIC_PATHS=["extra"], EXTRA_PATH_METADATA={"extra/robots.txt": {"path": "robots.txt"}})
-    assert "<h1>Zelensky says Ukraine does not have clear security pledge from allies</h1>" in site.page(
+    assert "<h1><bdi>Zelensky says Ukraine does not have clear security pledge from allies</bdi></h1>" in site.page(
         f"{SEED_SLUG}.html")
     assert site.page("robots.txt") == "User-agent: *\nDisallow:\n"
     assert not list(site.output.glob("notes*.html")) and not list(site.output.glob("robots*.html"))

@@ -365,21 +365,23 @@ def test_a_failed_write_is_not_recorded_and_the_next_sync_writes_it(tmp_path, mo
     source = tmp_path / "feed.xml"
     source.write_bytes(feed([story(n) for n in range(5)]))
     cfg = config(tmp_path, [str(source)])
-    real_replace, calls = os.replace, []
+    import pelican_gnews.atomic as atomic_module
 
-    def flaky_replace(src, dst):
+    real_create, calls = atomic_module.create, []
+
+    def flaky_create(src, dst):
         calls.append(dst)
         if len(calls) == 3:
             raise OSError(28, "No space left on device")
-        return real_replace(src, dst)
+        return real_create(src, dst)
 
-    monkeypatch.setattr("pelican_gnews.store.os.replace", flaky_replace)
+    monkeypatch.setattr(atomic_module, "create", flaky_create)
     result = sync(cfg).results[0]
     assert "No space left" in result.error and len(result.written) == 2
     state = SyncState.load(cfg.state_file)
     assert len(state.stories) == 2  # only the files that are on disk
     assert not list((tmp_path / ".gnews-tmp").glob("*.tmp"))
-    monkeypatch.setattr("pelican_gnews.store.os.replace", real_replace)
+    monkeypatch.setattr(atomic_module, "create", real_create)
     result = sync(cfg).results[0]
     assert result.ok and len(result.written) == 3
     assert len(list((tmp_path / "content" / "news").glob("*.md"))) == 5

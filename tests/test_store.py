@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from pelican_gnews import frontmatter
 from pelican_gnews.slugs import MAX_LENGTH, RESERVED, unique_slug
-from pelican_gnews.store import TEMP_SUFFIX, write_atomic
+from pelican_gnews.atomic import BESIDE_SUFFIX, write_atomic
 from pelican_gnews.text import clean_text
 
 TRICKY = ["no", "yes", "on", "off", "null", "~", "2024-01-05", "012", "0x1F", "1e3", "#1", "#tag",
@@ -81,7 +81,7 @@ def test_write_atomic_failure_keeps_the_old_file(tmp_path, monkeypatch):
         write_atomic(target, b"new\n", tmp_path / "tmp")
     assert target.read_text() == "old\n"
     assert list((tmp_path / "tmp").iterdir()) == []
-    assert not list(tmp_path.glob(f"*{TEMP_SUFFIX}"))
+    assert not list(tmp_path.glob(f"*{BESIDE_SUFFIX}"))
 
 
 SEED_TITLE = "Zelensky says Ukraine does not have clear security pledge from allies - BBC"

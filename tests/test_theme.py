@@ -22,7 +22,7 @@ STORY = "delegates-agree-river-treaty-after-all-night-talks-in-geneva-harbor-led
 def arabic_story(output: Path) -> str:
     """The sample's Arabic story (its slug is a transliteration)."""
     return next(p.name for p in output.glob("*.html")
-                if "<h1>البرلمان يقر ميزانية جديدة للتعليم</h1>" in p.read_text(encoding="utf-8"))
+                if "<h1><bdi>البرلمان يقر ميزانية جديدة للتعليم</bdi></h1>" in p.read_text(encoding="utf-8"))
 
 
 class Page(HTMLParser):
@@ -79,25 +79,26 @@ def test_index_cards_show_outlet_time_section_sources_and_tags(sample_site):
     text = (sample_site / "index.html").read_text(encoding="utf-8")
     card = text[text.index('<article class="card"'):]
     card = card[: card.index("</article>")]
-    assert f'href="./{STORY}">Delegates agree river treaty after all-night talks in Geneva</a>' in card
-    assert '<a class="outlet" href="./outlet/harbor-ledger.html">Harbor Ledger</a>' in card
+    assert f'href="./{STORY}"><bdi>Delegates agree river treaty after all-night talks in Geneva</bdi></a>' in card
+    assert '<a class="outlet" href="./outlet/harbor-ledger.html"><bdi>Harbor Ledger</bdi></a>' in card
     assert '<time datetime="2026-01-12T08:00:00+00:00">12 Jan 2026, 08:00 UTC</time>' in card
-    assert '<a href="./category/world.html">World</a>' in card and "4 sources" in card
-    assert "Also: Northfield Tribune, Meridian Post, Coastal Wire" in card
-    assert '<a href="./tag/geneva.html">geneva</a>' in card
+    assert '<a href="./category/world.html"><bdi>World</bdi></a>' in card and "4 sources" in card
+    assert ("Also: <bdi>Northfield Tribune</bdi>, <bdi>Meridian Post</bdi>, <bdi>Coastal Wire</bdi>"
+            in card)
+    assert '<a href="./tag/geneva.html"><bdi>geneva</bdi></a>' in card
 
 
 def test_story_page(sample_site):
     doc = page(sample_site, STORY)
     text = (sample_site / STORY).read_text(encoding="utf-8")
     assert len(doc.all("h1")) == 1
-    assert "<h1>Delegates agree river treaty after all-night talks in Geneva</h1>" in text
-    assert '<a class="outlet" href="./outlet/harbor-ledger.html">Harbor Ledger</a>' in text
-    entries = re.findall(r'<li><a href="([^"]+)">([^<]+)</a> <span class="outlet">([^<]+)</span></li>', text)
+    assert "<h1><bdi>Delegates agree river treaty after all-night talks in Geneva</bdi></h1>" in text
+    assert '<a class="outlet" href="./outlet/harbor-ledger.html"><bdi>Harbor Ledger</bdi></a>' in text
+    entries = re.findall(r'<li><a href="([^"]+)"><bdi>([^<]+)</bdi></a> <span class="outlet"><bdi>([^<]+)</bdi></span></li>', text)
     assert [o for _, _, o in entries] == ["Harbor Ledger", "Northfield Tribune", "Meridian Post", "Coastal Wire"]
     assert all(link.startswith("https://news.google.com/rss/articles/") for link, _, _ in entries)
     assert 'class="full-coverage"><a href="https://news.google.com/stories/' in text
-    assert "the Google News feed for World</a>" in text
+    assert "the Google News feed for <bdi>World</bdi></a>" in text
     assert re.search(r'Older: <a href="\./[a-z0-9-]+\.html"', text)
     assert doc.one("link", rel="canonical")["href"] == f"./{STORY}"
     assert doc.one("meta", property="og:type")["content"] == "article"
@@ -113,14 +114,14 @@ def test_story_page(sample_site):
 def test_outlet_pages_count_lead_and_related_stories(sample_site):
     text = (sample_site / "outlet" / "harbor-ledger.html").read_text(encoding="utf-8")
     # Harbor Ledger leads 2 sample stories and is related coverage in 5 others.
-    assert "<h1>Harbor Ledger</h1>" in text
+    assert "<h1><bdi>Harbor Ledger</bdi></h1>" in text
     assert "In 7 stories: leads 2, in the related coverage of 5." in text
     assert text.count('<span class="role">leads</span>') == 2
     assert text.count('<span class="role">related coverage, led by ') == 5
     index = (sample_site / "outlets.html").read_text(encoding="utf-8")
     counts = [int(n) for n in re.findall(r'<span class="count">(\d+) stor', index)]
     assert counts == sorted(counts, reverse=True) and counts[0] == 7
-    names = re.findall(r'<a href="\./outlet/[^"]+">([^<]+)</a>', index)
+    names = re.findall(r'<a href="\./outlet/[^"]+"><bdi>([^<]+)</bdi></a>', index)
     assert len(names) == len(list((sample_site / "outlet").glob("*.html")))
 
 

@@ -217,10 +217,9 @@ def test_sync_commits_then_nothing_then_build(tmp_path, origin, workflow_venv):
     runner.run_job("deploy")
 
 
-def test_an_editor_pushing_during_the_sync_wins(tmp_path, origin, workflow_venv):
-    runner = Runner(tmp_path, origin, workflow_venv)
-    runner.run_job("sync")
-    # The feed grows: one story gains an outlet, and a new story appears.
+def _editor_grows_the_feed(tmp_path: Path, origin: Path) -> Path:
+    """An editor's clone, which pushes a grown World feed: the lead story
+    gains an outlet, and a new story appears. Returns the clone."""
     sys.path.insert(0, str(ROOT / "tests"))
     import make_samples
     from feedmaker import Related
@@ -232,10 +231,17 @@ def test_an_editor_pushing_during_the_sync_wins(tmp_path, origin, workflow_venv)
     extra = make_samples.item(0, "Volcano eruption closes airspace over the north", "Coastal Wire")
     feed = make_samples.feed_xml(*make_samples.FEEDS["world.xml"][:3], make_samples.WORLD + [extra],
                                  built=make_samples.T0)
+    lead.related.pop()
     (editor / "samples" / "feeds" / "world.xml").write_text(feed, encoding="utf-8")
     git("commit", "--quiet", "-am", "Feed grows", cwd=editor)
     git("push", "--quiet", "origin", "main", cwd=editor)
-    lead.related.pop()
+    return editor
+
+
+def test_an_editor_pushing_during_the_sync_wins(tmp_path, origin, workflow_venv):
+    runner = Runner(tmp_path, origin, workflow_venv)
+    runner.run_job("sync")
+    editor = _editor_grows_the_feed(tmp_path, origin)
 
     # The sync runs up to its push; meanwhile the editor changes the story
     # file the sync is refreshing, and pushes first.
@@ -261,6 +267,76 @@ def test_an_editor_pushing_during_the_sync_wins(tmp_path, origin, workflow_venv)
     # The next run sees the editor's file as edited and leaves it alone.
     runner.run_job("sync")
     assert _head(origin) == head
+
+
+def _editor_change(kind: str, editor: Path, rel: str) -> dict:
+    """Make one kind of change an editor may push while a sync runs; returns
+    what must hold on main afterwards."""
+    path = editor / rel
+    if kind == "edit":
+        path.write_text(path.read_text() + "\nEditor's note.\n")
+        return {"files": {rel: path.read_text()}}
+    if kind == "draft":
+        path.write_text(path.read_text().replace("draft: false", "draft: true"))
+        return {"files": {rel: path.read_text()}}
+    if kind == "delete":
+        git("rm", "--quiet", rel, cwd=editor)
+        return {"absent": [rel]}
+    if kind in ("rename", "move"):
+        new = rel.replace(".md", "-renamed.md") if kind == "rename" else "content/kept/" + Path(rel).name
+        (editor / new).parent.mkdir(parents=True, exist_ok=True)
+        text = path.read_text()
+        git("mv", rel, new, cwd=editor)
+        return {"absent": [rel], "files": {new: text}}
+    assert kind == "state"
+    import json
+
+    state = json.loads((editor / "gnews-state.json").read_text())
+    sid, record = next((k, v) for k, v in state["stories"].items() if not v["file"].endswith(Path(rel).name))
+    record["deleted"] = True  # an editor's own record change, on another story
+    (editor / "gnews-state.json").write_text(json.dumps(state, indent=1, ensure_ascii=False) + "\n")
+    return {"state": (sid, record)}
+
+
+@pytest.mark.parametrize("kind", ["edit", "delete", "rename", "move", "draft", "state"])
+def test_every_change_an_editor_pushes_during_a_sync_survives_its_commit(tmp_path, origin, workflow_venv, kind):
+    import json
+
+    runner = Runner(tmp_path, origin, workflow_venv)
+    runner.run_job("sync")
+    editor = _editor_grows_the_feed(tmp_path, origin)
+
+    workspace, steps = runner.run_job("sync", stop_after="Sync feeds")
+    story = next((workspace / "content" / "news").glob("delegates-*.md"))
+    rel = story.relative_to(workspace).as_posix()
+    assert b"Granite Times" in story.read_bytes()  # the sync refreshed it
+    git("pull", "--quiet", "origin", "main", cwd=editor)
+    expect = _editor_change(kind, editor, rel)
+    git("add", "-A", cwd=editor)
+    git("commit", "--quiet", "-m", f"Editor: {kind}", cwd=editor)
+    git("push", "--quiet", "origin", "main", cwd=editor)
+
+    runner.run_job("sync", workspace=workspace, start_at="Commit and push", steps=steps)
+    head = _head(origin)
+    tree = git("ls-tree", "-r", "--name-only", head, cwd=origin).splitlines()
+    for file, text in expect.get("files", {}).items():
+        assert git("show", f"{head}:{file}", cwd=origin) == text.rstrip("\n"), file
+    for file in expect.get("absent", []):
+        assert file not in tree, file
+    # One copy of the story at most, and the sync's new story landed.
+    assert len([f for f in tree if Path(f).name.startswith("delegates-")]) == (0 if kind == "delete" else 1)
+    assert any("volcano-eruption" in f for f in tree)
+    state = json.loads(git("show", f"{head}:gnews-state.json", cwd=origin))
+    assert any("volcano-eruption" in r["file"] for r in state["stories"].values())
+    if "state" in expect:
+        sid, record = expect["state"]
+        assert state["stories"][sid] == record
+    # The next run changes nothing the editor did.
+    runner.run_job("sync")
+    after = _head(origin)
+    for file, text in expect.get("files", {}).items():
+        assert git("show", f"{after}:{file}", cwd=origin) == text.rstrip("\n"), file
+    assert not set(expect.get("absent", [])) & set(git("ls-tree", "-r", "--name-only", after, cwd=origin).split())
 
 
 def test_sync_step_exit_codes(tmp_path, origin, workflow_venv):
