@@ -8,8 +8,10 @@ import os
 import types
 
 from pelican import signals
+from pelican.generators import ArticlesGenerator
 from pelican.utils import order_content, process_translations
 
+from . import taxonomy
 from .outputs import keep_pages_apart, loop_safe_get_files
 from .reader import StoryReader
 from .render import OutletsGenerator, link_neighbours
@@ -102,9 +104,14 @@ def link_stories(generator) -> None:
     link_neighbours(generator.articles)
 
 
-def walk_without_loops(generator) -> None:
-    """Every generator lists content files without following a link loop."""
+def prepare_generator(generator) -> None:
+    """Every generator lists content files without following a link loop,
+    and the articles generator writes tag, section and author pages in time
+    linear in the site (taxonomy.py)."""
     generator.get_files = types.MethodType(loop_safe_get_files, generator)
+    if isinstance(generator, ArticlesGenerator):
+        for name in ("generate_tags", "generate_categories", "generate_authors"):
+            setattr(generator, name, types.MethodType(getattr(taxonomy, name), generator))
 
 
 def register() -> None:
@@ -114,5 +121,5 @@ def register() -> None:
     signals.article_generator_pretaxonomy.connect(keep_duplicate_slugs)
     signals.article_generator_finalized.connect(link_stories)
     signals.get_generators.connect(add_generators)
-    signals.generator_init.connect(walk_without_loops)
+    signals.generator_init.connect(prepare_generator)
     signals.all_generators_finalized.connect(keep_pages_apart)

@@ -238,7 +238,7 @@ class StoryReader(MarkdownReader):
 
 
 def notes_html(text: str, markdown_settings: dict) -> str:
-    """Editors' notes as HTML, in time linear in their size.
+    """Editors' notes as HTML, in time bounded by their size.
 
     Python-Markdown is quadratic or worse on some input (a long run of "["
     or of unclosed tags takes minutes) and recurses into nested lists until

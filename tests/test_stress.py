@@ -106,9 +106,10 @@ def _snapshot(root: Path) -> tuple[dict, dict]:
 def test_kill_9_at_random_instants_then_one_clean_sync_matches_an_uninterrupted_one(tmp_path):
     """A sync that writes 150 new stories and refreshes 150 (with a large
     state file, so that kills land inside its save too) is killed at 120
-    random instants; each time one clean sync must give exactly the files
-    and the state of a sync never interrupted, with the editor's deletions
-    still deleted."""
+    random instants, and at 30 more aimed at its batch (after the journal
+    appears); each time one clean sync must give exactly the files and the
+    state of a sync never interrupted, with the editor's deletions still
+    deleted."""
     base = tmp_path / "base"
     (base / "content").mkdir(parents=True)
     source = tmp_path / "feed.xml"
@@ -127,7 +128,7 @@ def test_kill_9_at_random_instants_then_one_clean_sync_matches_an_uninterrupted_
     source.write_bytes(feed([story(n, 3) for n in range(150)] + [story(n, 1) for n in range(1000, 1150)]))
     conf = tmp_path / "conf.py"
 
-    def run(root: Path, kill_after: float | None = None) -> float:
+    def run(root: Path, kill_after: float | None = None, after_journal: bool = False) -> float:
         conf.write_text(f"PATH = {str(root / 'content')!r}\nGNEWS_FEEDS = [{str(source)!r}]\n")
         exe = str(Path(sys.executable).parent / "pelican-gnews")
         start = time.monotonic()
@@ -135,10 +136,16 @@ def test_kill_9_at_random_instants_then_one_clean_sync_matches_an_uninterrupted_
                                 stderr=subprocess.DEVNULL)
         if kill_after is None:
             assert proc.wait() == 0
-        else:
-            time.sleep(kill_after)
-            os.kill(proc.pid, signal.SIGKILL)
-            proc.wait()
+            return time.monotonic() - start
+        if after_journal:
+            # Aimed at the batch itself: the renames and the state save run
+            # while the journal exists.
+            journal = root / "gnews-state.json.journal"
+            while not journal.exists() and proc.poll() is None:
+                time.sleep(0.0002)
+        time.sleep(kill_after)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
         return time.monotonic() - start
 
     reference = tmp_path / "reference"
@@ -148,10 +155,13 @@ def test_kill_9_at_random_instants_then_one_clean_sync_matches_an_uninterrupted_
     assert len(expected[0]) == 290
     rng = random.Random(20261126)
     journaled = 0  # kills between a batch's journal and its state save
-    for attempt in range(120):
+    for attempt in range(150):
         root = tmp_path / "attempt"
         shutil.copytree(base, root)
-        run(root, kill_after=rng.uniform(0, duration))
+        if attempt < 120:
+            run(root, kill_after=rng.uniform(0, duration))
+        else:
+            run(root, kill_after=rng.uniform(0, 0.08), after_journal=True)
         journaled += (root / "gnews-state.json.journal").exists()
         # One clean sync, in-process, then the comparison.
         report = sync(from_pelican(_settings(root, source)))
@@ -163,5 +173,7 @@ def test_kill_9_at_random_instants_then_one_clean_sync_matches_an_uninterrupted_
                      and p.is_file()]
         assert leftovers == [], attempt
         shutil.rmtree(root)
-    report_figure(f"kill -9 at 120 random instants of a {duration:.2f} s sync (290 files, 5,150-story state): "
-                  f"120 recovered exactly by one clean sync ({journaled} of them killed while a journal was open)")
+    report_figure(f"kill -9 at 120 random instants of a {duration:.2f} s sync (290 files, 5,150-story state) "
+                  f"and 30 aimed at its batch's renames and state save: all 150 recovered exactly by one "
+                  f"clean sync ({journaled} killed while a journal was open)")
+    assert journaled >= 10  # the kills did land inside the batches
