@@ -255,14 +255,10 @@ def _read_body(response, sock, limits: Limits, deadline: float) -> bytes:
     encoding = (response.getheader("Content-Encoding") or "identity").lower()
     if encoding not in ("identity", "gzip", "x-gzip", "deflate"):
         raise FetchError(f"unsupported Content-Encoding {encoding}")
-    inflater = None
-    if encoding in ("gzip", "x-gzip"):
-        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    elif encoding == "deflate":
-        # "deflate" should be zlib-wrapped, but servers also send raw
-        # deflate; browsers accept both, and so does this (decided on the
-        # first bytes, see _inflate).
-        inflater = "deflate"
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS) if encoding in ("gzip", "x-gzip") else None
+    # "deflate" should be zlib-wrapped, but servers also send raw deflate;
+    # browsers accept both, and so does this (told apart by the first bytes).
+    deflate = encoding == "deflate"
     chunks, size = [], 0
     while True:
         left = deadline - time.monotonic()
@@ -272,7 +268,7 @@ def _read_body(response, sock, limits: Limits, deadline: float) -> bytes:
         raw = response.read1(64 * 1024)
         if not raw:
             break
-        if inflater == "deflate":
+        if deflate and inflater is None:
             inflater = zlib.decompressobj(zlib.MAX_WBITS if _zlib_header(raw) else -zlib.MAX_WBITS)
         if inflater is not None:
             # Inflate with a bound, so a gzip bomb stops at the cap.
@@ -288,7 +284,7 @@ def _read_body(response, sock, limits: Limits, deadline: float) -> bytes:
         if size > limits.max_bytes:
             raise FetchError(f"body larger than {limits.max_bytes} bytes")
         chunks.append(data)
-    if inflater is not None and inflater != "deflate" and not inflater.eof and size:
+    if inflater is not None and not inflater.eof:
         raise FetchError(f"the {encoding} body is cut off")
     return b"".join(chunks)
 
