@@ -41,45 +41,54 @@ def page_paths(settings, template: str, save_as: str, count: int) -> list[str]:
     return [paginator.page(n).save_as for n in paginator.page_range]
 
 
-def _listing_paths(articles_gen, settings, outlets) -> dict[str, str]:
+def later_pages_taken(items, settings, template: str):
+    """(item, owner) for each item whose own page is page 2 or later of
+    another item's list (tag "Wire2" and a tag "Wire" with two pages).
+    `items` are (item, number of stories) pairs."""
+    later: dict[str, str] = {}
+    for item, count in items:
+        for path in page_paths(settings, template, item.save_as, count)[1:]:
+            later[path] = item.name
+    return [(item, later[item.save_as]) for item, _ in items
+            if item.save_as in later and later[item.save_as] != item.name]
+
+
+def _listing_paths(gen, settings, outlets) -> dict[str, str]:
     """Files of the lists and other pages, each with what writes it."""
+    from .render import outlets_save_as  # noqa: PLC0415 - render imports this module
+
     paths: dict[str, str] = {}
-    n = len(articles_gen.articles) if articles_gen else 0
     for name in settings.get("DIRECT_TEMPLATES", ()):
         save_as = settings.get(f"{name.upper()}_SAVE_AS", f"{name}.html")
-        for path in page_paths(settings, name, save_as, n):
+        for path in page_paths(settings, name, save_as, len(gen.articles) if gen else 0):
             paths[path] = f"the {name} page"
-    for key in ("GNEWS_OUTLETS_SAVE_AS",):
-        if settings.get(key, "outlets.html"):
-            paths[settings.get(key, "outlets.html")] = "the outlets page"
-    if articles_gen:
-        for tag, articles in articles_gen.tags.items():
-            for path in page_paths(settings, "tag", tag.save_as, len(articles)):
-                paths.setdefault(path, f"tag {tag.name!r}")
-        for category, articles in articles_gen.categories:
-            for path in page_paths(settings, "category", category.save_as, len(articles)):
-                paths.setdefault(path, f"section {category.name!r}")
-    for outlet in outlets:
-        for path in page_paths(settings, "outlet", outlet.save_as, outlet.count):
-            paths.setdefault(path, f"outlet {outlet.name!r}")
+    if outlets_save_as(settings):
+        paths[outlets_save_as(settings)] = "the outlets page"
+    lists = [("outlet", "outlet", [(o, o.count) for o in outlets])]
+    if gen:
+        lists += [("tag", "tag", [(t, len(a)) for t, a in gen.tags.items()]),
+                  ("category", "section", [(c, len(a)) for c, a in gen.categories])]
+    for template, what, items in lists:
+        for item, count in items:
+            for path in page_paths(settings, template, item.save_as, count):
+                paths.setdefault(path, f"{what} {item.name!r}")
     return paths
 
 
 def keep_pages_apart(generators) -> None:
     """Move stories (and tags and sections) off files other pages write."""
     by_kind = {type(g).__name__: g for g in generators}
-    articles_gen = by_kind.get("ArticlesGenerator")
+    gen = by_kind.get("ArticlesGenerator")
     outlets = getattr(by_kind.get("OutletsGenerator"), "outlets", [])
-    settings = (articles_gen or generators[0]).settings
-    if articles_gen:
-        _rename_taxonomy(articles_gen, settings, outlets)
-    taken = _listing_paths(articles_gen, settings, outlets)
+    settings = (gen or generators[0]).settings
+    if gen:
+        _rename_taxonomy(gen, settings)
+    taken = _listing_paths(gen, settings, outlets)
     for generator in generators:
         for kind in ("staticfiles", "pages", "hidden_pages", "draft_pages"):
             for content in getattr(generator, kind, ()):
-                taken.setdefault(content.save_as, f"{content.relative_source_path}")
-    stories = list(articles_gen.articles + articles_gen.translations + articles_gen.drafts
-                   + articles_gen.drafts_translations) if articles_gen else []
+                taken.setdefault(content.save_as, content.relative_source_path)
+    stories = gen.articles + gen.translations + gen.drafts + gen.drafts_translations if gen else []
     used = {s.save_as for s in stories}
     theme_dir = settings.get("THEME_STATIC_DIR", "theme").strip("/") + "/"
     for story in stories:
@@ -96,41 +105,30 @@ def keep_pages_apart(generators) -> None:
                        story.relative_source_path, old, owner, story.slug)
 
 
-def _rename_taxonomy(gen, settings, outlets) -> None:  # noqa: ARG001
-    """A tag or section whose page is another's page 2 ("Wire2" and "Wire")
-    gets a suffixed slug on every story that carries it."""
-    others: dict[str, str] = {}
-    groups = [("tag", [(t, len(a)) for t, a in gen.tags.items()]),
-              ("category", [(c, len(a)) for c, a in gen.categories])]
-    for template, items in groups:
-        for item, count in items:
-            for path in page_paths(settings, template, item.save_as, count)[1:]:
-                others[path] = item.name
+def _rename_taxonomy(gen, settings) -> None:
+    """A tag or section whose page is another's later page gets a suffixed
+    slug on every story that carries it (Tag and Category objects are one
+    per story, equal by slug)."""
     renamed: dict[tuple[str, str], str] = {}
-    for _template, items in groups:
-        for item, _count in items:
-            if item.save_as in others and others[item.save_as] != item.name:
-                renamed[(type(item).__name__, item.slug)] = f"{item.slug}-{short_hash(item.name)}"
-                logger.warning("%s %r: its page %s is page 2 or later of %r; published as %r",
-                               type(item).__name__, item.name, item.save_as, others[item.save_as],
-                               renamed[(type(item).__name__, item.slug)])
+    for template, items in (("tag", [(t, len(a)) for t, a in gen.tags.items()]),
+                            ("category", [(c, len(a)) for c, a in gen.categories])):
+        for item, owner in later_pages_taken(items, settings, template):
+            key = (type(item).__name__, item.slug)
+            renamed[key] = f"{item.slug}-{short_hash(item.name)}"
+            logger.warning("%s %r: its page %s is page 2 or later of %r; published as %r",
+                           key[0], item.name, item.save_as, owner, renamed[key])
     if not renamed:
         return
+    tags = [t for t, _ in gen.tags.items()]
+    categories = [c for c, _ in gen.categories]
     for story in gen.articles + gen.translations + gen.drafts + gen.drafts_translations:
-        for item in [*getattr(story, "tags", []), getattr(story, "category", None)]:
-            if item is not None and (type(item).__name__, item.slug) in renamed:
-                item.slug = renamed[(type(item).__name__, item.slug)]
-    for item, _articles in gen.categories:
-        if (type(item).__name__, item.slug) in renamed:
-            item.slug = renamed[(type(item).__name__, item.slug)]
-    tags = defaultdict(list)
-    for tag, articles in gen.tags.items():
-        if (type(tag).__name__, tag.slug) in renamed:
-            tag.slug = renamed[(type(tag).__name__, tag.slug)]
-        tags[tag] = articles
-    gen.tags = tags
-    gen.context["tags"] = list(tags.items())
-    gen.context["categories"] = gen.categories
+        tags += getattr(story, "tags", [])
+        categories += [story.category] if getattr(story, "category", None) else []
+    for item in tags + categories:
+        item.slug = renamed.get((type(item).__name__, item.slug), item.slug)
+    # Tags are dict keys hashed by slug: rebuild the mapping.
+    gen.tags = defaultdict(list, gen.tags.items())
+    gen.context["tags"] = list(gen.tags.items())
 
 
 def loop_safe_get_files(self, paths, exclude=None, extensions=None) -> set[str]:

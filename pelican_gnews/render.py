@@ -133,18 +133,18 @@ def collect_outlets(articles, settings) -> dict[str, Outlet]:
 def _paginate_apart(outlets: dict[str, Outlet], settings) -> None:
     """An outlet whose page is page 2 or later of another ("Wire2" and a
     "Wire" with more than a page of stories) moves to a suffixed slug."""
-    from .outputs import page_paths, short_hash  # noqa: PLC0415
+    from .outputs import later_pages_taken, short_hash  # noqa: PLC0415
 
-    later = {}
-    for outlet in outlets.values():
-        for path in page_paths(settings, "outlet", outlet.save_as, outlet.count)[1:]:
-            later[path] = outlet.name
-    for outlet in outlets.values():
-        if outlet.save_as in later and later[outlet.save_as] != outlet.name:
-            logger.warning("Outlet %r: its page %s is a later page of %r; published at %s",
-                           outlet.name, outlet.save_as, later[outlet.save_as],
-                           f"{outlet.slug}-{short_hash(outlet.name)}")
-            _place(outlet, f"{outlet.slug}-{short_hash(outlet.name)}", settings)
+    for outlet, owner in later_pages_taken([(o, o.count) for o in outlets.values()], settings, "outlet"):
+        slug = f"{outlet.slug}-{short_hash(outlet.name)}"
+        logger.warning("Outlet %r: its page %s is a later page of %r; published at %s",
+                       outlet.name, outlet.save_as, owner, slug)
+        _place(outlet, slug, settings)
+
+
+def outlets_save_as(settings) -> str:
+    """Where the outlets index is written ('' when outlet pages are off)."""
+    return _setting(settings, "GNEWS_OUTLETS_SAVE_AS") if outlet_pages_on(settings) else ""
 
 
 def link_neighbours(articles) -> None:
@@ -162,8 +162,8 @@ class OutletsGenerator(Generator):
         outlets = collect_outlets(articles, self.settings)
         self.outlets = sorted(outlets.values(), key=lambda o: (-o.count, o.name.lower()))
         self.context["outlets"] = self.outlets
-        pages_on = outlet_pages_on(self.settings) and _setting(self.settings, "GNEWS_OUTLETS_SAVE_AS")
-        self.context["OUTLETS_URL"] = _setting(self.settings, "GNEWS_OUTLETS_URL") if pages_on else ""
+        on = outlets_save_as(self.settings)
+        self.context["OUTLETS_URL"] = _setting(self.settings, "GNEWS_OUTLETS_URL") if on else ""
 
     def generate_output(self, writer):
         if not self.outlets:

@@ -465,9 +465,10 @@ def _new_story(story, feed, spec, source, keys, run: _Run, result: FeedResult) -
         return
     if sid in run.state.stories:  # an id taken by another story (same first key)
         sid = story_id(*keys, path.name)
+    digest, file = sha256(data), run.relative(path)
     run.index.add(story, slug, path)
-    run.files.add(run.relative(path))
-    run.state.record(sid, run.relative(path), sha256(data), keys, date)
+    run.files.add(file)
+    run.state.record(sid, file, digest, keys, date)
     run.claimed.add(sid)
     result.written.append(path)
 
@@ -475,7 +476,7 @@ def _new_story(story, feed, spec, source, keys, run: _Run, result: FeedResult) -
         run.state.forget(sid)
         result.written.remove(path)
 
-    run.write(_Write(path, data, sid, run.relative(path), None, sha256(data), undo, keys, date))
+    run.write(_Write(path, data, sid, file, None, digest, undo, keys, date))
     logger.info("New story %s", path.name)
 
 

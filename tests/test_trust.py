@@ -25,7 +25,7 @@ from conftest import report_figure, serve
 from feedmaker import Item, Related, feed_xml
 from pelican_gnews import frontmatter
 from pelican_gnews.cli import main
-from pelican_gnews.cluster import MAX_ENTRIES, parse_cluster
+from pelican_gnews.cluster import MAX_ENTRIES, MAX_MARKUP, parse_cluster
 from pelican_gnews.parse import section_from_title
 from pelican_gnews.state import StateError, SyncState
 from pelican_gnews.sync import sync
@@ -184,14 +184,18 @@ def _parse_seconds(markup: str) -> float:
 
 
 def test_hostile_descriptions_parse_in_linear_time():
+    """Below the parse cap (MAX_MARKUP), 10x the markup costs about 10x the
+    time (html.parser took 100x); above it, a 10 MB description costs no
+    more than the cap's worth."""
     worst = {}
     for name, unit in [("<ol ", "<ol "), ("nested fonts", "<font a=1>"), ("anchors", "<a href=x>"),
                        ("strong anchors", "<strong><a>"), ("entities", "&amp;"), ("comments", "<!--")]:
-        small = _parse_seconds(unit * (1_000_000 // len(unit)))
-        big = _parse_seconds(unit * (10_000_000 // len(unit)))
-        worst[name] = big
-        # 10x the input: linear work is about 10x; html.parser took 100x.
-        assert big <= max(30 * small, 0.5), (name, small, big)
+        small = _parse_seconds(unit * (MAX_MARKUP // 10 // len(unit)))
+        capped = _parse_seconds(unit * (MAX_MARKUP // len(unit)))
+        huge = _parse_seconds(unit * (10_000_000 // len(unit)))
+        worst[name] = huge
+        assert capped <= max(30 * small, 0.2), (name, small, capped)
+        assert huge <= max(3 * capped, 0.2), (name, capped, huge)
     report_figure("10 MB hostile description, worst parse: "
                   + ", ".join(f"{k} {v:.2f} s" for k, v in worst.items()))
 
