@@ -173,6 +173,14 @@ class Displaced:
         with contextlib.suppress(OSError):
             os.unlink(self.held)
 
+    def put_back(self) -> None:
+        """Return a removed file to its place, unless a person has made a
+        new file there meanwhile (theirs, and newer)."""
+        try:
+            create(self.held, self.path)
+        except FileExistsError:
+            self.drop()
+
     def drop(self) -> None:
         with contextlib.suppress(OSError):
             os.unlink(self.held)
@@ -206,6 +214,39 @@ def replace_unchanged(tmp: str, path: Path, expected: str) -> Displaced | None:
         raise Edited(str(path))
     replace(tmp, path)
     return None
+
+
+def remove_unchanged(path: Path, expected: str, temp_dir: Path) -> Displaced | None:
+    """Take `path` out of its folder only if it still holds the bytes whose
+    SHA-256 is `expected`; raise Edited otherwise (FileNotFoundError when
+    it is gone). The file is renamed into `temp_dir`, not deleted: the
+    caller checks the returned Displaced when its batch ends and puts the
+    file back (put_back) if a person wrote into it meanwhile."""
+    st = os.lstat(path)
+    if not stat.S_ISREG(st.st_mode):
+        raise UnsafePath(f"{path} is not a regular file")
+    with open(path, "rb") as handle:
+        if sha256(handle.read()) != expected:
+            raise Edited(str(path))
+    fd, held = tempfile.mkstemp(dir=temp_dir, suffix=".tmp")
+    os.close(fd)
+    try:
+        os.replace(path, held)
+    except OSError as exc:
+        os.unlink(held)
+        if exc.errno != errno.EXDEV:
+            raise
+        # Staging on another file system: a last stat, then delete.
+        now = os.lstat(path)
+        if (now.st_ino, now.st_mtime_ns, now.st_size) != (st.st_ino, st.st_mtime_ns, st.st_size):
+            raise Edited(str(path)) from None
+        os.unlink(path)
+        return None
+    taken = Displaced(path, held, st.st_ino, st.st_mtime_ns, st.st_size)
+    if taken.changed():
+        taken.put_back()
+        raise Edited(str(path))
+    return taken
 
 
 def write_atomic(path: Path, data: bytes, temp_dir: Path) -> None:

@@ -18,6 +18,7 @@ and render is always rebuilt from those values, never passed through.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import asdict, dataclass
 from urllib.parse import urlsplit
 
@@ -28,6 +29,8 @@ MAX_ENTRIES = 50
 MAX_OUTLET = 200  # characters of an outlet name
 MAX_MARKUP = 256 * 1024  # characters of a description or story body parsed
 MAX_ANCHORS = 4 * MAX_ENTRIES  # links read before giving up on the rest
+_OL_START = re.compile(r"<ol\b", re.IGNORECASE)
+_OL_END = re.compile(r"</ol\s*>", re.IGNORECASE)
 # The full-coverage link's paths on news.google.com, current and legacy.
 _FULL_COVERAGE_PATHS = ("/stories/", "/news/more", "/news/story")
 
@@ -179,6 +182,26 @@ def parse_cluster(description: str | None) -> Cluster:
             seen.add(link)
             entries.append(Coverage(headline, link, outlet))
     return Cluster(tuple(entries), reader.full_coverage)
+
+
+def first_ol(body: str) -> tuple[int, int] | None:
+    """Where the first <ol>…</ol> is in `body`: two linear searches (a
+    lazy regex over the body is quadratic when no </ol> follows)."""
+    start = _OL_START.search(body)
+    if start is None:
+        return None
+    end = _OL_END.search(body, start.end())
+    return (start.start(), end.end()) if end else None
+
+
+def split_headline(title: str, outlet: str, outlets) -> tuple[str, str]:
+    """(headline, outlet): the title without its " - Outlet" suffix, the
+    outlet named in the file or else the cluster's outlet that ends it."""
+    for name in [outlet] if outlet else outlets:
+        suffix = f" - {name}"
+        if name and title.endswith(suffix) and len(title) > len(suffix):
+            return title[: -len(suffix)].strip(), name
+    return title, outlet
 
 
 def describe(entries) -> str:

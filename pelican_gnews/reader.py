@@ -20,14 +20,12 @@ from pelican.urlwrappers import Author, Category, Tag
 from pelican.utils import get_date
 
 from . import frontmatter
-from .cluster import describe, parse_cluster
+from .cluster import describe, first_ol, parse_cluster, split_headline
 from .render import coverage_html, text_direction
 from .text import clean_text, html_to_text, safe_url
 
 logger = logging.getLogger(__name__)
 
-_OL_START = re.compile(r"<ol\b", re.IGNORECASE)
-_OL_END = re.compile(r"</ol\s*>", re.IGNORECASE)
 # A story file is a few KB; a bigger one is broken or hostile, and is left
 # out with a message rather than parsed (Markdown is not linear on all input).
 MAX_STORY_BYTES = 1024 * 1024
@@ -59,16 +57,6 @@ def _as_list(value) -> list[str]:
     return [p.strip() for p in re.split(r"[;,]", text) if p.strip()]
 
 
-def first_ol(body: str) -> tuple[int, int] | None:
-    """Where the first <ol>…</ol> is in `body`: two linear searches (a
-    lazy regex over the body is quadratic when no </ol> follows)."""
-    start = _OL_START.search(body)
-    if start is None:
-        return None
-    end = _OL_END.search(body, start.end())
-    return (start.start(), end.end()) if end else None
-
-
 def decode_story(data: bytes, source_path) -> str:
     """The file's text. Invalid UTF-8 is reported with its line and shown as
     U+FFFD, so one bad byte costs a character, not the story or the build."""
@@ -88,16 +76,6 @@ def _as_datetime(value):
         # A bare date (the seed's `date: 2026-01-09`) is midnight UTC.
         return datetime.combine(value, time(0, 0), tzinfo=timezone.utc)
     return get_date(clean_text(value, 100))
-
-
-def _headline(title: str, outlet: str, coverage) -> tuple[str, str]:
-    """(headline, outlet): the title without its " - Outlet" suffix."""
-    candidates = [outlet] if outlet else [e["outlet"] for e in coverage]
-    for name in candidates:
-        suffix = f" - {name}"
-        if name and title.endswith(suffix) and len(title) > len(suffix):
-            return title[: -len(suffix)].strip(), name
-    return title, outlet
 
 
 class StoryReader(MarkdownReader):
@@ -208,7 +186,7 @@ class StoryReader(MarkdownReader):
             metadata.pop("authors", None)
 
         title = metadata.get("plain_title", "")
-        metadata["headline"], metadata["outlet"] = _headline(title, metadata.get("outlet", ""), coverage)
+        metadata["headline"], metadata["outlet"] = split_headline(title, metadata.get("outlet", ""), [e["outlet"] for e in coverage])
         metadata["coverage"] = coverage
         metadata["full_coverage"] = metadata.get("full_coverage") or cluster.full_coverage
         metadata["sources_count"] = len(cluster.outlets)

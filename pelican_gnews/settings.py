@@ -29,6 +29,13 @@ DEFAULTS = {
     # Hours within which an item with a story's headline and outlet (but a
     # new link token and guid) is taken for that story (state.find).
     "GNEWS_IDENTITY_WINDOW": 48,
+    # Retention (retention.py): stories older than this many days (before
+    # the newest story) leave the site's pages for the monthly archive; 0
+    # keeps every story page. Archive months older than GNEWS_ARCHIVE_MONTHS
+    # before that are removed; 0 keeps them all.
+    "GNEWS_RETENTION_DAYS": 7,
+    "GNEWS_ARCHIVE_MONTHS": 24,
+    "GNEWS_ARCHIVE_DIR": "archive",  # the month files, inside PATH
     # Outlet pages and feeds (render.py); an empty SAVE_AS switches them off.
     "GNEWS_OUTLET_URL": "outlet/{slug}.html",
     "GNEWS_OUTLET_SAVE_AS": "outlet/{slug}.html",
@@ -62,6 +69,9 @@ class GNewsSettings:
     lock_timeout: float
     fetch_workers: int
     identity_window: timedelta = timedelta(hours=48)
+    retention_days: float = 7
+    archive_months: int = 24
+    archive_dir: Path | None = None
 
     @property
     def temp_dir(self) -> Path:
@@ -93,6 +103,9 @@ def from_pelican(settings: dict) -> GNewsSettings:
     content_dir = (path / str(get("GNEWS_CONTENT_DIR"))).resolve()
     if not content_dir.is_relative_to(path):
         raise SettingsError(f"GNEWS_CONTENT_DIR {get('GNEWS_CONTENT_DIR')!r} is outside PATH")
+    archive_dir = (path / str(get("GNEWS_ARCHIVE_DIR"))).resolve()
+    if not archive_dir.is_relative_to(path) or archive_dir == path:
+        raise SettingsError(f"GNEWS_ARCHIVE_DIR {get('GNEWS_ARCHIVE_DIR')!r} must be a folder inside PATH")
     feeds = get("GNEWS_FEEDS")
     if isinstance(feeds, (str, dict)):
         feeds = [feeds]
@@ -130,4 +143,7 @@ def from_pelican(settings: dict) -> GNewsSettings:
         lock_timeout=number("GNEWS_LOCK_TIMEOUT"),
         fetch_workers=max(1, number("GNEWS_FETCH_WORKERS", int)),
         identity_window=timedelta(hours=number("GNEWS_IDENTITY_WINDOW")),
+        retention_days=number("GNEWS_RETENTION_DAYS"),
+        archive_months=number("GNEWS_ARCHIVE_MONTHS", int),
+        archive_dir=archive_dir,
     )

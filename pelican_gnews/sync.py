@@ -27,7 +27,7 @@ from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
 
-from . import atomic, journal
+from . import atomic, journal, retention
 from .atomic import Edited, UnsafePath, sha256
 from .fetch import Fetched, FetchError, RateLimited, cancel_all, fetch, reset_cancel
 from .parse import FeedError, ParsedFeed, Story, parse_feed
@@ -57,6 +57,7 @@ class FeedResult:
     kept_edited: int = 0  # files people changed: left as they are
     kept_deleted: int = 0  # files people deleted: not written again
     skipped: list[str] = field(default_factory=list)  # items dropped, with reasons
+    too_old: int = 0  # items older than the retention window
     not_modified: bool = False  # HTTP 304
     deferred: str = ""  # not asked this run (rate limited earlier), with why
     error: str = ""
@@ -69,6 +70,7 @@ class FeedResult:
 @dataclass
 class SyncReport:
     results: list[FeedResult] = field(default_factory=list)
+    retention: retention.RetentionReport | None = None
 
     @property
     def ok(self) -> bool:
@@ -88,9 +90,11 @@ class SyncReport:
         extras = [f"{total('kept_deleted')} deleted by editors" if total("kept_deleted") else "",
                   f"{total('not_modified')} not modified" if total("not_modified") else "",
                   f"{sum(bool(r.deferred) for r in self.results)} deferred" if any(r.deferred for r in self.results) else "",
-                  f"{total('skipped')} item(s) skipped" if total("skipped") else ""]
+                  f"{total('skipped')} item(s) skipped" if total("skipped") else "",
+                  f"{total('too_old')} item(s) older than the retention window" if total("too_old") else ""]
         extras = [e for e in extras if e]
-        return line + (f" ({', '.join(extras)})" if extras else "")
+        line += f" ({', '.join(extras)})" if extras else ""
+        return line + (f"; retention: {self.retention.summary()}" if self.retention else "")
 
 
 @dataclass
@@ -119,6 +123,10 @@ class _Run:
         self._index: ContentIndex | None = None
         self._pending: list[_Write] = []
         self.claimed: set[str] = set()  # stories items of the current feed already are
+        # Items published before the cutoff are not made into stories
+        # (retention.py); it is set for each feed from its newest item too.
+        self.newest = retention.newest(state)
+        self.cutoff: datetime | None = None
 
     @cached_property
     def files(self) -> set[str]:
@@ -311,6 +319,12 @@ def sync(config: GNewsSettings, feeds: list[FeedSpec] | None = None, now: dateti
             for spec in specs[len(report.results):]:
                 report.results.append(FeedResult(spec, error=f"not synced: {exc}"))
             raise
+        try:
+            report.retention = retention.expire(run, now)
+        except OSError as exc:
+            raise StateError(f"retention stopped: {exc.strerror or exc}; nothing was removed "
+                             "that is not in the archive") from None
+        state.save(config.temp_dir)
     return report
 
 
@@ -363,6 +377,8 @@ def _store_feed(spec: FeedSpec, fetched: Fetched | str, run: _Run, result: FeedR
     # Google News page the feed names as its link.
     source = safe_url(spec.url) or feed.link
     run.claimed = set()
+    run.cutoff = retention.cutoff([run.newest, *(s.published for s in feed.stories)], run.now,
+                                  run.config.retention_days)
     for number, story in enumerate(feed.stories, 1):
         _sync_story(story, number, feed, spec, source, run, result)
     run.flush(result)
@@ -376,6 +392,9 @@ def _store_feed(spec: FeedSpec, fetched: Fetched | str, run: _Run, result: FeedR
 
 def _sync_story(story: Story, number: int, feed: ParsedFeed, spec: FeedSpec, source: str, run: _Run,
                 result: FeedResult) -> None:
+    if run.cutoff is not None and story.published < run.cutoff:
+        result.too_old += 1
+        return
     keys = identity_keys(story)
     # Two items of one feed are two stories unless they share a link token
     # or guid: a headline match never joins an item to a story that another

@@ -1,0 +1,135 @@
+"""The monthly archive files: one line per story that left the site's pages.
+
+An expired story (retention.py) is kept as one JSON line in
+GNEWS_ARCHIVE_DIR/YYYY-MM.jsonl (the month of its date, UTC): its headline,
+outlet, link, number of sources, slug and section. The build turns each
+month into one compact page (archive_pages.py). The files are text an editor
+can read, correct or delete a line from; a line that cannot be read is
+reported with its file and line and left out of the page, never dropped
+from the file.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .atomic import write_atomic
+from .text import clean_text, safe_url
+
+logger = logging.getLogger(__name__)
+
+SUFFIX = ".jsonl"
+_MONTH_NAME = re.compile(r"(\d{4})-(\d{2})\.jsonl")
+# Every line is written with its id first, so ids are found without parsing.
+_ID = re.compile(r'^\{"id": ("(?:[^"\\]|\\.)*")')
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One archived story, as its monthly page shows it."""
+
+    id: str
+    date: datetime
+    headline: str
+    outlet: str
+    link: str
+    sources: int
+    slug: str
+    section: str = ""
+    language: str = ""
+
+    def as_line(self) -> str:
+        data = {"id": self.id, "date": self.date.isoformat(timespec="seconds"), "headline": self.headline,
+                "outlet": self.outlet, "link": self.link, "sources": self.sources, "slug": self.slug,
+                "section": self.section, "language": self.language}
+        # ensure_ascii=False keeps headlines readable; json escapes newlines
+        # and control characters, so a line is always one line.
+        return json.dumps(data, ensure_ascii=False)
+
+
+def month_of(when: datetime) -> str:
+    return when.astimezone(timezone.utc).strftime("%Y-%m")
+
+
+def month_files(folder: Path) -> dict[str, Path]:
+    """The archive's month files by month ("2026-11"), oldest first."""
+    if not folder.is_dir():
+        return {}
+    found = {}
+    for path in folder.iterdir():
+        match = _MONTH_NAME.fullmatch(path.name)
+        if match and 1 <= int(match.group(2)) <= 12 and not path.is_symlink() and path.is_file():
+            found[f"{match.group(1)}-{match.group(2)}"] = path
+    return dict(sorted(found.items()))
+
+
+def parse_line(line: str, where: str) -> Entry | None:
+    try:
+        data = json.loads(line)
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+        date = datetime.fromisoformat(str(data["date"]))
+        if date.tzinfo is None:
+            date = date.replace(tzinfo=timezone.utc)
+        sources = data.get("sources", 0)
+        return Entry(
+            id=clean_text(data.get("id", ""), 200), date=date,
+            headline=clean_text(data["headline"], 2000), outlet=clean_text(data.get("outlet", ""), 500),
+            link=safe_url(data.get("link", "")),
+            sources=sources if isinstance(sources, int) and not isinstance(sources, bool) and sources >= 0 else 0,
+            slug=clean_text(data.get("slug", ""), 200), section=clean_text(data.get("section", ""), 200),
+            language=clean_text(data.get("language", ""), 50),
+        )
+    except (ValueError, KeyError, TypeError, OverflowError) as exc:
+        logger.warning("%s: archive line not readable (%s); left out of the archive page", where, exc)
+        return None
+
+
+def read_month(path: Path) -> list[Entry]:
+    """Every readable entry of a month file, in file order."""
+    try:
+        text = path.read_bytes().decode("utf-8", "replace")
+    except OSError as exc:
+        logger.warning("%s: cannot read the archive month (%s)", path, exc.strerror or exc)
+        return []
+    entries = []
+    for number, line in enumerate(text.split("\n"), 1):
+        if line.strip():
+            entry = parse_line(line, f"{path}:{number}")
+            if entry is not None:
+                entries.append(entry)
+    return entries
+
+
+def add(folder: Path, entries: list[Entry], temp_dir: Path) -> int:
+    """Append entries to their month files, each id once (adding the same
+    story again, as a sync interrupted after this step does, changes
+    nothing). Each file is rewritten atomically. Returns lines added."""
+    by_month: dict[str, list[Entry]] = {}
+    for entry in entries:
+        by_month.setdefault(month_of(entry.date), []).append(entry)
+    added = 0
+    for month, new in sorted(by_month.items()):
+        path = folder / f"{month}{SUFFIX}"
+        try:
+            text = path.read_bytes().decode("utf-8", "replace")
+        except FileNotFoundError:
+            text = ""
+        known = set()
+        for line in text.split("\n"):
+            match = _ID.match(line)
+            if match:
+                known.add(json.loads(match.group(1)))
+        lines = [e.as_line() for e in new if e.id not in known and not known.add(e.id)]
+        if not lines:
+            continue
+        if text and not text.endswith("\n"):
+            text += "\n"
+        write_atomic(path, (text + "\n".join(lines) + "\n").encode("utf-8"), temp_dir)
+        added += len(lines)
+    return added

@@ -1,0 +1,213 @@
+"""Retention: story pages for a window of days, then one archive line each.
+
+A site that gains 30 stories an hour and keeps them all crosses GitHub
+Pages' 1 GB limit in months, and every hourly build reads and renders more.
+So at the end of each sync (under its lock) a story older than
+GNEWS_RETENTION_DAYS becomes one line of its month's archive file
+(archive.py), its story file leaves content/, and its state entry is pruned.
+What is published, built and committed then follows the window, not the
+site's age.
+
+The window ends at the newest story the site has, never later than now: a
+site whose feeds stop keeps its last days of news instead of emptying.
+
+Editors keep control:
+
+* a story file a person changed is never removed: it keeps its page (an
+  explicit `pinned: false` in it lets it expire like the others);
+* `pinned: true` keeps a story's page however old it is;
+* a story file a person deleted is simply forgotten.
+
+Feed items older than the window are not made into stories (they would
+expire at once, and a story whose state entry was pruned must not return).
+
+The steps are ordered so that a sync killed at any instant loses nothing:
+archive lines are written first (adding one twice changes nothing), then
+story files are removed (only if they still hold the bytes this tool wrote),
+then the state is pruned and saved.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from . import archive, atomic, frontmatter
+from .atomic import Edited, UnsafePath, sha256
+from .cluster import first_ol, parse_cluster, split_headline
+from .state import SyncState
+from .text import clean_text
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class RetentionReport:
+    archived: int = 0
+    kept_pinned: int = 0
+    kept_edited: int = 0
+    forgotten: int = 0  # state entries pruned without an archive line (deleted by editors)
+    months_dropped: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        parts = [f"{self.archived} archived"]
+        if self.kept_pinned or self.kept_edited:
+            parts.append(f"{self.kept_pinned + self.kept_edited} old kept (pinned or edited)")
+        if self.months_dropped:
+            parts.append(f"{self.months_dropped} archive month(s) past GNEWS_ARCHIVE_MONTHS removed")
+        return ", ".join(parts)
+
+
+def cutoff(dates, now: datetime, days: float) -> datetime | None:
+    """Stories published before this leave the pages (None: keep all):
+    `days` before the newest of `dates`, or before now if that is earlier."""
+    if days <= 0:
+        return None
+    newest = max((d for d in dates if d is not None), default=None)
+    return (min(now, newest) if newest else now) - timedelta(days=days)
+
+
+def newest(state: SyncState) -> datetime | None:
+    return max((d for d in (r.published for r in state.stories.values()) if d is not None), default=None)
+
+
+def pinned(data: bytes) -> bool | None:
+    """The file's `pinned:` value: True, False, or None when it has none."""
+    parts = frontmatter.split(data.decode("utf-8", "replace"))
+    if parts is None:
+        return None
+    try:
+        meta = frontmatter.load(parts[0], "<story>", parts[2])
+    except ValueError:
+        return None  # unreadable: the build says so; here it is kept
+    value = next((v for k, v in meta.items() if str(k).lower() == "pinned"), None)
+    if value is None or value == "":
+        return None
+    return value is True or str(value).strip().lower() in ("true", "yes", "on", "1")
+
+
+def entry_of(data: bytes, story_id: str, when: datetime) -> archive.Entry:
+    """The archive line of a story file this tool wrote."""
+    text = data.decode("utf-8", "replace")
+    yaml_text, body, first_line = frontmatter.split(text)
+    meta = frontmatter.load(yaml_text, "<story>", first_line)
+    where = first_ol(body)
+    cluster = parse_cluster(body[where[0]:where[1]] if where else body)
+    title = clean_text(meta.get("title", ""))
+    headline, outlet = split_headline(title, clean_text(meta.get("outlet") or ""), cluster.outlets)
+    sections = meta.get("categories") or []
+    return archive.Entry(
+        id=story_id, date=when, headline=headline, outlet=outlet, link=str(meta.get("link") or ""),
+        sources=len(cluster.outlets), slug=clean_text(meta.get("slug") or ""),
+        section=clean_text(sections[0]) if isinstance(sections, list) and sections else "",
+        language=clean_text(meta.get("language") or "", 50),
+    )
+
+
+def expire(run, now: datetime) -> RetentionReport:
+    """Archive and remove the stories older than the window (see above).
+    `run` is the sync's run (sync._Run): its settings, state and paths."""
+    config, state = run.config, run.state
+    report = RetentionReport()
+    cut = cutoff([newest(state)], now, config.retention_days)
+    if cut is None:
+        return report
+    # Entries that could still name a feed item are kept a little longer.
+    forget_before = cut - config.identity_window
+    leaving: list[tuple[str, Path, str, archive.Entry]] = []
+    forget: list[str] = []
+    for sid, record in state.stories.items():
+        when = record.published
+        if when is None or when >= cut:
+            continue
+        if record.deleted:
+            if when < forget_before:
+                forget.append(sid)
+            continue
+        try:
+            path = run.target(record.file)
+            data = path.read_bytes()
+        except FileNotFoundError:
+            if when < forget_before:
+                forget.append(sid)
+            continue
+        except OSError as exc:
+            report.problems.append(f"{record.file}: {exc.strerror or exc}; left as it is")
+            continue
+        if record.sha256 is None or sha256(data) != record.sha256:
+            pin = pinned(data)
+            if pin is not False:
+                if pin:
+                    report.kept_pinned += 1
+                else:
+                    report.kept_edited += 1
+                continue
+        elif pinned(data):
+            report.kept_pinned += 1
+            continue
+        try:
+            leaving.append((sid, path, sha256(data), entry_of(data, sid, when)))
+        except (ValueError, TypeError, AttributeError) as exc:
+            report.problems.append(f"{record.file}: not archived ({exc}); left as it is")
+
+    folder = config.archive_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    archive.add(folder, [entry for *_, entry in leaving], config.temp_dir)
+    taken: list[tuple[str, atomic.Displaced]] = []
+    try:
+        for sid, path, digest, _entry in leaving:
+            try:
+                held = atomic.remove_unchanged(path, digest, config.temp_dir)
+            except FileNotFoundError:
+                pass  # gone meanwhile: an editor deleted it
+            except (Edited, UnsafePath):
+                report.kept_edited += 1
+                continue
+            else:
+                if held is not None:
+                    taken.append((sid, held))
+            forget.append(sid)
+            report.archived += 1
+    finally:
+        for sid, held in taken:
+            if held.changed():
+                # A person wrote into the file as it left: it goes back,
+                # and stays theirs.
+                held.put_back()
+                forget.remove(sid)
+                state.stories[sid].sha256 = None
+                report.archived -= 1
+                report.kept_edited += 1
+            else:
+                held.drop()
+        for folder_of in {path.parent for _, path, _, _ in leaving}:
+            atomic.fsync_dir(folder_of)
+    for sid in forget:
+        state.forget(sid)
+    report.forgotten = len(forget) - report.archived
+    report.months_dropped = _drop_months(config, cut)
+    for problem in report.problems:
+        logger.warning("%s", problem)
+    if report.archived or report.months_dropped:
+        logger.info("Retention (stories before %s): %s", cut.isoformat(timespec="minutes"), report.summary())
+    return report
+
+
+def _drop_months(config, cut: datetime) -> int:
+    """Remove archive months older than GNEWS_ARCHIVE_MONTHS before the
+    window (0 keeps them all)."""
+    if config.archive_months <= 0:
+        return 0
+    year, month = cut.year, cut.month - config.archive_months
+    while month < 1:
+        year, month = year - 1, month + 12
+    oldest = f"{year:04d}-{month:02d}"
+    dropped = 0
+    for name, path in archive.month_files(config.archive_dir).items():
+        if name < oldest:
+            path.unlink()
+            dropped += 1
+    return dropped
