@@ -30,7 +30,7 @@ DEFAULT_PAGINATION = 20
 # Every list is paginated, so that no page grows with the site: the archive
 # and outlet pages list one line per story, so more of them fit on a page.
 PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "author": None,
-                       "archives": 100, "outlet": 50}
+                       "outlet": 50}
 # Development builds: relative links, no Atom feeds (they need an absolute
 # SITEURL; publishconf.py turns them on).
 RELATIVE_URLS = True

@@ -4,8 +4,8 @@ A story titled "Index2" would be written to index2.html, page 2 of the front
 page, and every later build would stop with FileOverwriteFailedError; an
 outlet "Wire2" takes page 2 of outlet "Wire". After every generator has
 built its context (all_generators_finalized), this module lists the files
-the site will write besides story pages (pagination included, from Pelican's
-own Paginator), moves each story, tag or section whose page is one of them
+the site will write besides story pages (older pages of lists included, as
+pagination.py names them), moves each story, tag or section whose page is one of them
 to a suffixed slug with a warning naming its file, and the build goes on.
 
 It also walks the content folder without following a symbolic-link loop
@@ -20,7 +20,8 @@ import logging
 import os
 from collections import defaultdict
 
-from pelican.paginator import Paginator
+from .pagination import paginate
+from .writer import per_page
 
 logger = logging.getLogger(__name__)
 
@@ -29,25 +30,23 @@ def short_hash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:6]
 
 
-def page_paths(settings, template: str, save_as: str, count: int) -> list[str]:
-    """Every file a paginated list of `count` items writes at `save_as`."""
+def page_paths(settings, template: str, save_as: str, stories: list) -> list[str]:
+    """Every file a list of `stories` writes at `save_as` (its own first,
+    then its older pages: pagination.py)."""
     if not save_as:
         return []
-    paginated = settings.get("PAGINATED_TEMPLATES", {})
-    per_page = paginated.get(template) if template in paginated else None
-    if template in paginated and per_page is None:
-        per_page = settings.get("DEFAULT_PAGINATION")
-    paginator = Paginator(save_as, save_as, list(range(max(1, count))), settings, per_page or None)
-    return [paginator.page(n).save_as for n in paginator.page_range]
+    size = per_page(settings, template)
+    if not size:
+        return [save_as]  # not paginated, or all on one page
+    return [page.save_as for page in paginate(list(stories), save_as, save_as, size).pages]
 
 
 def later_pages_taken(items, settings, template: str):
-    """(item, owner) for each item whose own page is page 2 or later of
-    another item's list (tag "Wire2" and a tag "Wire" with two pages).
-    `items` are (item, number of stories) pairs."""
+    """(item, owner) for each item whose own page is an older page of
+    another item's list. `items` are (item, its stories) pairs."""
     later: dict[str, str] = {}
-    for item, count in items:
-        for path in page_paths(settings, template, item.save_as, count)[1:]:
+    for item, stories in items:
+        for path in page_paths(settings, template, item.save_as, stories)[1:]:
             later[path] = item.name
     return [(item, later[item.save_as]) for item, _ in items
             if item.save_as in later and later[item.save_as] != item.name]
@@ -60,17 +59,16 @@ def _listing_paths(gen, settings, outlets) -> dict[str, str]:
     paths: dict[str, str] = {}
     for name in settings.get("DIRECT_TEMPLATES", ()):
         save_as = settings.get(f"{name.upper()}_SAVE_AS", f"{name}.html")
-        for path in page_paths(settings, name, save_as, len(gen.articles) if gen else 0):
+        for path in page_paths(settings, name, save_as, gen.articles if gen else []):
             paths[path] = f"the {name} page"
     if outlets_save_as(settings):
         paths[outlets_save_as(settings)] = "the outlets page"
-    lists = [("outlet", "outlet", [(o, o.count) for o in outlets])]
+    lists = [("outlet", "outlet", [(o, o.stories) for o in outlets])]
     if gen:
-        lists += [("tag", "tag", [(t, len(a)) for t, a in gen.tags.items()]),
-                  ("category", "section", [(c, len(a)) for c, a in gen.categories])]
+        lists += [("tag", "tag", list(gen.tags.items())), ("category", "section", gen.categories)]
     for template, what, items in lists:
-        for item, count in items:
-            for path in page_paths(settings, template, item.save_as, count):
+        for item, stories in items:
+            for path in page_paths(settings, template, item.save_as, stories):
                 paths.setdefault(path, f"{what} {item.name!r}")
     return paths
 
@@ -84,6 +82,8 @@ def keep_pages_apart(generators) -> None:
     if gen:
         _rename_taxonomy(gen, settings)
     taken = _listing_paths(gen, settings, outlets)
+    for month in getattr(by_kind.get("ArchiveGenerator"), "months", ()):
+        taken.setdefault(month.save_as, f"the archive of {month.name}")
     for generator in generators:
         for kind in ("staticfiles", "pages", "hidden_pages", "draft_pages"):
             for content in getattr(generator, kind, ()):
@@ -110,8 +110,7 @@ def _rename_taxonomy(gen, settings) -> None:
     slug on every story that carries it (Tag and Category objects are one
     per story, equal by slug)."""
     renamed: dict[tuple[str, str], str] = {}
-    for template, items in (("tag", [(t, len(a)) for t, a in gen.tags.items()]),
-                            ("category", [(c, len(a)) for c, a in gen.categories])):
+    for template, items in (("tag", list(gen.tags.items())), ("category", gen.categories)):
         for item, owner in later_pages_taken(items, settings, template):
             key = (type(item).__name__, item.slug)
             renamed[key] = f"{item.slug}-{short_hash(item.name)}"
@@ -131,7 +130,16 @@ def _rename_taxonomy(gen, settings) -> None:
     gen.context["tags"] = list(gen.tags.items())
 
 
-def loop_safe_get_files(self, paths, exclude=None, extensions=None) -> set[str]:
+class SortedSet(set):
+    """A set of paths that iterates in sorted order: Pelican reads files in
+    this order, and stories of one date keep it, so two builds of the same
+    content give the same bytes (a plain set's order changes per process)."""
+
+    def __iter__(self):
+        return iter(sorted(set.__iter__(self)))
+
+
+def loop_safe_get_files(self, paths, exclude=None, extensions=None) -> SortedSet:
     """Pelican's Generator.get_files, visiting every real folder once: a
     folder link is followed as Pelican does, but never into a folder already
     walked (a loop, or two links to one place)."""
@@ -164,4 +172,4 @@ def loop_safe_get_files(self, paths, exclude=None, extensions=None) -> set[str]:
                         files.add(fp)
         elif os.path.exists(root) and self._include_path(path, extensions):
             files.add(path)
-    return files
+    return SortedSet(files)

@@ -12,10 +12,12 @@ from pelican.generators import ArticlesGenerator
 from pelican.utils import order_content, process_translations
 
 from . import taxonomy
+from .archive_pages import ArchiveGenerator
 from .outputs import keep_pages_apart, loop_safe_get_files
 from .reader import StoryReader
 from .render import OutletsGenerator, link_neighbours
 from .settings import SettingsError, from_pelican
+from .writer import GNewsWriter
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +99,11 @@ def keep_duplicate_slugs(generator) -> None:
 
 
 def add_generators(pelican):
-    return OutletsGenerator
+    return [OutletsGenerator, ArchiveGenerator]
+
+
+def use_stable_pagination(pelican):
+    return GNewsWriter
 
 
 def link_stories(generator) -> None:
@@ -121,5 +127,6 @@ def register() -> None:
     signals.article_generator_pretaxonomy.connect(keep_duplicate_slugs)
     signals.article_generator_finalized.connect(link_stories)
     signals.get_generators.connect(add_generators)
+    signals.get_writer.connect(use_stable_pagination)
     signals.generator_init.connect(prepare_generator)
     signals.all_generators_finalized.connect(keep_pages_apart)

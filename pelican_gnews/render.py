@@ -135,7 +135,7 @@ def _paginate_apart(outlets: dict[str, Outlet], settings) -> None:
     "Wire" with more than a page of stories) moves to a suffixed slug."""
     from .outputs import later_pages_taken, short_hash  # noqa: PLC0415
 
-    for outlet, owner in later_pages_taken([(o, o.count) for o in outlets.values()], settings, "outlet"):
+    for outlet, owner in later_pages_taken([(o, o.stories) for o in outlets.values()], settings, "outlet"):
         slug = f"{outlet.slug}-{short_hash(outlet.name)}"
         logger.warning("Outlet %r: its page %s is a later page of %r; published at %s",
                        outlet.name, outlet.save_as, owner, slug)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -245,28 +246,38 @@ def _story_file(site, name, title, date, slug=None, outlet="Wire", tags=()):
 
 
 def test_no_story_tag_or_outlet_takes_a_generated_page(site, errors):
-    # 60 stories from "Wire": its outlet page has two pages (50 a page), and
-    # the index has three (20 a page).
+    # 60 stories from "Wire": its outlet page, its tag page and the index
+    # have older pages (pagination.py names them after a time).
     for n in range(60):
         _story_file(site, f"w{n}", f"Wire story {n}", f"2026-01-01 {n // 6:02d}:{n % 6 * 10:02d}",
                     tags=["harbor"])
-    _story_file(site, "index2", "Index2", "2026-01-03", slug="index2", outlet="Wire2", tags=["harbor2"])
+    settings = dict(DEFAULT_PAGINATION=20, PAGINATED_TEMPLATES={"index": None, "tag": 20, "category": None,
+                                                                "outlet": 20},
+                    DIRECT_TEMPLATES=["index", "tags", "categories", "archives", "404"])
+    site.build(**settings)
+
+    def older(prefix):
+        return sorted(p.relative_to(site.output).as_posix()[:-5] for p in site.output.glob(f"{prefix}-*.html"))
+
+    index_page, outlet_page, tag_page = older("index")[0], older("outlet/wire")[0], older("tag/harbor")[0]
+    # A story, an outlet and a tag named after those pages.
+    _story_file(site, "clash", "Clash", "2026-01-03", slug=index_page,
+                outlet=outlet_page.split("/")[1].replace("-", " "), tags=[tag_page.split("/")[1].replace("-", " ")])
     for n, slug in enumerate(["index", "outlets", "404", "archives", "tag/harbor", "outlet/wire",
-                              "category/world", "tags", "theme/css/gnews"]):
+                              "category/world", "tags", "theme/css/gnews", "archive/2026/01/index"]):
         _story_file(site, f"e{n}", f"Editor page {n}", "2026-01-02", slug=slug)
-    site.build(DEFAULT_PAGINATION=20, PAGINATED_TEMPLATES={"index": None, "tag": 50, "category": None,
-                                                           "archives": 100, "outlet": 50},
-               DIRECT_TEMPLATES=["index", "tags", "categories", "archives", "404"])
+    shutil.rmtree(site.output)
+    site.build(**settings)
     assert not errors(), errors()
-    assert "Wire story" in site.page("index2.html")  # page 2 of the index, not the story
-    assert "Wire story" in site.page("outlet/wire2.html")  # page 2 of Wire's outlet page
-    assert "Wire story" in site.page("tag/harbor2.html")  # page 2 of the tag
+    for page in (index_page, outlet_page, tag_page):
+        assert "Wire story" in site.page(f"{page}.html"), page  # the older page, not the story
     published = [p for p in site.output.rglob("*.html") if '<ol class="coverage">' in p.read_text()]
-    assert len(published) == 70  # every story has its own page
+    assert len(published) == 71  # every story has its own page
     for path, marker in [("index.html", '<article class="card"'), ("outlets.html", 'class="terms"'),
-                         ("archives.html", 'class="archive"'), ("tag/harbor.html", "Stories tagged"),
+                         ("archives.html", 'class="terms months"'), ("tag/harbor.html", "Stories tagged"),
                          ("outlet/wire.html", "<h1><bdi>Wire</bdi></h1>"), ("tags.html", 'class="terms"'),
-                         ("category/world.html", "<h1><bdi>World</bdi></h1>"), ("404.html", "Page not found")]:
+                         ("category/world.html", "<h1><bdi>World</bdi></h1>"), ("404.html", "Page not found"),
+                         ("archive/2026/01/index.html", "Archive: January 2026")]:
         text = site.page(path)
         assert marker in text and '<ol class="coverage">' not in text, path
 
