@@ -41,5 +41,17 @@ AUTHOR_FEED_RSS = None
 CATEGORY_FEED_ATOM = None
 TAG_FEED_ATOM = None
 
+# Incremental builds (pelican_gnews/incremental.py): a page whose inputs did
+# not change since the last build is kept, not rendered again, and files the
+# build no longer makes are removed. Pelican's content cache (checked by
+# content, since a checkout gives every file a new time) saves reading
+# unchanged story files. Both live in CACHE_PATH.
+GNEWS_INCREMENTAL = True
+CACHE_PATH = "cache"
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CHECK_MODIFIED_METHOD = "md5"
+CONTENT_CACHING_LAYER = "reader"
+
 # The theme's pages besides stories; outlet pages come from the plugin.
 DIRECT_TEMPLATES = ["index", "tags", "categories", "archives", "404"]

@@ -152,10 +152,13 @@ class ArchiveGenerator(Generator):
         for month in self.months:
             writer.write_file(month.save_as, template, self.context, relative_urls=self.settings.get("RELATIVE_URLS"),
                               month=month, url=month.url, template_name="archive_month")
-            lines = "".join(f"{line.old_url}\t{line.anchor}\n" for line in month.lines)
+            # Archived stories only: a story with a page is not looked up.
+            lines = "".join(f"{line.old_url}\t{line.anchor}\n" for line in month.lines if not line.internal)
             write_text(self.output_path, month.urls_save_as, lines)
+            getattr(writer, "note", lambda path: None)(month.urls_save_as)
         write_text(self.output_path, MONTHS_JSON, json.dumps(
             [{"month": m.name, "url": m.url, "urls": m.urls_save_as} for m in self.months]))
+        getattr(writer, "note", lambda path: None)(MONTHS_JSON)
 
 
 def write_text(output_path: str, save_as: str, text: str) -> None:

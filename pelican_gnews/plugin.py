@@ -13,11 +13,12 @@ from pelican.utils import order_content, process_translations
 
 from . import taxonomy
 from .archive_pages import ArchiveGenerator
+from .incremental import guard_content_cache
 from .outputs import keep_pages_apart, loop_safe_get_files
 from .reader import StoryReader
 from .render import OutletsGenerator, link_neighbours
 from .settings import SettingsError, from_pelican
-from .writer import GNewsWriter
+from .writer import GNewsWriter, finish_build, incremental_on
 
 logger = logging.getLogger(__name__)
 
@@ -106,6 +107,25 @@ def use_stable_pagination(pelican):
     return GNewsWriter
 
 
+def incremental_output(pelican) -> None:
+    """With GNEWS_INCREMENTAL, the output is kept between builds (the
+    writer removes what a build does not produce, at its end)."""
+    if incremental_on(pelican.settings):
+        pelican.delete_outputdir = False
+        guard_content_cache(pelican.settings)
+
+
+_generators: list = []
+
+
+def remember_generators(generators) -> None:
+    _generators[:] = generators
+
+
+def finish(pelican) -> None:
+    finish_build(pelican, _generators)
+
+
 def link_stories(generator) -> None:
     link_neighbours(generator.articles)
 
@@ -130,3 +150,6 @@ def register() -> None:
     signals.get_writer.connect(use_stable_pagination)
     signals.generator_init.connect(prepare_generator)
     signals.all_generators_finalized.connect(keep_pages_apart)
+    signals.all_generators_finalized.connect(remember_generators)
+    signals.initialized.connect(incremental_output)
+    signals.finalized.connect(finish)

@@ -181,7 +181,7 @@ class OutletsGenerator(Generator):
             writer.write_file(
                 outlet.save_as, outlet_template, self.context, relative_urls=relative,
                 paginated={"articles": outlet.stories}, template_name="outlet",
-                outlet=outlet, url=outlet.url,
+                outlet=outlet, url=outlet.url, list_summary=(outlet.count, len(outlet.led), len(outlet.related)),
             )
             if outlet.feed_path and self.settings.get("FEED_ALL_ATOM"):
                 writer.write_feed(

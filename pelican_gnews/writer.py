@@ -1,17 +1,39 @@
-"""The site's writer: Pelican's, with stable pagination (pagination.py).
+"""The site's writer: Pelican's, with stable pagination and incremental builds.
 
 Every paginated list of the site (the front page, tag, section, author and
 outlet pages) goes through Writer.write_file with the stories to paginate;
-this writer cuts them into stable pages and writes each as one file, with
-the template variables Pelican's own pagination sets (`articles_page`,
-`articles_paginator`, `articles_previous_page`, `articles_next_page`).
+this writer cuts them into stable pages (pagination.py) and writes each as
+one file, with the template variables Pelican's own pagination sets
+(`articles_page`, `articles_paginator`, `articles_previous_page`,
+`articles_next_page`). With GNEWS_INCREMENTAL on, a page or feed whose
+inputs did not change since the last build is kept instead of rendered
+(incremental.py).
 """
 
 from __future__ import annotations
 
+import logging
+import os
+from pathlib import Path
+
 from pelican.writers import Writer
 
+from .incremental import MANIFEST_NAME, Fingerprints, Manifest, remove_stale, save_build_key
 from .pagination import Page, paginate
+
+logger = logging.getLogger(__name__)
+
+# Pages kept when unchanged: stories and pages (Pelican writes them with an
+# `article` or `page` variable), archive months and every list page. Every
+# other page is rendered each time (it shows the whole site: tags.html,
+# archives.html, the outlets index, 404.html).
+MEMO_TEMPLATES = frozenset({"archive_month"})
+MEMO_VARIABLES = ("article", "page")
+# A list's summary is shown on its front page only, so that its older pages
+# do not change with every story added to the list.
+FRONT_ONLY = ("list_summary",)
+
+_current: GNewsWriter | None = None
 
 
 def per_page(settings, template_name: str | None) -> int | None:
@@ -23,19 +45,65 @@ def per_page(settings, template_name: str | None) -> int | None:
     return paginated[template_name] or settings.get("DEFAULT_PAGINATION") or 0
 
 
+def incremental_on(settings) -> bool:
+    return bool(settings.get("GNEWS_INCREMENTAL", False))
+
+
 class GNewsWriter(Writer):
+    def __init__(self, output_path, settings=None):
+        super().__init__(output_path, settings=settings)
+        global _current
+        _current = self
+        self.produced: set[str] = set()
+        self.manifest: Manifest | None = None
+        self._fingerprints: Fingerprints | None = None
+        if incremental_on(self.settings):
+            cache = Path(self.settings.get("CACHE_PATH") or "cache")
+            self.manifest = Manifest(cache / MANIFEST_NAME, output_path)
+
+    def note(self, save_as: str) -> None:
+        """A file of the output written other than by this writer."""
+        self.produced.add(os.path.normpath(save_as).replace(os.sep, "/"))
+
+    def _fingerprint(self, context, name, template_name, kwargs) -> str | None:
+        if self.manifest is None:
+            return None
+        if self._fingerprints is None:
+            self._fingerprints = Fingerprints(self.settings, context)
+        return self._fingerprints.page(name, template_name, kwargs)
+
+    def _one(self, name, template, context, relative_urls, template_name, override_output, url, memo,
+             unshown=(), **kwargs):
+        """Write one file, or keep it if its fingerprint is unchanged.
+        `unshown`: variables left out of the fingerprint (a list's whole
+        story lists, of which a page shows its own stories only)."""
+        self.note(name)
+        shown = {k: v for k, v in kwargs.items() if k not in unshown}
+        fingerprint = self._fingerprint(context, name, template_name, {**shown, "url": url}) if memo else None
+        if self.manifest is not None and self.manifest.unchanged(name, fingerprint):
+            return
+        super().write_file(name, template, context, relative_urls, {}, template_name, override_output, url,
+                           **kwargs)
+        if self.manifest is not None:
+            self.manifest.written(name, fingerprint)
+
     def write_file(self, name, template, context, relative_urls=False, paginated=None, template_name=None,
                    override_output=False, url=None, **kwargs):
+        if not name:
+            return None
         if paginated is None:
             paginated = {k: v for k, v in kwargs.items() if k in ("articles", "dates")}
         size = per_page(self.settings, template_name)
-        if not (name and paginated) or size is None:
-            return super().write_file(name, template, context, relative_urls, {}, template_name,
-                                      override_output, url, **kwargs)
+        if not paginated or size is None:
+            memo = template_name in MEMO_TEMPLATES or any(k in kwargs for k in MEMO_VARIABLES)
+            self._one(name, template, context, relative_urls, template_name, override_output, url, memo, **kwargs)
+            return None
         stories = paginated.get("articles", next(iter(paginated.values())))
         pages = paginate(list(stories), name, url or name, size or len(stories))
         for page in pages.pages:
             local = dict(kwargs)
+            if not page.is_front:
+                local.update(dict.fromkeys(FRONT_ONLY))
             for key, values in paginated.items():
                 # Other lists (`dates`) get the same stories, in their order.
                 if values is stories:
@@ -46,6 +114,46 @@ class GNewsWriter(Writer):
                                 page.newer, page.older)
                 local.update({f"{key}_paginator": pages, f"{key}_page": this,
                               f"{key}_previous_page": page.newer, f"{key}_next_page": page.older})
-            super().write_file(page.save_as, template, context, relative_urls, {}, template_name,
-                               override_output, page.url, **local)
+            self._one(page.save_as, template, context, relative_urls, template_name, override_output, page.url,
+                      True, unshown=tuple(paginated), **local)
         return None
+
+    def write_feed(self, elements, context, path=None, url=None, feed_type="atom", override_output=False,
+                   feed_title=None):
+        if not path or self.manifest is None:
+            if path:
+                self.note(path)
+            return super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
+        self.note(path)
+        shown = list(elements[: self.settings.get("FEED_MAX_ITEMS")])
+        fingerprint = self._fingerprint(context, path, f"feed:{feed_type}",
+                                        {"entries": shown, "url": url, "title": feed_title})
+        if self.manifest.unchanged(path, fingerprint):
+            return None
+        feed = super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
+        self.manifest.written(path, fingerprint)
+        return feed
+
+    def finish(self, generators) -> None:
+        """After the build: remove what it did not produce, save the manifest."""
+        if self.manifest is None:
+            return
+        for generator in generators:
+            for static in getattr(generator, "staticfiles", ()):
+                self.note(static.save_as)
+        theme, static_dir = self.settings.get("THEME", ""), self.settings.get("THEME_STATIC_DIR", "theme")
+        for folder in self.settings.get("THEME_STATIC_PATHS", ["static"]):
+            source = Path(theme) / folder
+            for path in source.rglob("*") if source.is_dir() else ():
+                if path.is_file():
+                    self.note(f"{static_dir}/{path.relative_to(source).as_posix()}")
+        removed = remove_stale(self.output_path, self.produced, set(self.settings.get("OUTPUT_RETENTION", ())))
+        self.manifest.save()
+        save_build_key(self.settings)
+        logger.info("pelican-gnews: incremental build: %d page(s) rendered, %d kept, %d stale file(s) removed",
+                    self.manifest.rendered, self.manifest.kept, removed)
+
+
+def finish_build(pelican, generators) -> None:
+    if _current is not None and _current.output_path == pelican.output_path:
+        _current.finish(generators)
