@@ -45,6 +45,7 @@ logger = logging.getLogger(__name__)
 
 MANIFEST_NAME = "gnews-pages.json"
 BUILD_KEY_NAME = "gnews-build-key"
+STATS_NAME = "gnews-build-stats.json"  # pages rendered and kept by the last build
 # Context values that every page's chrome (base.html) reads.
 _CHROME_KEYS = ("OUTLETS_URL", "ARCHIVE_MONTHS_JSON")
 _PLAIN = (str, int, float, bool, type(None))
@@ -131,7 +132,7 @@ class Fingerprints:
         nav = [(str(c), c.url) for c, _ in context.get("categories", [])]
         self.base = _sha(build_key(settings), _files_hash([os.path.join(theme, "templates"), *overrides]),
                          nav, [context.get(k) for k in _CHROME_KEYS])
-        self._stories: dict[int, str] = {}
+        self._stories: dict[tuple[int, bool], str] = {}
         self._files: dict[str, str] = {}
 
     def _file(self, path: str) -> str:
@@ -152,12 +153,14 @@ class Fingerprints:
                 str(getattr(story, "status", "")), category.url if category else "",
                 [t.url for t in getattr(story, "tags", None) or []], outlet.url if outlet else "")
 
-    def story(self, story) -> str:
-        key = id(story)
+    def story(self, story, neighbours: bool = False) -> str:
+        """A story as a card shows it; with `neighbours`, as its own page
+        does (with links to the stories before and after it)."""
+        key = (id(story), neighbours)
         if key not in self._stories:
-            neighbours = [self._own(n) if n is not None else None
-                          for n in (getattr(story, "prev_story", None), getattr(story, "next_story", None))]
-            self._stories[key] = _sha(self._own(story), neighbours)
+            around = [self._own(n) if n is not None else None
+                      for n in (getattr(story, "prev_story", None), getattr(story, "next_story", None))]
+            self._stories[key] = _sha(self._own(story), around if neighbours else None)
         return self._stories[key]
 
     def value(self, value):
@@ -193,7 +196,10 @@ class Fingerprints:
     def page(self, name: str, template_name, kwargs: dict) -> str | None:
         parts = []
         for key in sorted(kwargs):
-            part = self.value(kwargs[key])
+            value = kwargs[key]
+            # A story's own page shows its neighbours too.
+            part = self.story(value, neighbours=True) if key in ("article", "page") and hasattr(
+                value, "source_path") else self.value(value)
             if part is UNKNOWN:
                 return None
             parts.append((key, part))

@@ -12,13 +12,14 @@ inputs did not change since the last build is kept instead of rendered
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from pathlib import Path
 
 from pelican.writers import Writer
 
-from .incremental import MANIFEST_NAME, Fingerprints, Manifest, remove_stale, save_build_key
+from .incremental import MANIFEST_NAME, STATS_NAME, Fingerprints, Manifest, remove_stale, save_build_key
 from .pagination import Page, paginate
 
 logger = logging.getLogger(__name__)
@@ -32,6 +33,9 @@ MEMO_VARIABLES = ("article", "page")
 # A list's summary is shown on its front page only, so that its older pages
 # do not change with every story added to the list.
 FRONT_ONLY = ("list_summary",)
+# Variables Pelican passes that the theme does not show (every story of the
+# site, on each tag and section page): left out of fingerprints.
+NOT_SHOWN = ("all_articles",)
 
 _current: GNewsWriter | None = None
 
@@ -78,7 +82,7 @@ class GNewsWriter(Writer):
         `unshown`: variables left out of the fingerprint (a list's whole
         story lists, of which a page shows its own stories only)."""
         self.note(name)
-        shown = {k: v for k, v in kwargs.items() if k not in unshown}
+        shown = {k: v for k, v in kwargs.items() if k not in unshown and k not in NOT_SHOWN}
         fingerprint = self._fingerprint(context, name, template_name, {**shown, "url": url}) if memo else None
         if self.manifest is not None and self.manifest.unchanged(name, fingerprint):
             return
@@ -114,8 +118,11 @@ class GNewsWriter(Writer):
                                 page.newer, page.older)
                 local.update({f"{key}_paginator": pages, f"{key}_page": this,
                               f"{key}_previous_page": page.newer, f"{key}_next_page": page.older})
+            # The neighbouring pages are shown by their addresses only, which
+            # are part of this page's own fingerprint.
+            unshown = [*paginated, *(f"{k}_{n}_page" for k in paginated for n in ("previous", "next"))]
             self._one(page.save_as, template, context, relative_urls, template_name, override_output, page.url,
-                      True, unshown=tuple(paginated), **local)
+                      True, unshown=unshown, **local)
         return None
 
     def write_feed(self, elements, context, path=None, url=None, feed_type="atom", override_output=False,
@@ -150,6 +157,10 @@ class GNewsWriter(Writer):
         removed = remove_stale(self.output_path, self.produced, set(self.settings.get("OUTPUT_RETENTION", ())))
         self.manifest.save()
         save_build_key(self.settings)
+        # For the workflow's job summary (and anyone timing builds).
+        stats = {"rendered": self.manifest.rendered, "kept": self.manifest.kept, "removed": removed,
+                 "files": len(self.produced)}
+        (Path(self.settings.get("CACHE_PATH") or "cache") / STATS_NAME).write_text(json.dumps(stats) + "\n")
         logger.info("pelican-gnews: incremental build: %d page(s) rendered, %d kept, %d stale file(s) removed",
                     self.manifest.rendered, self.manifest.kept, removed)
 

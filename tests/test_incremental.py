@@ -1,0 +1,152 @@
+"""Incremental builds: after a sync with new, grown, edited, deleted and
+expired stories, the incremental build (previous output and caches kept) is
+byte for byte the cold build of the same content, and renders less."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from conftest import ROOT, report_figure, run_tool
+from feedmaker import Item, Related, feed_xml
+from pelican_gnews.settings import from_pelican
+from pelican_gnews.sync import sync
+
+T0 = datetime(2026, 5, 4, 6, tzinfo=timezone.utc)
+OUTLETS = ["Harbor Ledger", "Granite Times", "Coastal Wire", "Valley Post"]
+TOPICS = ["river treaty", "port strike", "rail link", "storm warning", "school budget"]
+
+
+def story(day: int, n: int, related: int = 2) -> Item:
+    outlet = OUTLETS[n % 4]
+    topic = TOPICS[(day + n) % 5]
+    host = outlet.lower().replace(" ", "")
+    return Item(f"{topic.title()} update {day}.{n}", outlet, f"https://{host}.example",
+                f"https://{host}.example/{day}/{n}", T0 + timedelta(days=day, hours=n),
+                [Related(f"{topic} view {day}.{n}.{r}", OUTLETS[(n + r + 1) % 4], f"https://r{r}.example/{day}/{n}")
+                 for r in range(related)])
+
+
+def conf(project: Path) -> None:
+    settings = dict(
+        PATH="content", OUTPUT_PATH="output", THEME=str(ROOT / "theme"), PLUGINS=["pelican_gnews"],
+        SITEURL="https://example.org/news", RELATIVE_URLS=False, TIMEZONE="UTC", DEFAULT_LANG="en",
+        FEED_DOMAIN="https://example.org/news", FEED_ALL_ATOM="feeds/all.atom.xml",
+        CATEGORY_FEED_ATOM="feeds/category/{slug}.atom.xml", TAG_FEED_ATOM="feeds/tag/{slug}.atom.xml",
+        AUTHOR_FEED_ATOM=None, AUTHOR_FEED_RSS=None, TRANSLATION_FEED_ATOM=None,
+        DEFAULT_PAGINATION=6, PAGINATED_TEMPLATES={"index": None, "tag": None, "category": None, "outlet": 6},
+        DIRECT_TEMPLATES=["index", "tags", "categories", "archives", "404"],
+        GNEWS_FEEDS=["feed.xml"], GNEWS_SYNC_ON_BUILD=False, GNEWS_INCREMENTAL=True, CACHE_PATH="cache",
+        CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True, CHECK_MODIFIED_METHOD="md5",
+        CONTENT_CACHING_LAYER="reader", DELETE_OUTPUT_DIRECTORY=True)
+    (project / "conf.py").write_text("".join(f"{k} = {v!r}\n" for k, v in settings.items()))
+    (project / "content").mkdir(exist_ok=True)
+
+
+def sync_feed(project: Path, items: list[Item], now: datetime):
+    (project / "feed.xml").write_text(feed_xml("World - Latest - Google News", "https://news.google.com/topics/W",
+                                               "en-US", items), encoding="utf-8")
+    config = from_pelican({"PATH": str(project / "content"), "GNEWS_FEEDS": [str(project / "feed.xml")]})
+    report = sync(config, now=now)
+    assert report.ok, report.failed
+    return report
+
+
+def build(project: Path) -> str:
+    proc = run_tool("pelican", "content", "-s", "conf.py", "-v", cwd=project)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return proc.stdout + proc.stderr
+
+
+def tree(output: Path) -> dict[str, bytes]:
+    return {p.relative_to(output).as_posix(): p.read_bytes() for p in sorted(output.rglob("*")) if p.is_file()}
+
+
+def test_incremental_build_equals_a_cold_build_after_every_kind_of_change(tmp_path):
+    project = tmp_path / "site"
+    project.mkdir()
+    conf(project)
+    first = [story(day, n) for day in range(14) for n in range(8)]
+    sync_feed(project, first, T0 + timedelta(days=14))
+    build(project)  # the previous hourly build: output and caches stay
+    before = tree(project / "output")
+    stamps = {p.name: p.stat().st_mtime_ns for p in (project / "output").glob("index-*.html")}
+    news = project / "content" / "news"
+
+    # Days 14 and 15 are new; a day-13 story's cluster grows; an editor
+    # edits one story and deletes another; retention moves days 6 to 8 out.
+    second = [story(day, n) for day in range(4, 16) for n in range(8)]
+    second[second.index(story(13, 1))] = story(13, 1, related=4)
+    report = sync_feed(project, second, T0 + timedelta(days=16))
+    assert report.results[0].written and report.results[0].updated and report.retention.archived
+    edited = news / next(p.name for p in news.glob("*update-13-2*"))
+    edited.write_text(edited.read_text(encoding="utf-8").replace("update 13.2", "update 13.2 (corrected)"),
+                      encoding="utf-8")
+    deleted = next(news.glob("*update-12-3*"))
+    deleted.unlink()
+    build(project)
+    incremental = tree(project / "output")
+
+    cold = tmp_path / "cold"
+    cold.mkdir()
+    conf(cold)
+    shutil.copytree(project / "content", cold / "content", dirs_exist_ok=True)
+    build(cold)
+    expected = tree(cold / "output")
+
+    assert sorted(incremental) == sorted(expected)
+    assert [name for name in expected if incremental[name] != expected[name]] == []
+    # The build kept pages, and rendered fewer than the site has.
+    stats = json.loads((project / "cache" / "gnews-build-stats.json").read_text())
+    rendered, kept, removed = stats["rendered"], stats["kept"], stats["removed"]
+    assert kept > 0 and rendered > 0 and removed > 0
+    # An older page of the front page that no change touched is not rewritten.
+    assert any(p.stat().st_mtime_ns == stamps.get(p.name) for p in (project / "output").glob("index-*.html"))
+    changed = sum(1 for name, data in incremental.items() if before.get(name) != data)
+    report_figure(f"incremental build after a sync (16 new, 1 grown, 1 edited, 1 deleted, "
+                  f"{report.retention.archived} expired stories): {rendered} pages "
+                  f"rendered, {kept} kept, {removed} stale removed; {changed} of {len(incremental)} files differ "
+                  "from the previous build; output = cold build, byte for byte")
+    assert "corrected" in (project / "output" / f"{edited.stem}.html").read_text(encoding="utf-8")
+    assert not (project / "output" / f"{deleted.stem}.html").exists()
+
+
+def test_a_changed_template_renders_every_page_again(tmp_path):
+    project = tmp_path / "site"
+    project.mkdir()
+    conf(project)
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    text = (project / "conf.py").read_text().replace(repr(str(ROOT / "theme")), repr(str(theme)))
+    (project / "conf.py").write_text(text)
+    sync_feed(project, [story(0, n) for n in range(8)], T0 + timedelta(days=1))
+    build(project)
+    base = theme / "templates" / "base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("Built with", "Made with"), encoding="utf-8")
+    build(project)
+    assert json.loads((project / "cache" / "gnews-build-stats.json").read_text())["kept"] == 0
+    for page in (project / "output").rglob("*.html"):
+        assert "Built with" not in page.read_text(encoding="utf-8"), page
+
+
+def test_a_build_that_fails_half_way_is_followed_by_a_full_one(tmp_path):
+    project = tmp_path / "site"
+    project.mkdir()
+    conf(project)
+    sync_feed(project, [story(0, n) for n in range(8)], T0 + timedelta(days=1))
+    build(project)
+    manifest = project / "cache" / "gnews-pages.json"
+    assert manifest.is_file()
+    # A template error stops the next build after the manifest was taken.
+    (project / "content" / "broken.md").write_text("---\ntitle: x\ndate: 2026-05-04\n---\nbody\n")
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    (theme / "templates" / "article.html").write_text("{% extends 'base.html' %}{% block content %}{{ 1 / 0 }}"
+                                                      "{% endblock %}")
+    (project / "conf.py").write_text((project / "conf.py").read_text().replace(repr(str(ROOT / "theme")),
+                                                                               repr(str(theme))))
+    proc = run_tool("pelican", "content", "-s", "conf.py", cwd=project)
+    assert proc.returncode != 0
+    assert not manifest.exists() and not (project / "cache" / "gnews-build-key").exists()
