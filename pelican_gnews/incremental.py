@@ -83,8 +83,11 @@ def _settings_repr(settings) -> str:
     text changes from one run to the next (objects printed with their
     address)."""
     parts = []
+    # Paths inside the folder the build runs in are compared as relative:
+    # a checkout in another folder builds the same site.
+    here = os.getcwd()
     for key in sorted(set(settings) - _CACHE_SETTINGS):
-        text = repr(settings[key])
+        text = repr(settings[key]).replace(here, "<site>")
         if " at 0x" not in text:
             parts.append(f"{key}={text}")
     return "\n".join(parts)

@@ -71,9 +71,12 @@ class Runner:
         self.needs: dict[str, dict] = {}
         self.uploaded: Path | None = None
         self.runs = 0
+        self.cache_store = tmp_path / "actions-cache"  # actions/cache's saved entries, by key
+        self._cache_saves: list = []
+        self.summary = tmp_path / "step-summary.md"
 
     def expressions(self, steps: dict) -> dict[str, str]:
-        values = {"!cancelled()": "true"}
+        values = {"!cancelled()": "true", "github.run_id": str(1000 + self.runs), "github.run_attempt": "1"}
         for job, outputs in self.needs.items():
             for key, value in outputs.items():
                 values[f"needs.{job}.outputs.{key}"] = value
@@ -114,6 +117,12 @@ class Runner:
                 steps[step["id"]] = outputs
             if label == stop_after:
                 return workspace, steps
+        # actions/cache saves its paths when the job ends.
+        for key, paths in self._cache_saves:
+            for rel in paths:
+                if (workspace / rel).exists():
+                    shutil.copytree(workspace / rel, self.cache_store / key / rel, symlinks=True)
+        self._cache_saves = []
         self.needs[name] = {k: self.substitute(v, steps) for k, v in job.get("outputs", {}).items()}
         return workspace, steps
 
@@ -121,9 +130,28 @@ class Runner:
         action = step["uses"].split("@")[0]
         inputs = {k: self.substitute(v, steps) for k, v in (step.get("with") or {}).items()}
         if action == "actions/checkout":
-            git("clone", "--quiet", str(self.origin), str(workspace), cwd=self.tmp)
-            git("checkout", "--quiet", inputs.get("ref", "main"), cwd=workspace)
-            git("remote", "set-url", "origin", str(self.origin), cwd=workspace)
+            depth = int(inputs.get("fetch-depth", 1))
+            if depth:  # a shallow clone, as the action makes it
+                ref = inputs.get("ref", "main")
+                sha = ref if re.fullmatch(r"[0-9a-f]{40}", ref) else git("rev-parse", ref, cwd=self.origin)
+                git("init", "--quiet", str(workspace), cwd=self.tmp)
+                git("fetch", "--quiet", f"--depth={depth}", f"file://{self.origin}", sha, cwd=workspace)
+                git("checkout", "--quiet", "-B", "main" if ref == "main" else "build", sha, cwd=workspace)
+                git("remote", "add", "origin", str(self.origin), cwd=workspace)
+                assert git("rev-parse", "--is-shallow-repository", cwd=workspace) == "true"
+            else:
+                git("clone", "--quiet", str(self.origin), str(workspace), cwd=self.tmp)
+                git("checkout", "--quiet", inputs.get("ref", "main"), cwd=workspace)
+                git("remote", "set-url", "origin", str(self.origin), cwd=workspace)
+        elif action == "actions/cache":
+            paths = [p for p in inputs["path"].split("\n") if p.strip()]
+            saved = sorted(self.cache_store.glob(inputs["restore-keys"] + "*"), key=lambda p: p.stat().st_mtime_ns)
+            exact = self.cache_store / inputs["key"]
+            if exact.exists() or saved:
+                # The newest entry; copies keep file times, as tar does.
+                shutil.copytree(exact if exact.exists() else saved[-1], workspace, dirs_exist_ok=True, symlinks=True)
+            if not exact.exists():
+                self._cache_saves.append((inputs["key"], [p.strip() for p in paths]))
         elif action == "actions/configure-pages":
             return {"base_url": PUBLISH_URL}
         elif action == "actions/upload-pages-artifact":
@@ -141,7 +169,7 @@ class Runner:
             # The workflow's environment first; dependencies' console
             # scripts (pelican) come from the test environment it sees.
             "PATH": os.pathsep.join([str(self.venv_bin), str(Path(sys.executable).parent), os.environ["PATH"]]),
-            "GITHUB_OUTPUT": str(output_file), "CI": "true",
+            "GITHUB_OUTPUT": str(output_file), "GITHUB_STEP_SUMMARY": str(self.summary), "CI": "true",
             # Offline: the install step may only use what is installed.
             "PIP_NO_INDEX": "1", "PIP_NO_BUILD_ISOLATION": "0", "PIP_DISABLE_PIP_VERSION_CHECK": "1",
             **{k: self.substitute(v, steps) for k, v in (step.get("env") or {}).items()},
@@ -215,6 +243,33 @@ def test_sync_commits_then_nothing_then_build(tmp_path, origin, workflow_venv):
     assert f'href="{PUBLISH_URL}/' in index
     assert (runner.uploaded / "feeds" / "all.atom.xml").is_file()
     runner.run_job("deploy")
+
+
+def test_hourly_builds_reuse_the_last_output_and_equal_a_cold_build(tmp_path, origin, workflow_venv):
+    runner = Runner(tmp_path, origin, workflow_venv)
+    runner.run_job("sync")
+    runner.run_job("build")
+    first = runner.summary.read_text()
+    assert "| build time |" in first
+    editor = _editor_grows_the_feed(tmp_path, origin)
+    git("pull", "--quiet", "origin", "main", cwd=editor)
+    runner.run_job("sync")
+    runner.summary.write_text("")
+    workspace, _ = runner.run_job("build")  # restores the first build's output and caches
+    warm = runner.summary.read_text()
+    row = warm.strip().splitlines()[-1].strip("|").split("|")
+    rendered, kept = int(row[1]), int(row[2])
+    assert kept > rendered > 0, warm
+    incremental = {p.relative_to(workspace / "output"): p.read_bytes()
+                   for p in (workspace / "output").rglob("*") if p.is_file()}
+
+    shutil.rmtree(runner.cache_store)  # no cache: a full build of the same commit
+    workspace, _ = runner.run_job("build")
+    cold = {p.relative_to(workspace / "output"): p.read_bytes() for p in (workspace / "output").rglob("*") if p.is_file()}
+    assert sorted(incremental) == sorted(cold)
+    assert [p for p in cold if cold[p] != incremental[p]] == []
+    cold_row = runner.summary.read_text().strip().splitlines()[-1].strip("|").split("|")
+    assert int(cold_row[2]) == 0  # nothing kept: every page rendered
 
 
 def _editor_grows_the_feed(tmp_path: Path, origin: Path) -> Path:
