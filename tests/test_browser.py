@@ -117,3 +117,54 @@ def test_screenshots(open_page, scheme):
         open_page(rel, width, scheme).screenshot(path=str(path), full_page=True)
         assert path.stat().st_size > 10_000
 
+
+
+# -- an archived story's old address ----------------------------------------------------------
+
+def test_an_archived_storys_address_leads_to_its_archive_line(browser, tmp_path, site):
+    """GitHub Pages answers an unknown address with 404.html; its script finds
+    the story in the archive's address lists and links to its line."""
+    from datetime import timedelta
+    from http.server import SimpleHTTPRequestHandler
+
+    from test_retention import T0, Rolling, items
+
+    rolling = Rolling(site.root)
+    rolling.day(0, items(0, 3))
+    gone = sorted(rolling.files())[1]
+    rolling.day(10, items(10, 2))
+    assert gone not in rolling.files()
+    site.build(GNEWS_SYNC_ON_BUILD=False, SITEURL="", RELATIVE_URLS=True,
+               DIRECT_TEMPLATES=["index", "tags", "categories", "archives", "404"])
+    assert not (site.output / f"{gone}.html").exists()
+
+    class PagesLike(SimpleHTTPRequestHandler):
+        def send_error(self, code, message=None, explain=None):
+            if code != 404:
+                return super().send_error(code, message, explain)
+            body = (site.output / "404.html").read_bytes()
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    with serve(site.output, PagesLike) as url:
+        context = browser.new_context()
+        page = context.new_page()
+        response = page.goto(f"{url}/{gone}.html")
+        assert response.status == 404
+        link = page.locator("#archived-story a")
+        link.wait_for(timeout=10_000)
+        month = T0.strftime("%Y/%m")
+        assert link.get_attribute("href") == f"{url}/archive/{month}/#{gone}"
+        link.click()
+        page.wait_for_load_state()
+        line = page.locator(f"li[id='{gone}']")
+        assert "Story 0 number 1 about harbour works" in line.inner_text()
+        assert line.locator("a").get_attribute("href").startswith("https://news.google.com/rss/articles/")
+        # An address that never was a story: only the plain links.
+        page.goto(f"{url}/never-was-a-story.html")
+        page.wait_for_load_state("networkidle")  # the lookup has read every month
+        assert page.locator("#archived-story").is_hidden()
+        context.close()
