@@ -17,9 +17,11 @@ import time
 from pathlib import Path
 
 from conftest import report_figure
+from feedmaker import feed_xml
 from pelican_gnews.settings import from_pelican
 from pelican_gnews.sync import sync
 from test_live import feed, story
+from test_retention import items
 
 EDITOR = r'''
 import os, random, sys, time
@@ -177,3 +179,67 @@ def test_kill_9_at_random_instants_then_one_clean_sync_matches_an_uninterrupted_
                   f"and 30 aimed at its batch's renames and state save: all 150 recovered exactly by one "
                   f"clean sync ({journaled} killed while a journal was open)")
     assert journaled >= 10  # the kills did land inside the batches
+
+
+def test_kill_9_during_retention_loses_nothing_and_one_clean_sync_finishes_it(tmp_path):
+    """A sync whose retention archives 300 stories (lines written, files
+    removed, state pruned) is killed at 60 random instants and 20 more aimed
+    at the moment its archive file appears; one clean sync must then give the
+    archive, files and state of a sync never interrupted: every expired story
+    archived exactly once, none left behind, an editor's edited story kept."""
+    base = tmp_path / "base"
+    (base / "content").mkdir(parents=True)
+    source = tmp_path / "feed.xml"
+    source.write_text(feed_xml("World", "https://news.google.com/topics/W", "en-US", items(0, 300)))
+    sync(from_pelican(_settings(base, source)))
+    edited = sorted((base / "content" / "news").glob("*.md"))[7]
+    edited.write_text(edited.read_text() + "\nAn editor's note.\n")
+    source.write_text(feed_xml("World", "https://news.google.com/topics/W", "en-US", items(10, 20)))
+    conf = tmp_path / "conf.py"
+    month = "content/archive/2026-03.jsonl"
+
+    def run(root: Path, kill_after: float | None = None, aimed: bool = False) -> float:
+        conf.write_text(f"PATH = {str(root / 'content')!r}\nGNEWS_FEEDS = [{str(source)!r}]\n")
+        exe = str(Path(sys.executable).parent / "pelican-gnews")
+        start = time.monotonic()
+        proc = subprocess.Popen([exe, "sync", "-q", "-s", str(conf)], stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        if kill_after is None:
+            assert proc.wait() == 0
+            return time.monotonic() - start
+        if aimed:  # the removals and the state save follow the archive file
+            while not (root / month).exists() and proc.poll() is None:
+                time.sleep(0.0002)
+        time.sleep(kill_after)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        return time.monotonic() - start
+
+    def snapshot(root: Path):
+        files, stories = _snapshot(root)
+        lines = sorted((root / month).read_text().splitlines())
+        return files, stories, lines
+
+    reference = tmp_path / "reference"
+    shutil.copytree(base, reference)
+    duration = run(reference)
+    expected = snapshot(reference)
+    assert len(expected[0]) == 21 and len(expected[2]) == 299  # 20 new + the edited one; 299 archived
+    rng = random.Random(20261127)
+    midway = 0  # kills that left expired story files on disk with the archive written
+    for attempt in range(80):
+        root = tmp_path / "attempt"
+        shutil.copytree(base, root)
+        if attempt < 60:
+            run(root, kill_after=rng.uniform(0, duration))
+        else:
+            run(root, kill_after=rng.uniform(0, 0.05), aimed=True)
+        midway += (root / month).exists() and len(list((root / "content" / "news").glob("*.md"))) > 21
+        report = sync(from_pelican(_settings(root, source)))
+        assert report.ok, report.failed
+        assert snapshot(root) == expected, attempt
+        shutil.rmtree(root)
+    report_figure(f"kill -9 at 60 random instants of a {duration:.2f} s sync archiving 299 stories and 20 aimed "
+                  f"after its archive file appears: all 80 finished exactly by one clean sync ({midway} killed "
+                  "between the archive and the last removal)")
+    assert midway >= 5
