@@ -20,7 +20,10 @@ import contextlib
 import hashlib
 import json
 import logging
+import os
+import pickle
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -28,10 +31,12 @@ from pelican.generators import Generator, PelicanTemplateNotFound
 
 from . import archive
 from .settings import DEFAULTS, SettingsError, from_pelican
+from .writer import incremental_on
 
 logger = logging.getLogger(__name__)
 
 MONTHS_JSON = "archive/months.json"
+CACHE_NAME = "gnews-archive.pickle"
 
 
 def _setting(settings, key):
@@ -48,7 +53,7 @@ class Line:
     href: str  # the story's page (relative to the site) or the publisher's article
     sources: int
     anchor: str
-    old_url: str  # the address its story page had
+    old_url: str  # the address its story page had (or has)
     internal: bool  # href is a page of this site
     language: str = ""
 
@@ -59,7 +64,12 @@ class Month:
     url: str
     save_as: str
     urls_save_as: str
-    lines: list[Line] = field(default_factory=list)
+    digest: str = ""  # SHA-1 of its archive file: what its archived lines are
+    path: Path | None = None  # the archive file
+    archived_count: int = 0
+    live: list[Line] = field(default_factory=list)  # stories that have a page
+    live_slugs: frozenset = frozenset()
+    settings: dict = field(default_factory=dict, repr=False)
 
     @property
     def date(self) -> datetime:
@@ -67,7 +77,24 @@ class Month:
 
     @property
     def count(self) -> int:
-        return len(self.lines)
+        return self.archived_count + len(self.live)
+
+    @cached_property
+    def archived(self) -> list[archive.Entry]:
+        """Its archived stories, read from its file only for a page being
+        rendered; a story back on the site (restored by an editor) is its
+        page's line instead."""
+        entries = archive.read_month(self.path) if self.path else []
+        return [e for e in entries if e.slug not in self.live_slugs]
+
+    @cached_property
+    def lines(self) -> list[Line]:
+        """Every line, newest first; made only for a page being rendered
+        (an old month holds tens of thousands)."""
+        lines = [Line(e.date, e.headline, e.outlet, e.link, e.sources, e.slug, story_url(self.settings, e), False,
+                      e.language) for e in self.archived] + self.live
+        lines.sort(key=lambda line: (line.date, line.anchor), reverse=True)
+        return lines
 
     def days(self) -> list[tuple[datetime, list[Line]]]:
         """The lines by day, newest first."""
@@ -77,16 +104,36 @@ class Month:
         return [(lines[0].date, lines) for _, lines in sorted(out.items(), reverse=True)]
 
 
-_cache: dict[str, list[archive.Entry]] = {}
+class ParseCache:
+    """The slugs of each month file, by the SHA-1 of its bytes, kept from
+    earlier builds (in CACHE_PATH with incremental builds): an hourly build
+    parses only the months that changed, however many the archive holds,
+    and holds no month's lines unless it renders its page."""
 
+    def __init__(self, settings):
+        self.path = Path(settings.get("CACHE_PATH") or "cache") / CACHE_NAME if incremental_on(settings) else None
+        self.old: dict[str, list] = {}
+        self.new: dict[str, list] = {}
+        if self.path is not None:
+            with contextlib.suppress(OSError, pickle.PickleError, EOFError, AttributeError, ValueError, TypeError):
+                with open(self.path, "rb") as handle:
+                    self.old = pickle.load(handle)
 
-def _entries(path) -> list[archive.Entry]:
-    """A month file's entries, parsed again only when its bytes change."""
-    data = path.read_bytes()
-    key = hashlib.sha1(data).hexdigest()
-    if key not in _cache:
-        _cache[key] = archive.read_month(path)
-    return _cache[key]
+    def slugs(self, path) -> tuple[str, list[str]]:
+        digest = hashlib.sha1(path.read_bytes()).hexdigest()
+        if digest not in self.old:
+            self.old[digest] = [e.slug for e in archive.read_month(path)]
+        self.new[digest] = self.old[digest]
+        return digest, self.new[digest]
+
+    def save(self) -> None:
+        if self.path is None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        with open(tmp, "wb") as handle:
+            pickle.dump(self.new, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, self.path)
 
 
 def story_url(settings, entry: archive.Entry) -> str:
@@ -103,33 +150,30 @@ def _place(settings, name: str) -> Month:
     url = _setting(settings, "GNEWS_ARCHIVE_MONTH_URL").format(year=year, month=month)
     save_as = _setting(settings, "GNEWS_ARCHIVE_MONTH_SAVE_AS").format(year=year, month=month)
     folder = save_as.rsplit("/", 1)[0] + "/" if "/" in save_as else ""
-    return Month(name, url, save_as, f"{folder}urls.txt")
+    return Month(name, url, save_as, f"{folder}urls.txt", settings=settings)
 
 
 def collect_months(articles, settings) -> list[Month]:
-    """Every month with its lines, newest month first."""
+    """Every month with its stories, newest month first."""
     months: dict[str, Month] = {}
     try:
         folder = from_pelican(settings).archive_dir
     except SettingsError:
         folder = None
     live = {a.slug for a in articles}
+    cache = ParseCache(settings)
     for name, path in archive.month_files(folder).items() if folder else ():
         month = months.setdefault(name, _place(settings, name))
-        for entry in _entries(path):
-            if entry.slug in live:
-                continue  # back on the site (restored by an editor): its page is the line
-            month.lines.append(Line(entry.date, entry.headline, entry.outlet, entry.link, entry.sources,
-                                    entry.slug, story_url(settings, entry), False, entry.language))
+        month.digest, slugs = cache.slugs(path)
+        month.path, month.live_slugs = path, frozenset(live.intersection(slugs))
+        month.archived_count = sum(1 for slug in slugs if slug not in month.live_slugs)
+    cache.save()
     for article in articles:
         name = archive.month_of(article.date)
         month = months.setdefault(name, _place(settings, name))
-        month.lines.append(Line(article.date, getattr(article, "headline", "") or str(article.title),
-                                getattr(article, "outlet", ""), article.url,
-                                getattr(article, "sources_count", 0), article.slug, article.url, True,
-                                getattr(article, "foreign_lang", "")))
-    for month in months.values():
-        month.lines.sort(key=lambda line: (line.date, line.anchor), reverse=True)
+        month.live.append(Line(article.date, getattr(article, "headline", "") or str(article.title),
+                               getattr(article, "outlet", ""), article.url, getattr(article, "sources_count", 0),
+                               article.slug, article.url, True, getattr(article, "foreign_lang", "")))
     return [months[name] for name in sorted(months, reverse=True)]
 
 
@@ -150,11 +194,14 @@ class ArchiveGenerator(Generator):
             logger.warning("pelican-gnews: the theme has no archive_month.html; no monthly archive pages")
             return
         for month in self.months:
-            writer.write_file(month.save_as, template, self.context, relative_urls=self.settings.get("RELATIVE_URLS"),
-                              month=month, url=month.url, template_name="archive_month")
-            # Archived stories only: a story with a page is not looked up.
-            lines = "".join(f"{line.old_url}\t{line.anchor}\n" for line in month.lines if not line.internal)
-            write_text(self.output_path, month.urls_save_as, lines)
+            rendered = writer.write_file(month.save_as, template, self.context, month=month, url=month.url,
+                                         relative_urls=self.settings.get("RELATIVE_URLS"),
+                                         template_name="archive_month")
+            if rendered is not False or not (Path(self.output_path) / month.urls_save_as).exists():
+                # Archived stories only: a story with a page is not looked up.
+                lines = "".join(f"{story_url(self.settings, e)}\t{e.slug}\n"
+                                for e in sorted(month.archived, key=lambda e: (e.date, e.slug), reverse=True))
+                write_text(self.output_path, month.urls_save_as, lines)
             getattr(writer, "note", lambda path: None)(month.urls_save_as)
         write_text(self.output_path, MONTHS_JSON, json.dumps(
             [{"month": m.name, "url": m.url, "urls": m.urls_save_as} for m in self.months]))

@@ -100,15 +100,22 @@ def build_key(settings) -> str:
                 _settings_repr(settings))
 
 
+_key_at_start = ""
+
+
 def guard_content_cache(settings) -> bool:
     """Pelican's content cache knows nothing of code or settings changes:
     when the build key is not the one the cache was made with, the cache is
     not loaded this time (and is made anew). Returns whether it may load.
     The key is removed until the build ends (save_build_key), so a failed
     build is followed by a full one."""
+    global _key_at_start
     path = Path(settings.get("CACHE_PATH") or "cache") / BUILD_KEY_NAME
+    # Taken before the build starts: plugins and Pelican add settings as it
+    # runs, and the next build compares its own start with this one.
+    _key_at_start = build_key(settings)
     try:
-        same = path.read_text(encoding="utf-8").strip() == build_key(settings)
+        same = path.read_text(encoding="utf-8").strip() == _key_at_start
     except OSError:
         same = False
     with contextlib.suppress(OSError):
@@ -120,9 +127,11 @@ def guard_content_cache(settings) -> bool:
 
 
 def save_build_key(settings) -> None:
+    if not _key_at_start:
+        return
     path = Path(settings.get("CACHE_PATH") or "cache") / BUILD_KEY_NAME
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(build_key(settings) + "\n", encoding="utf-8")
+    path.write_text(_key_at_start + "\n", encoding="utf-8")
 
 
 class Fingerprints:
@@ -137,6 +146,7 @@ class Fingerprints:
                          nav, [context.get(k) for k in _CHROME_KEYS])
         self._stories: dict[tuple[int, bool], str] = {}
         self._files: dict[str, str] = {}
+        self._urls: dict[tuple[str, str], str] = {}
 
     def _file(self, path: str) -> str:
         if path not in self._files:
@@ -153,8 +163,15 @@ class Fingerprints:
         category = getattr(story, "category", None)
         outlet = getattr(story, "outlet_page", None)
         return (self._file(getattr(story, "source_path", "") or ""), story.url, story.save_as, story.slug,
-                str(getattr(story, "status", "")), category.url if category else "",
-                [t.url for t in getattr(story, "tags", None) or []], outlet.url if outlet else "")
+                str(getattr(story, "status", "")), self._url(category) if category else "",
+                [self._url(t) for t in getattr(story, "tags", None) or []], outlet.url if outlet else "")
+
+    def _url(self, item) -> str:
+        """A tag's or section's address (Pelican formats it at every use)."""
+        key = (type(item).__name__, item.slug)
+        if key not in self._urls:
+            self._urls[key] = item.url
+        return self._urls[key]
 
     def story(self, story, neighbours: bool = False) -> str:
         """A story as a card shows it; with `neighbours`, as its own page
@@ -187,7 +204,9 @@ class Fingerprints:
         if isinstance(value, Outlet):
             return ("outlet", value.name, value.url, value.feed_path)
         if isinstance(value, Month):
-            return ("month", value.name, value.url, [vars(line) for line in value.lines])
+            # Its archived lines are its file's bytes; then its live stories.
+            return ("month", value.name, value.url, value.digest, sorted(value.live_slugs),
+                    [vars(line) for line in value.live])
         if isinstance(value, (list, tuple)):
             parts = [self.value(v) for v in value]
             return UNKNOWN if any(p is UNKNOWN for p in parts) else parts

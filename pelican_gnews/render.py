@@ -99,9 +99,10 @@ def collect_outlets(articles, settings) -> dict[str, Outlet]:
     oldest story), so a variant in one new story never renames a page."""
     outlets: dict[str, Outlet] = {}
     spellings: dict[str, dict[str, list[int]]] = {}
+    slugs: dict[str, str] = {}  # a few hundred names, each met thousands of times
 
     def get(name: str) -> Outlet:
-        slug = outlet_slug(name, settings)
+        slug = slugs.get(name) or slugs.setdefault(name, outlet_slug(name, settings))
         if slug not in outlets:
             outlets[slug] = Outlet(name=name, slug="", url="", save_as="", feed_path="")
             _place(outlets[slug], slug, settings)

@@ -85,11 +85,12 @@ class GNewsWriter(Writer):
         shown = {k: v for k, v in kwargs.items() if k not in unshown and k not in NOT_SHOWN}
         fingerprint = self._fingerprint(context, name, template_name, {**shown, "url": url}) if memo else None
         if self.manifest is not None and self.manifest.unchanged(name, fingerprint):
-            return
+            return False
         super().write_file(name, template, context, relative_urls, {}, template_name, override_output, url,
                            **kwargs)
         if self.manifest is not None:
             self.manifest.written(name, fingerprint)
+        return True
 
     def write_file(self, name, template, context, relative_urls=False, paginated=None, template_name=None,
                    override_output=False, url=None, **kwargs):
@@ -100,10 +101,12 @@ class GNewsWriter(Writer):
         size = per_page(self.settings, template_name)
         if not paginated or size is None:
             memo = template_name in MEMO_TEMPLATES or any(k in kwargs for k in MEMO_VARIABLES)
-            self._one(name, template, context, relative_urls, template_name, override_output, url, memo, **kwargs)
-            return None
+            # Whether the file was written (False: kept from the last build).
+            return self._one(name, template, context, relative_urls, template_name, override_output, url, memo,
+                             **kwargs)
         stories = paginated.get("articles", next(iter(paginated.values())))
         pages = paginate(list(stories), name, url or name, size or len(stories))
+        orders: dict[str, dict[int, int]] = {}
         for page in pages.pages:
             local = dict(kwargs)
             if not page.is_front:
@@ -113,9 +116,9 @@ class GNewsWriter(Writer):
                 if values is stories:
                     this = page
                 else:
-                    mine = {id(s) for s in page.object_list}
-                    this = Page([s for s in values if id(s) in mine], page.save_as, page.url, page.is_front,
-                                page.newer, page.older)
+                    order = orders.setdefault(key, {id(s): n for n, s in enumerate(values)})
+                    this = Page(sorted(page.object_list, key=lambda s: order[id(s)]), page.save_as, page.url,
+                                page.is_front, page.newer, page.older)
                 local.update({f"{key}_paginator": pages, f"{key}_page": this,
                               f"{key}_previous_page": page.newer, f"{key}_next_page": page.older})
             # The neighbouring pages are shown by their addresses only, which

