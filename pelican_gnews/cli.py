@@ -161,7 +161,7 @@ def _main(argv: list[str] | None = None) -> int:
 def _merge_state(args) -> int:
     import json  # noqa: PLC0415
 
-    from .state import merge  # noqa: PLC0415
+    from .state import format_document, merge  # noqa: PLC0415
 
     docs = []
     for name in (args.base, args.ours, args.theirs):
@@ -172,7 +172,7 @@ def _merge_state(args) -> int:
         except (OSError, ValueError) as exc:
             print(f"pelican-gnews merge-state: {name}: {exc}", file=sys.stderr)
             return EXIT_USAGE
-    print(json.dumps(merge(*docs), indent=1, ensure_ascii=False))
+    sys.stdout.write(format_document(merge(*docs)))
     return EXIT_OK
 
 

@@ -145,9 +145,6 @@ def expire(run, now: datetime) -> RetentionReport:
                 else:
                     report.kept_edited += 1
                 continue
-        elif pinned(data):
-            report.kept_pinned += 1
-            continue
         try:
             leaving.append((sid, path, sha256(data), entry_of(data, sid, when)))
         except (ValueError, TypeError, AttributeError) as exc:

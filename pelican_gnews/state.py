@@ -149,12 +149,8 @@ class SyncState:
         return state
 
     def dumps(self) -> str:
-        data = {
-            "version": VERSION,
-            "feeds": {url: self.feeds[url] for url in sorted(self.feeds)},
-            "stories": {sid: self.stories[sid].as_json() for sid in sorted(self.stories)},
-        }
-        return json.dumps(data, indent=1, ensure_ascii=False, sort_keys=False) + "\n"
+        return format_document({"version": VERSION, "feeds": self.feeds,
+                                "stories": {sid: r.as_json() for sid, r in self.stories.items()}})
 
     def save(self, temp_dir: Path) -> bool:
         """Write the file if its content changed. Returns whether it wrote.
@@ -229,6 +225,19 @@ class SyncState:
                 del self._by_key[key]
             if story_id in self._by_title.get(key, ()):
                 self._by_title[key].remove(story_id)
+
+
+def format_document(data: dict) -> str:
+    """A state document as JSON, one line per feed and per story, sorted: a
+    sync's commit changes the lines of the stories it touched, and Python's
+    C encoder writes it (with `indent`, json falls back to pure Python)."""
+    def lines(section: dict) -> str:
+        body = ",\n".join(f"  {json.dumps(key, ensure_ascii=False)}: {json.dumps(section[key], ensure_ascii=False)}"
+                          for key in sorted(section))
+        return f"{{\n{body}\n }}" if body else "{}"
+
+    return (f'{{\n "version": {json.dumps(data.get("version", VERSION))},\n'
+            f' "feeds": {lines(data.get("feeds") or {})},\n "stories": {lines(data.get("stories") or {})}\n}}\n')
 
 
 def _safe_file(file: str) -> bool:

@@ -10,6 +10,8 @@ existed.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
 import re
 from dataclasses import dataclass, field
@@ -130,6 +132,12 @@ def _index_value(raw: str) -> str:
     if len(raw) >= 2 and raw[0] == raw[-1] == "'":
         return raw[1:-1].replace("''", "'")
     if len(raw) >= 2 and raw[0] == raw[-1] == '"':
+        # This tool writes double-quoted values as JSON strings (a subset of
+        # YAML's); anything else a person wrote goes through YAML.
+        with contextlib.suppress(ValueError):
+            value = json.loads(raw)
+            if isinstance(value, str):
+                return value
         try:
             return frontmatter.load(f"v: {raw}", "<index>")["v"]
         except ValueError:
