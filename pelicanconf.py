@@ -31,6 +31,10 @@ DEFAULT_PAGINATION = 20
 # and outlet pages list one line per story, so more of them fit on a page.
 PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "author": None,
                        "outlet": 50}
+# Entries in each feed (all stories, and each section's, tag's and outlet's):
+# a reader's feed needs the latest only, and every feed a new story joins is
+# written again in the hourly build.
+FEED_MAX_ITEMS = 25
 # Development builds: relative links, no Atom feeds (they need an absolute
 # SITEURL; publishconf.py turns them on).
 RELATIVE_URLS = True

@@ -114,7 +114,11 @@ def du(path: Path) -> tuple[int, int]:
 def git(*args: str, cwd: Path) -> str:
     env = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "b@example.org",
            "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "b@example.org"}
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True, env=env).stdout
+    # No automatic gc in the background: the measure runs its own.
+    proc = subprocess.run(["git", "-c", "gc.auto=0", *args], cwd=cwd, capture_output=True, text=True, env=env)
+    if proc.returncode:
+        raise RuntimeError(f"git {' '.join(args)} in {cwd}: {proc.stderr}")
+    return proc.stdout
 
 
 def packed_size(repo: Path) -> int:

@@ -199,13 +199,19 @@ class ArchiveGenerator(Generator):
                                          template_name="archive_month")
             if rendered is not False or not (Path(self.output_path) / month.urls_save_as).exists():
                 # Archived stories only: a story with a page is not looked up.
-                lines = "".join(f"{story_url(self.settings, e)}\t{e.slug}\n"
+                lines = "".join(_lookup_line(story_url(self.settings, e), e.slug)
                                 for e in sorted(month.archived, key=lambda e: (e.date, e.slug), reverse=True))
                 write_text(self.output_path, month.urls_save_as, lines)
             getattr(writer, "note", lambda path: None)(month.urls_save_as)
         write_text(self.output_path, MONTHS_JSON, json.dumps(
             [{"month": m.name, "url": m.url, "urls": m.urls_save_as} for m in self.months]))
         getattr(writer, "note", lambda path: None)(MONTHS_JSON)
+
+
+def _lookup_line(address: str, anchor: str) -> str:
+    """`address<TAB>anchor`, or the address alone when the anchor is its
+    name without `.html` (the usual case: half the bytes)."""
+    return f"{address}\n" if address == f"{anchor}.html" else f"{address}\t{anchor}\n"
 
 
 def write_text(output_path: str, save_as: str, text: str) -> None:

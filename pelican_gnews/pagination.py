@@ -15,6 +15,7 @@ always on the list's own address (`index.html`).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import posixpath
 from dataclasses import dataclass, field
@@ -63,8 +64,13 @@ class Pages:
 
 
 def _ends_page(item, spread: int) -> bool:
-    digest = hashlib.sha1(str(getattr(item, "slug", item)).encode("utf-8", "surrogatepass")).digest()
-    return int.from_bytes(digest[:4], "big") % spread == 0
+    return _slug_hash(str(getattr(item, "slug", item))) % spread == 0
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _slug_hash(slug: str) -> int:
+    """Every list a story is in asks: computed once per story and build."""
+    return int.from_bytes(hashlib.sha1(slug.encode("utf-8", "surrogatepass")).digest()[:4], "big")
 
 
 def chunks(items_newest_first: list, per_page: int) -> list[list]:

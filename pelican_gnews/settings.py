@@ -34,7 +34,7 @@ DEFAULTS = {
     # keeps every story page. Archive months older than GNEWS_ARCHIVE_MONTHS
     # before that are removed; 0 keeps them all.
     "GNEWS_RETENTION_DAYS": 7,
-    "GNEWS_ARCHIVE_MONTHS": 24,
+    "GNEWS_ARCHIVE_MONTHS": 12,
     "GNEWS_ARCHIVE_DIR": "archive",  # the month files, inside PATH
     "GNEWS_ARCHIVE_MONTH_URL": "archive/{year}/{month}/",
     "GNEWS_ARCHIVE_MONTH_SAVE_AS": "archive/{year}/{month}/index.html",
@@ -72,7 +72,7 @@ class GNewsSettings:
     fetch_workers: int
     identity_window: timedelta = timedelta(hours=48)
     retention_days: float = 7
-    archive_months: int = 24
+    archive_months: int = 12
     archive_dir: Path | None = None
 
     @property

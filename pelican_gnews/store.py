@@ -119,7 +119,9 @@ def identity_keys(story: Story) -> list[str]:
         keys.append(f"token:{token.group(1)}")
     elif story.link:
         keys.append(f"link:{story.link}")
-    if story.guid:
+    if story.guid and not (token and story.guid == token.group(1)):
+        # Google's guid is the link's token: one key, not the same 250
+        # characters twice in the state of every story.
         keys.append(f"guid:{story.guid}")
     headline = _NOT_WORD.sub(" ", story.headline.casefold()).strip()
     if headline:

@@ -116,7 +116,9 @@ class GNewsWriter(Writer):
                 if values is stories:
                     this = page
                 else:
-                    order = orders.setdefault(key, {id(s): n for n, s in enumerate(values)})
+                    if key not in orders:
+                        orders[key] = {id(s): n for n, s in enumerate(values)}
+                    order = orders[key]
                     this = Page(sorted(page.object_list, key=lambda s: order[id(s)]), page.save_as, page.url,
                                 page.is_front, page.newer, page.older)
                 local.update({f"{key}_paginator": pages, f"{key}_page": this,
