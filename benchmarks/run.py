@@ -33,7 +33,7 @@ import feedparser  # noqa: E402
 from pelican_gnews import frontmatter  # noqa: E402
 from pelican_gnews.cluster import parse_cluster  # noqa: E402
 from pelican_gnews.settings import from_pelican  # noqa: E402
-from pelican_gnews.sync import sync  # noqa: E402
+from pelican_gnews.ingest.sync import sync  # noqa: E402
 
 BIN = Path(sys.executable).parent
 T0 = datetime(2026, 1, 12, 9, tzinfo=timezone.utc)

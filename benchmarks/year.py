@@ -46,7 +46,7 @@ from feedmaker import Item, Related, feed_xml  # noqa: E402
 from run import BIN, OUTLETS, WORDS, hugo_site, run_process  # noqa: E402
 
 from pelican_gnews.settings import from_pelican  # noqa: E402
-from pelican_gnews.sync import sync  # noqa: E402
+from pelican_gnews.ingest.sync import sync  # noqa: E402
 
 START = datetime(2025, 1, 6, tzinfo=timezone.utc)
 PER_HOUR = 30

@@ -12,6 +12,6 @@ __version__ = "0.1.0"
 def register():
     # Imported here so that `import pelican_gnews` stays cheap (the CLI
     # reads __version__ before Pelican is needed).
-    from .plugin import register as _register
+    from .publish.plugin import register as _register
 
     _register()

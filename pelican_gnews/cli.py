@@ -110,7 +110,7 @@ def _main(argv: list[str] | None = None) -> int:
     from pelican.settings import read_settings  # noqa: PLC0415
 
     from .settings import SettingsError, feed_spec, from_pelican  # noqa: PLC0415
-    from .sync import StateError, sync  # noqa: PLC0415
+    from .ingest.sync import StateError, sync  # noqa: PLC0415
 
     init_logging(level=args.level or logging.WARNING, name="pelican_gnews", handler=None)
     # Our own handler on our logger: basicConfig (inside Pelican's init)
@@ -161,7 +161,7 @@ def _main(argv: list[str] | None = None) -> int:
 def _merge_state(args) -> int:
     import json  # noqa: PLC0415
 
-    from .state import format_document, merge  # noqa: PLC0415
+    from .ingest.state import format_document, merge  # noqa: PLC0415
 
     docs = []
     for name in (args.base, args.ours, args.theirs):

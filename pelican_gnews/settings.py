@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from .fetch import Limits
+from .ingest.fetch import Limits
 
 STATE_NAME = "gnews-state.json"
 

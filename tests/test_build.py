@@ -175,7 +175,7 @@ def test_tag_and_section_pages_are_the_same_as_pelicans_own(tmp_path, monkeypatc
     """taxonomy.py writes tag, section and author pages with one lookup per
     story instead of Pelican's scan of every story per tag: the output is the
     same, byte for byte."""
-    import pelican_gnews.plugin as plugin
+    import pelican_gnews.publish.plugin as plugin
 
     def build(root: Path) -> dict:
         site = Site(root)
@@ -189,7 +189,7 @@ def test_tag_and_section_pages_are_the_same_as_pelicans_own(tmp_path, monkeypatc
         return {p.relative_to(site.output).as_posix(): p.read_bytes()
                 for p in sorted(site.output.rglob("*")) if p.is_file()}
 
-    import pelican_gnews.taxonomy as taxonomy
+    import pelican_gnews.publish.taxonomy as taxonomy
 
     real, checked = taxonomy._write_each, []
 

@@ -16,7 +16,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from feedmaker import Item, Related, feed_xml
 from pelican_gnews import frontmatter
 from pelican_gnews.settings import from_pelican
-from pelican_gnews.sync import sync
+from pelican_gnews.ingest.sync import sync
 
 T0 = datetime(2026, 1, 9, 8, tzinfo=timezone.utc)
 

@@ -19,11 +19,11 @@ from conftest import PUBLISH_URL, SHARED, report_figure, require_tool, serve
 from feedmaker import Item, Related, feed_xml, item_xml
 from pelican_gnews import frontmatter
 from pelican_gnews.cluster import parse_cluster
-from pelican_gnews.parse import FeedError, parse_feed
+from pelican_gnews.ingest.parse import FeedError, parse_feed
 from pelican_gnews.settings import from_pelican
-from pelican_gnews.slugs import MAX_LENGTH, unique_slug
-from pelican_gnews.store import FIELD_STYLES, render_story
-from pelican_gnews.sync import sync
+from pelican_gnews.ingest.slugs import MAX_LENGTH, unique_slug
+from pelican_gnews.ingest.store import FIELD_STYLES, render_story
+from pelican_gnews.ingest.sync import sync
 from test_theme import Page
 
 DATA = Path(__file__).parent / "data"

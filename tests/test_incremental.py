@@ -12,7 +12,7 @@ from pathlib import Path
 from conftest import ROOT, report_figure, run_tool
 from feedmaker import Item, Related, feed_xml
 from pelican_gnews.settings import from_pelican
-from pelican_gnews.sync import sync
+from pelican_gnews.ingest.sync import sync
 
 T0 = datetime(2026, 5, 4, 6, tzinfo=timezone.utc)
 OUTLETS = ["Harbor Ledger", "Granite Times", "Coastal Wire", "Valley Post"]

@@ -22,8 +22,8 @@ from feedmaker import Item, Related, feed_xml
 from pelican_gnews import frontmatter
 from pelican_gnews.cli import main
 from pelican_gnews.settings import from_pelican
-from pelican_gnews.state import LockTimeout, SyncState, locked
-from pelican_gnews.sync import sync
+from pelican_gnews.ingest.state import LockTimeout, SyncState, locked
+from pelican_gnews.ingest.sync import sync
 
 T0 = datetime(2026, 1, 9, 8, tzinfo=timezone.utc)
 FEED_LINK = "https://news.google.com/topics/T?hl=en-US&gl=US&ceid=US:en"
@@ -365,7 +365,7 @@ def test_a_failed_write_is_not_recorded_and_the_next_sync_writes_it(tmp_path, mo
     source = tmp_path / "feed.xml"
     source.write_bytes(feed([story(n) for n in range(5)]))
     cfg = config(tmp_path, [str(source)])
-    import pelican_gnews.atomic as atomic_module
+    import pelican_gnews.ingest.atomic as atomic_module
 
     real_create, calls = atomic_module.create, []
 
@@ -390,7 +390,7 @@ def test_a_failed_write_is_not_recorded_and_the_next_sync_writes_it(tmp_path, mo
 def test_a_feed_failing_midway_records_nothing_it_did_not_write(tmp_path, monkeypatch):
     """Stories queued before a feed fails were never written: the state must
     not remember them, or the next sync would take them for deleted."""
-    import pelican_gnews.sync as sync_module
+    import pelican_gnews.ingest.sync as sync_module
 
     source = tmp_path / "feed.xml"
     source.write_bytes(feed([story(n) for n in range(4)]))

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import SHARED_FEEDS, needs_shared
 from feedmaker import Item, Related, feed_xml, item_xml
-from pelican_gnews.parse import FeedError, parse_feed, section_from_title
+from pelican_gnews.ingest.parse import FeedError, parse_feed, section_from_title
 
 NOW = datetime(2026, 1, 10, tzinfo=timezone.utc)
 

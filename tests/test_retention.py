@@ -10,10 +10,11 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from feedmaker import Item, Related, feed_xml
-from pelican_gnews import archive, atomic, frontmatter
+from pelican_gnews.ingest import archive, atomic
+from pelican_gnews import frontmatter
 from pelican_gnews.settings import from_pelican
-from pelican_gnews.state import SyncState
-from pelican_gnews.sync import sync
+from pelican_gnews.ingest.state import SyncState
+from pelican_gnews.ingest.sync import sync
 
 T0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
 

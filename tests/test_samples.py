@@ -2,7 +2,7 @@
 
 from conftest import SAMPLE_FEEDS
 from make_samples import render_all
-from pelican_gnews.parse import parse_feed
+from pelican_gnews.ingest.parse import parse_feed
 
 
 def test_committed_sample_feeds_match_their_generator():

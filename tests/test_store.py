@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pelican_gnews import frontmatter
-from pelican_gnews.slugs import MAX_LENGTH, RESERVED, unique_slug
-from pelican_gnews.atomic import BESIDE_SUFFIX, write_atomic
+from pelican_gnews.ingest.slugs import MAX_LENGTH, RESERVED, unique_slug
+from pelican_gnews.ingest.atomic import BESIDE_SUFFIX, write_atomic
 from pelican_gnews.text import clean_text
 
 TRICKY = ["no", "yes", "on", "off", "null", "~", "2024-01-05", "012", "0x1F", "1e3", "#1", "#tag",

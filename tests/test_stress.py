@@ -19,7 +19,7 @@ from pathlib import Path
 from conftest import report_figure
 from feedmaker import feed_xml
 from pelican_gnews.settings import from_pelican
-from pelican_gnews.sync import sync
+from pelican_gnews.ingest.sync import sync
 from test_live import feed, story
 from test_retention import items
 

@@ -15,7 +15,7 @@ from feedmaker import Item, feed_xml
 from pelican_gnews import frontmatter
 from pelican_gnews.cli import main
 from pelican_gnews.settings import from_pelican
-from pelican_gnews.sync import sync
+from pelican_gnews.ingest.sync import sync
 
 
 def _conf(tmp_path, feeds=(), **extra) -> Path:

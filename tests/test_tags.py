@@ -1,4 +1,4 @@
-from pelican_gnews.tags import make_tags, stopwords_for
+from pelican_gnews.ingest.tags import make_tags, stopwords_for
 
 SEED_HEADLINE = "Zelensky says Ukraine does not have clear security pledge from allies"
 SEED_OTHERS = [

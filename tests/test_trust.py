@@ -27,9 +27,9 @@ from feedmaker import Item, Related, feed_xml
 from pelican_gnews import frontmatter
 from pelican_gnews.cli import main
 from pelican_gnews.cluster import MAX_ENTRIES, MAX_MARKUP, parse_cluster
-from pelican_gnews.parse import section_from_title
-from pelican_gnews.state import StateError, SyncState
-from pelican_gnews.sync import sync
+from pelican_gnews.ingest.parse import section_from_title
+from pelican_gnews.ingest.state import StateError, SyncState
+from pelican_gnews.ingest.sync import sync
 from pelican_gnews.text import clean_text
 from test_live import T0, config, feed, story
 
@@ -377,7 +377,7 @@ def test_state_and_settings_problems_exit_with_the_documented_codes(tmp_path, ca
 
 
 def test_a_full_disk_at_the_state_save_is_a_message_and_is_repaired_next_time(tmp_path, monkeypatch):
-    import pelican_gnews.state as state_module
+    import pelican_gnews.ingest.state as state_module
 
     source = tmp_path / "feed.xml"
     source.write_bytes(feed([story(1), story(2)]))
@@ -513,7 +513,7 @@ def test_headlines_and_sections_keep_what_was_written():
 # -- 2. the state merge behind scripts/commit-sync ---------------------------------------------------------------
 
 def test_state_merge_keeps_the_editors_entries_and_the_syncs_others():
-    from pelican_gnews.state import merge
+    from pelican_gnews.ingest.state import merge
 
     base = {"version": 1, "feeds": {"f": {"sha256": "1"}},
             "stories": {"a": {"file": "news/a.md", "sha256": "a1"}, "b": {"file": "news/b.md", "sha256": "b1"}}}

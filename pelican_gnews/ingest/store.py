@@ -17,8 +17,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import frontmatter
-from .cluster import MAX_ENTRIES, describe, parse_cluster, render_cluster
+from .. import frontmatter
+from ..cluster import MAX_ENTRIES, describe, parse_cluster, render_cluster
 from .parse import ParsedFeed, Story
 from .slugs import base_slug, unique_slug
 from .tags import make_tags

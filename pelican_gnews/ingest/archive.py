@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .atomic import write_atomic
-from .text import clean_text, safe_url
+from ..text import clean_text, safe_url
 
 logger = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from .incremental import guard_content_cache
 from .outputs import keep_pages_apart, loop_safe_get_files
 from .reader import StoryReader
 from .render import OutletsGenerator, link_neighbours
-from .settings import SettingsError, from_pelican
+from ..settings import SettingsError, from_pelican
 from .writer import GNewsWriter, finish_build, incremental_on
 
 logger = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ def sync_before_build(pelican) -> None:
         return
     if not (config.sync_on_build and config.feeds):
         return
-    from .sync import StateError, sync  # noqa: PLC0415 - a build without feeds needs none of it
+    from ..ingest.sync import StateError, sync  # noqa: PLC0415 - a build without feeds needs none of it
     try:
         report = sync(config)
     except StateError as exc:

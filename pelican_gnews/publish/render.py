@@ -15,7 +15,7 @@ from html import escape
 from pelican.generators import Generator, PelicanTemplateNotFound
 from pelican.utils import slugify
 
-from .settings import DEFAULTS
+from ..settings import DEFAULTS
 
 logger = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qs, urlsplit
 
 
-from .cluster import MAX_OUTLET, Cluster, Coverage, parse_cluster
-from .text import clean_text, html_to_text, safe_url
+from ..cluster import MAX_OUTLET, Cluster, Coverage, parse_cluster
+from ..text import clean_text, html_to_text, safe_url
 
 logger = logging.getLogger(__name__)
 

@@ -29,8 +29,8 @@ from pathlib import Path
 
 from pelican.generators import Generator, PelicanTemplateNotFound
 
-from . import archive
-from .settings import DEFAULTS, SettingsError, from_pelican
+from ..ingest import archive
+from ..settings import DEFAULTS, SettingsError, from_pelican
 from .writer import incremental_on
 
 logger = logging.getLogger(__name__)

@@ -96,7 +96,7 @@ def _settings_repr(settings) -> str:
 def build_key(settings) -> str:
     """What every cached thing of a build depends on: this package's code,
     Pelican's and Jinja's versions, and the settings."""
-    return _sha(_files_hash([Path(__file__).parent]), pelican.__version__, jinja2.__version__,
+    return _sha(_files_hash([Path(__file__).resolve().parent.parent]), pelican.__version__, jinja2.__version__,
                 _settings_repr(settings))
 
 

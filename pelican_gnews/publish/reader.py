@@ -19,10 +19,10 @@ from pelican.readers import MarkdownReader
 from pelican.urlwrappers import Author, Category, Tag
 from pelican.utils import get_date
 
-from . import frontmatter
-from .cluster import describe, first_ol, parse_cluster, split_headline
+from .. import frontmatter
+from ..cluster import describe, first_ol, parse_cluster, split_headline
 from .render import coverage_html, text_direction
-from .text import clean_text, html_to_text, safe_url
+from ..text import clean_text, html_to_text, safe_url
 
 logger = logging.getLogger(__name__)
 
