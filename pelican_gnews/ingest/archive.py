@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .atomic import write_atomic
 from ..text import clean_text, safe_url
+from .atomic import write_atomic
 
 logger = logging.getLogger(__name__)
 

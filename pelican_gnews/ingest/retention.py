@@ -34,13 +34,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from . import archive, atomic
-
 from .. import frontmatter
-from .atomic import Edited, UnsafePath, sha256
 from ..cluster import first_ol, parse_cluster, split_headline
-from .state import SyncState
 from ..text import clean_text
+from . import archive, atomic
+from .atomic import Edited, UnsafePath, sha256
+from .state import SyncState
 
 logger = logging.getLogger(__name__)
 

@@ -27,11 +27,12 @@ from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
 
+from ..settings import FeedSpec, GNewsSettings
+from ..text import safe_url
 from . import atomic, journal, retention
 from .atomic import Edited, UnsafePath, sha256
 from .fetch import Fetched, FetchError, RateLimited, cancel_all, fetch, reset_cancel
 from .parse import FeedError, ParsedFeed, Story, parse_feed
-from ..settings import FeedSpec, GNewsSettings
 from .slugs import story_id
 from .state import StateError, SyncState, locked
 from .store import (
@@ -43,7 +44,6 @@ from .store import (
     render_story,
     story_path,
 )
-from ..text import safe_url
 
 logger = logging.getLogger(__name__)
 

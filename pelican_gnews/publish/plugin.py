@@ -1,4 +1,4 @@
-"""Pelican signal handlers: sync before a build, the story reader, slug guard."""
+"""Pelican signal handlers: the sync, the story reader, generators, writer and guards."""
 
 from __future__ import annotations
 
@@ -11,13 +11,13 @@ from pelican import signals
 from pelican.generators import ArticlesGenerator
 from pelican.utils import order_content, process_translations
 
+from ..settings import SettingsError, from_pelican
 from . import taxonomy
 from .archive_pages import ArchiveGenerator
 from .incremental import guard_content_cache
 from .outputs import keep_pages_apart, loop_safe_get_files
 from .reader import StoryReader
 from .render import OutletsGenerator, link_neighbours
-from ..settings import SettingsError, from_pelican
 from .writer import GNewsWriter, finish_build, incremental_on
 
 logger = logging.getLogger(__name__)

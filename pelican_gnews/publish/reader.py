@@ -21,8 +21,8 @@ from pelican.utils import get_date
 
 from .. import frontmatter
 from ..cluster import describe, first_ol, parse_cluster, split_headline
-from .render import coverage_html, text_direction
 from ..text import clean_text, html_to_text, safe_url
+from .render import coverage_html, text_direction
 
 logger = logging.getLogger(__name__)
 
