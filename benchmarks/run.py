@@ -318,13 +318,16 @@ def main(argv=None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs per measure (default 3)")
     parser.add_argument("--out", default=str(ROOT / "BENCHMARKS.md"), help="report file")
     parser.add_argument("--year", action="store_true", help="also simulate a year of hourly runs (benchmarks/year.py)")
-    parser.add_argument("--year-days", type=int, default=365, help=argparse.SUPPRESS)
+    parser.add_argument("--year-days", type=int, default=365, help="days the simulated history covers")
+    parser.add_argument("--year-cold", type=int, nargs=2, default=[1000, 50000],
+                        help="story counts compared for cold build time per story")
     args = parser.parse_args(argv)
     sizes = args.sizes or ([1000, 10000] if args.large else [1000])
     command = "python benchmarks/run.py" + (" --large" if args.large else "") + (
         f" --sizes {' '.join(map(str, args.sizes))}" if args.sizes else "") + (
         f" --runs {args.runs}" if args.runs != 3 else "") + (" --year" if args.year else "") + (
-        f" --year-days {args.year_days}" if args.year_days != 365 else "")
+        f" --year-days {args.year_days}" if args.year_days != 365 else "") + (
+        f" --year-cold {' '.join(map(str, args.year_cold))}" if args.year_cold != [1000, 50000] else "")
     with tempfile.TemporaryDirectory(prefix="gnews-bench-") as work:
         results = [measure(n, args.runs, Path(work)) for n in sizes]
     text = report(results, args.runs, command)
@@ -334,7 +337,7 @@ def main(argv=None) -> int:
         checkpoints = [d for d in (7, 30, 182, 365) if d < args.year_days] + [args.year_days]
         with tempfile.TemporaryDirectory(prefix="gnews-year-") as work:
             history = year.simulate(args.year_days, checkpoints, Path(work))
-            per_story = year.cold_per_story([1000, 50000] if args.year_days >= 365 else [300, 1000], Path(work))
+            per_story = year.cold_per_story(args.year_cold, Path(work))
         text += "\n" + year.report(history, per_story, command)
     print(text)
     notes = Path(__file__).with_name("optimisations.md").read_text(encoding="utf-8")

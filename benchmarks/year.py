@@ -246,7 +246,7 @@ def simulate(days: int, checkpoints: list[int], work: Path) -> list[dict]:
             label = {7: "1 week", 30: "1 month", 182: "6 months", 365: "1 year"}.get(day, f"{day} days")
             print(f"-- {label}: measuring", flush=True)
             results.append(year.measure(label))
-            print(results[-1], flush=True)
+            print(json.dumps(results[-1]), flush=True)  # each age as soon as it is measured
     return results
 
 
