@@ -47,6 +47,11 @@ DEFAULTS = {
 }
 
 
+def setting(settings, key: str):
+    """A GNEWS_* value from Pelican's settings, or its default."""
+    return settings.get(key, DEFAULTS[key])
+
+
 class SettingsError(ValueError):
     pass
 

@@ -56,6 +56,27 @@ with open(log, "w") as handle:
 '''
 
 
+def _sync_killed(conf: Path, root: Path, source: Path, kill_after: float | None, wait_for: str | None) -> float:
+    """Run `pelican-gnews sync` on `root` and SIGKILL it `kill_after` seconds
+    in (after `wait_for`, a path under `root`, appears, if given); without
+    `kill_after`, let it finish. Returns the seconds it ran."""
+    conf.write_text(f"PATH = {str(root / 'content')!r}\nGNEWS_FEEDS = [{str(source)!r}]\n")
+    exe = str(Path(sys.executable).parent / "pelican-gnews")
+    start = time.monotonic()
+    proc = subprocess.Popen([exe, "sync", "-q", "-s", str(conf)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    if kill_after is None:
+        assert proc.wait() == 0
+        return time.monotonic() - start
+    if wait_for:
+        while not (root / wait_for).exists() and proc.poll() is None:
+            time.sleep(0.0002)
+    time.sleep(kill_after)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    return time.monotonic() - start
+
+
 def _settings(root: Path, source: Path) -> dict:
     return {"PATH": str(root / "content"), "GNEWS_FEEDS": [str(source)]}
 
@@ -130,25 +151,12 @@ def test_kill_9_at_random_instants_then_one_clean_sync_matches_an_uninterrupted_
     source.write_bytes(feed([story(n, 3) for n in range(150)] + [story(n, 1) for n in range(1000, 1150)]))
     conf = tmp_path / "conf.py"
 
+    journal = "gnews-state.json.journal"
+
     def run(root: Path, kill_after: float | None = None, after_journal: bool = False) -> float:
-        conf.write_text(f"PATH = {str(root / 'content')!r}\nGNEWS_FEEDS = [{str(source)!r}]\n")
-        exe = str(Path(sys.executable).parent / "pelican-gnews")
-        start = time.monotonic()
-        proc = subprocess.Popen([exe, "sync", "-q", "-s", str(conf)], stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
-        if kill_after is None:
-            assert proc.wait() == 0
-            return time.monotonic() - start
-        if after_journal:
-            # Aimed at the batch itself: the renames and the state save run
-            # while the journal exists.
-            journal = root / "gnews-state.json.journal"
-            while not journal.exists() and proc.poll() is None:
-                time.sleep(0.0002)
-        time.sleep(kill_after)
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
-        return time.monotonic() - start
+        # Aimed at the batch itself: the renames and the state save run
+        # while the journal exists.
+        return _sync_killed(conf, root, source, kill_after, journal if after_journal else None)
 
     reference = tmp_path / "reference"
     shutil.copytree(base, reference)
@@ -199,21 +207,8 @@ def test_kill_9_during_retention_loses_nothing_and_one_clean_sync_finishes_it(tm
     month = "content/archive/2026-03.jsonl"
 
     def run(root: Path, kill_after: float | None = None, aimed: bool = False) -> float:
-        conf.write_text(f"PATH = {str(root / 'content')!r}\nGNEWS_FEEDS = [{str(source)!r}]\n")
-        exe = str(Path(sys.executable).parent / "pelican-gnews")
-        start = time.monotonic()
-        proc = subprocess.Popen([exe, "sync", "-q", "-s", str(conf)], stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
-        if kill_after is None:
-            assert proc.wait() == 0
-            return time.monotonic() - start
-        if aimed:  # the removals and the state save follow the archive file
-            while not (root / month).exists() and proc.poll() is None:
-                time.sleep(0.0002)
-        time.sleep(kill_after)
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
-        return time.monotonic() - start
+        # The removals and the state save follow the archive file.
+        return _sync_killed(conf, root, source, kill_after, month if aimed else None)
 
     def snapshot(root: Path):
         files, stories = _snapshot(root)

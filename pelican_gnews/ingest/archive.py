@@ -125,7 +125,11 @@ def add(folder: Path, entries: list[Entry], temp_dir: Path) -> int:
             match = _ID.match(line)
             if match:
                 known.add(json.loads(match.group(1)))
-        lines = [e.as_line() for e in new if e.id not in known and not known.add(e.id)]
+        lines = []
+        for entry in new:
+            if entry.id not in known:
+                known.add(entry.id)
+                lines.append(entry.as_line())
         if not lines:
             continue
         if text and not text.endswith("\n"):

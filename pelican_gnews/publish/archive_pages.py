@@ -30,17 +30,13 @@ from pathlib import Path
 from pelican.generators import Generator, PelicanTemplateNotFound
 
 from ..ingest import archive
-from ..settings import DEFAULTS, SettingsError, from_pelican
+from ..settings import SettingsError, from_pelican, setting
 from .writer import incremental_on
 
 logger = logging.getLogger(__name__)
 
 MONTHS_JSON = "archive/months.json"
 CACHE_NAME = "gnews-archive.pickle"
-
-
-def _setting(settings, key):
-    return settings.get(key, DEFAULTS[key])
 
 
 @dataclass
@@ -147,8 +143,8 @@ def story_url(settings, entry: archive.Entry) -> str:
 
 def _place(settings, name: str) -> Month:
     year, month = name.split("-")
-    url = _setting(settings, "GNEWS_ARCHIVE_MONTH_URL").format(year=year, month=month)
-    save_as = _setting(settings, "GNEWS_ARCHIVE_MONTH_SAVE_AS").format(year=year, month=month)
+    url = setting(settings, "GNEWS_ARCHIVE_MONTH_URL").format(year=year, month=month)
+    save_as = setting(settings, "GNEWS_ARCHIVE_MONTH_SAVE_AS").format(year=year, month=month)
     folder = save_as.rsplit("/", 1)[0] + "/" if "/" in save_as else ""
     return Month(name, url, save_as, f"{folder}urls.txt", settings=settings)
 

@@ -41,6 +41,9 @@ import jinja2
 import pelican
 from pelican.urlwrappers import URLWrapper
 
+from .pagination import Page, Pages
+from .render import Outlet
+
 logger = logging.getLogger(__name__)
 
 MANIFEST_NAME = "gnews-pages.json"
@@ -147,6 +150,10 @@ class Fingerprints:
         self._stories: dict[tuple[int, bool], str] = {}
         self._files: dict[str, str] = {}
         self._urls: dict[tuple[str, str], str] = {}
+        # archive_pages imports the writer, which imports this module.
+        from .archive_pages import Month  # noqa: PLC0415
+
+        self._month_type = Month
 
     def _file(self, path: str) -> str:
         if path not in self._files:
@@ -186,10 +193,6 @@ class Fingerprints:
     def value(self, value):
         """A fingerprint of one template variable, or UNKNOWN when it is of
         a kind this module does not know (then the page is always rendered)."""
-        from .archive_pages import Month  # noqa: PLC0415
-        from .pagination import Page, Pages  # noqa: PLC0415
-        from .render import Outlet  # noqa: PLC0415
-
         if isinstance(value, _PLAIN):
             return value
         if hasattr(value, "source_path") and hasattr(value, "save_as"):
@@ -203,7 +206,7 @@ class Fingerprints:
             return (type(value).__name__, value.name, value.url)
         if isinstance(value, Outlet):
             return ("outlet", value.name, value.url, value.feed_path)
-        if isinstance(value, Month):
+        if isinstance(value, self._month_type):
             # Its archived lines are its file's bytes; then its live stories.
             return ("month", value.name, value.url, value.digest, sorted(value.live_slugs),
                     [vars(line) for line in value.live])

@@ -15,7 +15,7 @@ from html import escape
 from pelican.generators import Generator, PelicanTemplateNotFound
 from pelican.utils import slugify
 
-from ..settings import DEFAULTS
+from ..settings import setting
 
 logger = logging.getLogger(__name__)
 
@@ -40,12 +40,8 @@ def coverage_html(entries, full_coverage: str = "") -> str:
     return html
 
 
-def _setting(settings, key):
-    return settings.get(key, DEFAULTS[key])
-
-
 def outlet_pages_on(settings) -> bool:
-    return bool(_setting(settings, "GNEWS_OUTLET_SAVE_AS"))
+    return bool(setting(settings, "GNEWS_OUTLET_SAVE_AS"))
 
 
 @dataclass
@@ -88,9 +84,9 @@ def outlet_slug(name: str, settings) -> str:
 
 def _place(outlet: Outlet, slug: str, settings) -> None:
     outlet.slug = slug
-    outlet.url = _setting(settings, "GNEWS_OUTLET_URL").format(slug=slug)
-    outlet.save_as = _setting(settings, "GNEWS_OUTLET_SAVE_AS").format(slug=slug)
-    outlet.feed_path = (_setting(settings, "GNEWS_OUTLET_FEED_ATOM") or "").format(slug=slug)
+    outlet.url = setting(settings, "GNEWS_OUTLET_URL").format(slug=slug)
+    outlet.save_as = setting(settings, "GNEWS_OUTLET_SAVE_AS").format(slug=slug)
+    outlet.feed_path = (setting(settings, "GNEWS_OUTLET_FEED_ATOM") or "").format(slug=slug)
 
 
 def collect_outlets(articles, settings) -> dict[str, Outlet]:
@@ -145,7 +141,7 @@ def _paginate_apart(outlets: dict[str, Outlet], settings) -> None:
 
 def outlets_save_as(settings) -> str:
     """Where the outlets index is written ('' when outlet pages are off)."""
-    return _setting(settings, "GNEWS_OUTLETS_SAVE_AS") if outlet_pages_on(settings) else ""
+    return setting(settings, "GNEWS_OUTLETS_SAVE_AS") if outlet_pages_on(settings) else ""
 
 
 def link_neighbours(articles) -> None:
@@ -164,7 +160,7 @@ class OutletsGenerator(Generator):
         self.outlets = sorted(outlets.values(), key=lambda o: (-o.count, o.name.lower()))
         self.context["outlets"] = self.outlets
         on = outlets_save_as(self.settings)
-        self.context["OUTLETS_URL"] = _setting(self.settings, "GNEWS_OUTLETS_URL") if on else ""
+        self.context["OUTLETS_URL"] = setting(self.settings, "GNEWS_OUTLETS_URL") if on else ""
 
     def generate_output(self, writer):
         if not self.outlets:
@@ -191,7 +187,7 @@ class OutletsGenerator(Generator):
                 )
         if self.context["OUTLETS_URL"]:
             writer.write_file(
-                _setting(self.settings, "GNEWS_OUTLETS_SAVE_AS"), outlets_template, self.context,
-                relative_urls=relative, url=_setting(self.settings, "GNEWS_OUTLETS_URL"),
+                setting(self.settings, "GNEWS_OUTLETS_SAVE_AS"), outlets_template, self.context,
+                relative_urls=relative, url=setting(self.settings, "GNEWS_OUTLETS_URL"),
                 template_name="outlets",
             )

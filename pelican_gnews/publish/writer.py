@@ -82,8 +82,10 @@ class GNewsWriter(Writer):
         `unshown`: variables left out of the fingerprint (a list's whole
         story lists, of which a page shows its own stories only)."""
         self.note(name)
-        shown = {k: v for k, v in kwargs.items() if k not in unshown and k not in NOT_SHOWN}
-        fingerprint = self._fingerprint(context, name, template_name, {**shown, "url": url}) if memo else None
+        fingerprint = None
+        if memo and self.manifest is not None:
+            shown = {k: v for k, v in kwargs.items() if k not in unshown and k not in NOT_SHOWN}
+            fingerprint = self._fingerprint(context, name, template_name, {**shown, "url": url})
         if self.manifest is not None and self.manifest.unchanged(name, fingerprint):
             return False
         super().write_file(name, template, context, relative_urls, {}, template_name, override_output, url,
