@@ -38,6 +38,8 @@ DEFAULTS = {
     "GNEWS_ARCHIVE_DIR": "archive",  # the month files, inside PATH
     "GNEWS_ARCHIVE_MONTH_URL": "archive/{year}/{month}/",
     "GNEWS_ARCHIVE_MONTH_SAVE_AS": "archive/{year}/{month}/index.html",
+    "GNEWS_ARCHIVE_DAY_URL": "archive/{year}/{month}/{day}/",
+    "GNEWS_ARCHIVE_DAY_SAVE_AS": "archive/{year}/{month}/{day}/index.html",
     # Outlet pages and feeds (render.py); an empty SAVE_AS switches them off.
     "GNEWS_OUTLET_URL": "outlet/{slug}.html",
     "GNEWS_OUTLET_SAVE_AS": "outlet/{slug}.html",

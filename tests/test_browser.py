@@ -156,8 +156,8 @@ def test_an_archived_storys_address_leads_to_its_archive_line(browser, tmp_path,
         assert response.status == 404
         link = page.locator("#archived-story a")
         link.wait_for(timeout=10_000)
-        month = T0.strftime("%Y/%m")
-        assert link.get_attribute("href") == f"{url}/archive/{month}/#{gone}"
+        day = next(e.date for e in rolling.archived() if e.slug == gone).strftime("%Y/%m/%d")
+        assert link.get_attribute("href") == f"{url}/archive/{day}/#{gone}"
         link.click()
         page.wait_for_load_state()
         line = page.locator(f"li[id='{gone}']")

@@ -73,6 +73,8 @@ def test_incremental_build_equals_a_cold_build_after_every_kind_of_change(tmp_pa
     build(project)  # the previous hourly build: output and caches stay
     before = tree(project / "output")
     stamps = {p.name: p.stat().st_mtime_ns for p in (project / "output").glob("index-*.html")}
+    day_page = project / "output" / "archive" / f"{T0 + timedelta(days=10):%Y/%m/%d}" / "index.html"
+    day_stamp = day_page.stat().st_mtime_ns
     news = project / "content" / "news"
 
     # Days 14 and 15 are new; a day-13 story's cluster grows; an editor
@@ -104,6 +106,11 @@ def test_incremental_build_equals_a_cold_build_after_every_kind_of_change(tmp_pa
     assert kept > 0 and rendered > 0 and removed > 0
     # An older page of the front page that no change touched is not rewritten.
     assert any(p.stat().st_mtime_ns == stamps.get(p.name) for p in (project / "output").glob("index-*.html"))
+    # So is an archive day that no story joined or left; the month page,
+    # whose counts changed, is.
+    assert day_page.stat().st_mtime_ns == day_stamp
+    month = f"archive/{T0:%Y/%m}/index.html"
+    assert before[month] != incremental[month]
     changed = sum(1 for name, data in incremental.items() if before.get(name) != data)
     report_figure(f"incremental build after a sync (16 new, 1 grown, 1 edited, 1 deleted, "
                   f"{report.retention.archived} expired stories): {rendered} pages "

@@ -153,6 +153,25 @@ def test_a_broken_archive_line_is_reported_with_its_line_and_kept(tmp_path, capl
     assert "{broken" in path.read_text(encoding="utf-8")  # a person's line is never dropped
 
 
+def test_archive_lines_are_grouped_by_day_and_a_misplaced_one_is_reported(tmp_path, caplog):
+    from pelican_gnews.publish.archive_pages import collect_months
+
+    content = tmp_path / "content"
+    (content / "archive").mkdir(parents=True)
+    lines = [archive.Entry(id=str(n), date=T0 + timedelta(hours=12 * n), headline=f"H{n}", outlet="O", link="",
+                           sources=1, slug=f"s{n}") for n in range(4)]
+    stray = replace(lines[0], id="x", date=datetime(2026, 2, 27, tzinfo=timezone.utc), slug="stray")
+    (content / "archive" / "2026-03.jsonl").write_text("\n".join(e.as_line() for e in [*lines, stray]) + "\n",
+                                                      encoding="utf-8")
+    [month] = collect_months([], {"PATH": str(content), "GNEWS_FEEDS": []})
+    # T0 is 2 March 09:00: two lines on the 2nd, two on the 3rd; the line
+    # dated February is shown on the month's first day, with a warning.
+    assert [(d.number, d.count) for d in month.day_list()] == [(3, 2), (2, 2), (1, 1)]
+    assert f"{content / 'archive' / '2026-03.jsonl'}:5: a line dated 2026-02-27" in caplog.text
+    assert [line.anchor for line in month.days[2].lines] == ["s1", "s0"]  # newest first
+    assert month.days[2].older is month.days[1] and month.days[2].newer is month.days[3]
+
+
 def test_a_file_written_into_as_it_leaves_goes_back(tmp_path, monkeypatch):
     site = Rolling(tmp_path)
     site.day(0, items(0, 1))

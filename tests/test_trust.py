@@ -264,7 +264,8 @@ def test_no_story_tag_or_outlet_takes_a_generated_page(site, errors):
     _story_file(site, "clash", "Clash", "2026-01-03", slug=index_page,
                 outlet=outlet_page.split("/")[1].replace("-", " "), tags=[tag_page.split("/")[1].replace("-", " ")])
     for n, slug in enumerate(["index", "outlets", "404", "archives", "tag/harbor", "outlet/wire",
-                              "category/world", "tags", "theme/css/gnews", "archive/2026/01/index"]):
+                              "category/world", "tags", "theme/css/gnews", "archive/2026/01/index",
+                              "archive/2026/01/01/index"]):
         _story_file(site, f"e{n}", f"Editor page {n}", "2026-01-02", slug=slug)
     shutil.rmtree(site.output)
     site.build(**settings)
@@ -272,12 +273,13 @@ def test_no_story_tag_or_outlet_takes_a_generated_page(site, errors):
     for page in (index_page, outlet_page, tag_page):
         assert "Wire story" in site.page(f"{page}.html"), page  # the older page, not the story
     published = [p for p in site.output.rglob("*.html") if '<ol class="coverage">' in p.read_text()]
-    assert len(published) == 71  # every story has its own page
+    assert len(published) == 72  # every story has its own page (60 + 1 + 11)
     for path, marker in [("index.html", '<article class="card"'), ("outlets.html", 'class="terms"'),
                          ("archives.html", 'class="terms months"'), ("tag/harbor.html", "Stories tagged"),
                          ("outlet/wire.html", "<h1><bdi>Wire</bdi></h1>"), ("tags.html", 'class="terms"'),
                          ("category/world.html", "<h1><bdi>World</bdi></h1>"), ("404.html", "Page not found"),
-                         ("archive/2026/01/index.html", "Archive: January 2026")]:
+                         ("archive/2026/01/index.html", "Archive: January 2026"),
+                         ("archive/2026/01/01/index.html", "Archive: Thursday 01 January 2026")]:
         text = site.page(path)
         assert marker in text and '<ol class="coverage">' not in text, path
 

@@ -3,7 +3,7 @@
 An expired story (retention.py) is kept as one JSON line in
 GNEWS_ARCHIVE_DIR/YYYY-MM.jsonl (the month of its date, UTC): its headline,
 outlet, link, number of sources, slug and section. The build turns each
-month into one compact page (archive_pages.py). The files are text an editor
+day into one compact page, under a page per month (archive_pages.py). The files are text an editor
 can read, correct or delete a line from; a line that cannot be read is
 reported with its file and line and left out of the page, never dropped
 from the file.
@@ -68,7 +68,7 @@ def month_files(folder: Path) -> dict[str, Path]:
     return dict(sorted(found.items()))
 
 
-def parse_line(line: str, where: str) -> Entry | None:
+def parse_line(line: str, where: str, warn: bool = True) -> Entry | None:
     try:
         data = json.loads(line)
         if not isinstance(data, dict):
@@ -86,24 +86,32 @@ def parse_line(line: str, where: str) -> Entry | None:
             language=clean_text(data.get("language", ""), 50),
         )
     except (ValueError, KeyError, TypeError, OverflowError) as exc:
-        logger.warning("%s: archive line not readable (%s); left out of the archive page", where, exc)
+        if warn:
+            logger.warning("%s: archive line not readable (%s); left out of the archive page", where, exc)
         return None
 
 
-def read_month(path: Path) -> list[Entry]:
-    """Every readable entry of a month file, in file order."""
+def read_month_lines(path: Path, warn: bool = True) -> list[tuple[int, Entry, str]]:
+    """Every readable entry of a month file with its line and its number,
+    in file order."""
     try:
         text = path.read_bytes().decode("utf-8", "replace")
     except OSError as exc:
-        logger.warning("%s: cannot read the archive month (%s)", path, exc.strerror or exc)
+        if warn:
+            logger.warning("%s: cannot read the archive month (%s)", path, exc.strerror or exc)
         return []
     entries = []
     for number, line in enumerate(text.split("\n"), 1):
         if line.strip():
-            entry = parse_line(line, f"{path}:{number}")
+            entry = parse_line(line, f"{path}:{number}", warn)
             if entry is not None:
-                entries.append(entry)
+                entries.append((number, entry, line))
     return entries
+
+
+def read_month(path: Path, warn: bool = True) -> list[Entry]:
+    """Every readable entry of a month file, in file order."""
+    return [entry for _, entry, _ in read_month_lines(path, warn)]
 
 
 def add(folder: Path, entries: list[Entry], temp_dir: Path) -> int:

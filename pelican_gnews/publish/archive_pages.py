@@ -1,17 +1,22 @@
-"""The archive on the site: one compact page per month, and the lookup the
-404 page uses to send an old story's address to its line.
+"""The archive on the site: a compact page per day, a page per month that
+lists its days, and the lookup the 404 page uses to send an old story's
+address to its line.
 
-Each month page lists every story of that month, one line each (headline,
+Each day page lists every story of that day, one line each (headline,
 outlet, number of sources): the stories that still have a page link to it,
-the archived ones (archive.py) to the publisher's article. archives.html
-lists the months. For the 404 page, each month also gets a small text file
-of the story addresses it holds (`urls.txt`: address, tab, anchor) and the
-site one list of its months (`archive/months.json`): GitHub Pages has no
-redirects, so the 404 page's script looks an unknown address up there and
-links to its line.
+the archived ones (archive.py) to the publisher's article. Pages are per
+day, not per month, so that an hourly build renders the day that gained
+stories and the day whose stories just left their pages (a few hundred
+lines), not a month of tens of thousands. archives.html lists the months.
+For the 404 page, each month also gets a small text file of the story
+addresses it holds (`urls.txt`: address, tab, day, and the anchor when it
+is not the address's name) and the site one list of its months
+(`archive/months.json`): GitHub Pages has no redirects, so the 404 page's
+script looks an unknown address up there and links to its line.
 
 Month files are parsed only when their bytes change (a cache keyed by their
-SHA-1), so a site's hourly build does not grow with the archive's age.
+SHA-1 keeps each day's slugs and the SHA-1 of its lines), so a site's hourly
+build does not grow with the archive's age.
 """
 
 from __future__ import annotations
@@ -23,8 +28,8 @@ import logging
 import os
 import pickle
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import datetime, timezone
+from functools import cached_property
 from pathlib import Path
 
 from pelican.generators import Generator, PelicanTemplateNotFound
@@ -41,7 +46,7 @@ CACHE_NAME = "gnews-archive.pickle"
 
 @dataclass
 class Line:
-    """One story on a month page."""
+    """One story on a day page."""
 
     date: datetime
     headline: str
@@ -55,16 +60,51 @@ class Line:
 
 
 @dataclass
+class Day:
+    date: datetime  # its midnight, UTC
+    url: str
+    save_as: str
+    month: Month = field(repr=False)
+    digest: str = ""  # SHA-1 of its archived lines: what they are
+    archived_slugs: tuple = ()
+    live: list[Line] = field(default_factory=list)  # stories that have a page
+    newer: Day | None = field(default=None, repr=False)  # the next day with stories
+    older: Day | None = field(default=None, repr=False)
+
+    @property
+    def number(self) -> int:
+        return self.date.day
+
+    @property
+    def back(self) -> frozenset:
+        """Its archived stories that are back on the site (restored by an
+        editor): their page's line is shown instead."""
+        return self.month.live_slugs.intersection(self.archived_slugs)
+
+    @property
+    def count(self) -> int:
+        return len(self.archived_slugs) - len(self.back) + len(self.live)
+
+    @cached_property
+    def lines(self) -> list[Line]:
+        """Every line, newest first; made only for a page being rendered."""
+        settings = self.month.settings
+        lines = [Line(e.date, e.headline, e.outlet, e.link, e.sources, e.slug, story_url(settings, e), False,
+                      e.language) for e in self.month.archived.get(self.number, ())] + self.live
+        lines.sort(key=lambda line: (line.date, line.anchor), reverse=True)
+        return lines
+
+
+@dataclass
 class Month:
     name: str  # "2026-11"
     url: str
     save_as: str
     urls_save_as: str
-    digest: str = ""  # SHA-1 of its archive file: what its archived lines are
+    digest: str = ""  # SHA-1 of its archive file
     path: Path | None = None  # the archive file
-    archived_count: int = 0
-    live: list[Line] = field(default_factory=list)  # stories that have a page
-    live_slugs: frozenset = frozenset()
+    days: dict[int, Day] = field(default_factory=dict)
+    live_slugs: frozenset = frozenset()  # archived slugs that have a page again
     settings: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -73,52 +113,71 @@ class Month:
 
     @property
     def count(self) -> int:
-        return self.archived_count + len(self.live)
+        return sum(day.count for day in self.days.values())
+
+    def day(self, number: int) -> Day:
+        if number not in self.days:
+            date = self.date.replace(day=number)
+            values = {"year": f"{date:%Y}", "month": f"{date:%m}", "day": f"{date:%d}"}
+            self.days[number] = Day(date, setting(self.settings, "GNEWS_ARCHIVE_DAY_URL").format(**values),
+                                    setting(self.settings, "GNEWS_ARCHIVE_DAY_SAVE_AS").format(**values), self)
+        return self.days[number]
+
+    def day_list(self) -> list[Day]:
+        """Its days, newest first."""
+        return [self.days[n] for n in sorted(self.days, reverse=True)]
+
+    @property
+    def day_url_pattern(self) -> str:
+        """A day's address with `{day}` left in (for the 404 page's script)."""
+        return setting(self.settings, "GNEWS_ARCHIVE_DAY_URL").format(year=f"{self.date:%Y}",
+                                                                      month=f"{self.date:%m}", day="{day}")
 
     @cached_property
-    def archived(self) -> list[archive.Entry]:
-        """Its archived stories, read from its file only for a page being
-        rendered; a story back on the site (restored by an editor) is its
-        page's line instead."""
-        entries = archive.read_month(self.path) if self.path else []
-        return [e for e in entries if e.slug not in self.live_slugs]
+    def archived(self) -> dict[int, list[archive.Entry]]:
+        """Its archived stories by day, read from its file only for a page
+        being rendered (the cache's parse has already warned of bad lines)."""
+        out: dict[int, list[archive.Entry]] = {}
+        for entry in archive.read_month(self.path, warn=False) if self.path else ():
+            if entry.slug not in self.live_slugs:
+                out.setdefault(entry.date.astimezone(timezone.utc).day, []).append(entry)
+        return out
 
-    @cached_property
-    def lines(self) -> list[Line]:
-        """Every line, newest first; made only for a page being rendered
-        (an old month holds tens of thousands)."""
-        lines = [Line(e.date, e.headline, e.outlet, e.link, e.sources, e.slug, story_url(self.settings, e), False,
-                      e.language) for e in self.archived] + self.live
-        lines.sort(key=lambda line: (line.date, line.anchor), reverse=True)
-        return lines
-
-    def days(self) -> list[tuple[datetime, list[Line]]]:
-        """The lines by day, newest first."""
-        out: dict = {}
-        for line in self.lines:
-            out.setdefault(line.date.date(), []).append(line)
-        return [(lines[0].date, lines) for _, lines in sorted(out.items(), reverse=True)]
+    def release(self) -> None:
+        """Drop the lines read for its pages (an old month holds tens of
+        thousands)."""
+        self.__dict__.pop("archived", None)
+        for day in self.days.values():
+            day.__dict__.pop("lines", None)
 
 
 class ParseCache:
-    """The slugs of each month file, by the SHA-1 of its bytes, kept from
-    earlier builds (in CACHE_PATH with incremental builds): an hourly build
-    parses only the months that changed, however many the archive holds,
-    and holds no month's lines unless it renders its page."""
+    """What the pages need of each month file without its lines (each day's
+    slugs and the SHA-1 of its lines), by the SHA-1 of the file's bytes,
+    kept from earlier builds (in CACHE_PATH with incremental builds): an
+    hourly build parses only the months that changed, however many the
+    archive holds, and reads no month's lines unless it renders its pages."""
 
     def __init__(self, settings):
         self.path = Path(settings.get("CACHE_PATH") or "cache") / CACHE_NAME if incremental_on(settings) else None
-        self.old: dict[str, list] = {}
-        self.new: dict[str, list] = {}
+        self.old: dict[str, dict] = {}
+        self.new: dict[str, dict] = {}
         if self.path is not None:
             with contextlib.suppress(OSError, pickle.PickleError, EOFError, AttributeError, ValueError, TypeError):
                 with open(self.path, "rb") as handle:
                     self.old = pickle.load(handle)
 
-    def slugs(self, path) -> tuple[str, list[str]]:
+    def days(self, name: str, path: Path) -> tuple[str, dict[int, tuple[str, tuple]]]:
+        """The file's SHA-1, and for each day its lines' SHA-1 and slugs."""
         digest = hashlib.sha1(path.read_bytes()).hexdigest()
         if digest not in self.old:
-            self.old[digest] = [e.slug for e in archive.read_month(path)]
+            by_day: dict[int, list] = {}
+            for number, entry, line in archive.read_month_lines(path):
+                by_day.setdefault(day_of(entry.date, name, f"{path}:{number}"), []).append((entry.slug, line))
+            self.old[digest] = {
+                day: (hashlib.sha1("\n".join(line for _, line in pairs).encode("utf-8")).hexdigest(),
+                      tuple(slug for slug, _ in pairs))
+                for day, pairs in by_day.items()}
         self.new[digest] = self.old[digest]
         return digest, self.new[digest]
 
@@ -130,6 +189,19 @@ class ParseCache:
         with open(tmp, "wb") as handle:
             pickle.dump(self.new, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, self.path)
+
+
+def day_of(date: datetime, month: str, where=None) -> int:
+    """The day of the month a story's line is on (UTC, as its month is).
+    A line an editor moved into another month's file is shown on that
+    month's first day."""
+    utc = date.astimezone(timezone.utc)
+    if archive.month_of(utc) == month:
+        return utc.day
+    if where is not None:
+        logger.warning("%s: a line dated %s is in the file of %s; shown on its first day", where,
+                       utc.date().isoformat(), month)
+    return 1
 
 
 def story_url(settings, entry: archive.Entry) -> str:
@@ -150,7 +222,7 @@ def _place(settings, name: str) -> Month:
 
 
 def collect_months(articles, settings) -> list[Month]:
-    """Every month with its stories, newest month first."""
+    """Every month with its days and stories, newest month first."""
     months: dict[str, Month] = {}
     try:
         folder = from_pelican(settings).archive_dir
@@ -160,21 +232,32 @@ def collect_months(articles, settings) -> list[Month]:
     cache = ParseCache(settings)
     for name, path in archive.month_files(folder).items() if folder else ():
         month = months.setdefault(name, _place(settings, name))
-        month.digest, slugs = cache.slugs(path)
-        month.path, month.live_slugs = path, frozenset(live.intersection(slugs))
-        month.archived_count = sum(1 for slug in slugs if slug not in month.live_slugs)
+        month.digest, days = cache.days(name, path)
+        month.path = path
+        month.live_slugs = frozenset(live.intersection(slug for _, slugs in days.values() for slug in slugs))
+        for number, (digest, slugs) in days.items():
+            day = month.day(number)
+            day.digest, day.archived_slugs = digest, slugs
     cache.save()
     for article in articles:
         name = archive.month_of(article.date)
         month = months.setdefault(name, _place(settings, name))
-        month.live.append(Line(article.date, getattr(article, "headline", "") or str(article.title),
-                               getattr(article, "outlet", ""), article.url, getattr(article, "sources_count", 0),
-                               article.slug, article.url, True, getattr(article, "foreign_lang", "")))
-    return [months[name] for name in sorted(months, reverse=True)]
+        month.day(day_of(article.date, name)).live.append(
+            Line(article.date, getattr(article, "headline", "") or str(article.title), getattr(article, "outlet", ""),
+                 article.url, getattr(article, "sources_count", 0), article.slug, article.url, True,
+                 getattr(article, "foreign_lang", "")))
+    ordered = [months[name] for name in sorted(months, reverse=True)]
+    days = [day for month in ordered for day in month.day_list()]
+    for newer, older in zip([None, *days], days + [None]):
+        if newer is not None:
+            newer.older = older
+        if older is not None:
+            older.newer = newer
+    return ordered
 
 
 class ArchiveGenerator(Generator):
-    """Writes a page per month and the 404 page's lookup files."""
+    """Writes a page per day and per month, and the 404 page's lookup files."""
 
     def generate_context(self):
         self.months = collect_months(self.context.get("articles", []), self.settings)
@@ -185,29 +268,35 @@ class ArchiveGenerator(Generator):
         if not self.months:
             return
         try:
-            template = self.get_template("archive_month")
-        except PelicanTemplateNotFound:
-            logger.warning("pelican-gnews: the theme has no archive_month.html; no monthly archive pages")
+            month_template, day_template = self.get_template("archive_month"), self.get_template("archive_day")
+        except PelicanTemplateNotFound as exc:
+            logger.warning("pelican-gnews: the theme has no archive page templates (%s); no archive pages", exc)
             return
+        note = getattr(writer, "note", lambda path: None)
+        relative = self.settings.get("RELATIVE_URLS")
         for month in self.months:
-            rendered = writer.write_file(month.save_as, template, self.context, month=month, url=month.url,
-                                         relative_urls=self.settings.get("RELATIVE_URLS"),
-                                         template_name="archive_month")
+            for day in month.day_list():
+                writer.write_file(day.save_as, day_template, self.context, day=day, url=day.url,
+                                  relative_urls=relative, template_name="archive_day")
+            rendered = writer.write_file(month.save_as, month_template, self.context, month=month, url=month.url,
+                                         relative_urls=relative, template_name="archive_month")
             if rendered is not False or not (Path(self.output_path) / month.urls_save_as).exists():
                 # Archived stories only: a story with a page is not looked up.
-                lines = "".join(_lookup_line(story_url(self.settings, e), e.slug)
-                                for e in sorted(month.archived, key=lambda e: (e.date, e.slug), reverse=True))
-                write_text(self.output_path, month.urls_save_as, lines)
-            getattr(writer, "note", lambda path: None)(month.urls_save_as)
+                entries = sorted((e for day in month.archived.values() for e in day),
+                                 key=lambda e: (e.date, e.slug), reverse=True)
+                write_text(self.output_path, month.urls_save_as, "".join(
+                    _lookup_line(story_url(self.settings, e), day_of(e.date, month.name), e.slug) for e in entries))
+            note(month.urls_save_as)
+            month.release()
         write_text(self.output_path, MONTHS_JSON, json.dumps(
-            [{"month": m.name, "url": m.url, "urls": m.urls_save_as} for m in self.months]))
-        getattr(writer, "note", lambda path: None)(MONTHS_JSON)
+            [{"month": m.name, "url": m.url, "urls": m.urls_save_as, "days": m.day_url_pattern} for m in self.months]))
+        note(MONTHS_JSON)
 
 
-def _lookup_line(address: str, anchor: str) -> str:
-    """`address<TAB>anchor`, or the address alone when the anchor is its
-    name without `.html` (the usual case: half the bytes)."""
-    return f"{address}\n" if address == f"{anchor}.html" else f"{address}\t{anchor}\n"
+def _lookup_line(address: str, day: int, anchor: str) -> str:
+    """`address<TAB>day<TAB>anchor`, without the anchor when it is the
+    address's name without `.html` (the usual case: half the bytes)."""
+    return f"{address}\t{day:02d}\n" if address == f"{anchor}.html" else f"{address}\t{day:02d}\t{anchor}\n"
 
 
 def write_text(output_path: str, save_as: str, text: str) -> None:

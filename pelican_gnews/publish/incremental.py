@@ -15,7 +15,8 @@ What a fingerprint covers:
 * a story (on its page, in a card, in a feed): the bytes of its file, its
   address, the addresses of its section, tags and outlet, and its neighbours;
 * a page of a list: its stories, and the addresses of the pages before and
-  after it; a month of the archive: its lines; a feed: its entries.
+  after it; a day of the archive: its lines and the days beside it; a
+  month: its days' addresses and counts; a feed: its entries.
 
 Pages that show the whole site (tags.html, the outlets index, archives.html,
 404.html) are always rendered; they are few. A template of a list page
@@ -151,9 +152,9 @@ class Fingerprints:
         self._files: dict[str, str] = {}
         self._urls: dict[tuple[str, str], str] = {}
         # archive_pages imports the writer, which imports this module.
-        from .archive_pages import Month  # noqa: PLC0415
+        from .archive_pages import Day, Month  # noqa: PLC0415
 
-        self._month_type = Month
+        self._day_type, self._month_type = Day, Month
 
     def _file(self, path: str) -> str:
         if path not in self._files:
@@ -206,10 +207,14 @@ class Fingerprints:
             return (type(value).__name__, value.name, value.url)
         if isinstance(value, Outlet):
             return ("outlet", value.name, value.url, value.feed_path)
+        if isinstance(value, self._day_type):
+            # Its archived lines are its lines' bytes; then its live stories.
+            return ("day", value.url, value.digest, sorted(value.back), [vars(line) for line in value.live],
+                    value.newer.url if value.newer else "", value.older.url if value.older else "")
         if isinstance(value, self._month_type):
-            # Its archived lines are its file's bytes; then its live stories.
+            # Its days; its lookup file: its file's bytes and live stories.
             return ("month", value.name, value.url, value.digest, sorted(value.live_slugs),
-                    [vars(line) for line in value.live])
+                    [(day.url, day.count) for day in value.day_list()])
         if isinstance(value, (list, tuple)):
             parts = [self.value(v) for v in value]
             return UNKNOWN if any(p is UNKNOWN for p in parts) else parts

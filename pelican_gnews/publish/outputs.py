@@ -84,6 +84,8 @@ def keep_pages_apart(generators) -> None:
     taken = _listing_paths(gen, settings, outlets)
     for month in getattr(by_kind.get("ArchiveGenerator"), "months", ()):
         taken.setdefault(month.save_as, f"the archive of {month.name}")
+        for day in month.days.values():
+            taken.setdefault(day.save_as, f"the archive of {day.date.date().isoformat()}")
     for generator in generators:
         for kind in ("staticfiles", "pages", "hidden_pages", "draft_pages"):
             for content in getattr(generator, kind, ()):

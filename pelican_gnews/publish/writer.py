@@ -25,10 +25,10 @@ from .pagination import Page, paginate
 logger = logging.getLogger(__name__)
 
 # Pages kept when unchanged: stories and pages (Pelican writes them with an
-# `article` or `page` variable), archive months and every list page. Every
+# `article` or `page` variable), archive days and months and every list page. Every
 # other page is rendered each time (it shows the whole site: tags.html,
 # archives.html, the outlets index, 404.html).
-MEMO_TEMPLATES = frozenset({"archive_month"})
+MEMO_TEMPLATES = frozenset({"archive_day", "archive_month"})
 MEMO_VARIABLES = ("article", "page")
 # A list's summary is shown on its front page only, so that its older pages
 # do not change with every story added to the list.
