@@ -9,15 +9,16 @@ import types
 
 from pelican import signals
 from pelican.generators import ArticlesGenerator
-from pelican.utils import order_content, process_translations
+from pelican.utils import order_content
 
 from ..settings import SettingsError, from_pelican
-from . import taxonomy
+from . import taxonomy, translations
 from .archive_pages import ArchiveGenerator
 from .incremental import guard_content_cache
 from .outputs import keep_pages_apart, loop_safe_get_files
 from .reader import StoryReader
 from .render import OutletsGenerator, link_neighbours
+from .translations import process_translations
 from .writer import GNewsWriter, finish_build, incremental_on
 
 logger = logging.getLogger(__name__)
@@ -131,10 +132,12 @@ def link_stories(generator) -> None:
 
 
 def prepare_generator(generator) -> None:
-    """Every generator lists content files without following a link loop,
+    """Every generator lists content files without following a link loop
+    and groups translations in time linear in the site (translations.py),
     and the articles generator writes tag, section and author pages in time
     linear in the site (taxonomy.py)."""
     generator.get_files = types.MethodType(loop_safe_get_files, generator)
+    generator.generate_context = translations.wrap(generator.generate_context)
     if isinstance(generator, ArticlesGenerator):
         for name in ("generate_tags", "generate_categories", "generate_authors"):
             setattr(generator, name, types.MethodType(getattr(taxonomy, name), generator))
