@@ -172,6 +172,34 @@ def test_archive_lines_are_grouped_by_day_and_a_misplaced_one_is_reported(tmp_pa
     assert month.days[2].older is month.days[1] and month.days[2].newer is month.days[3]
 
 
+def test_a_story_back_on_the_site_replaces_its_line_and_a_new_one_with_its_slug_does_not(tmp_path):
+    from types import SimpleNamespace
+
+    from pelican_gnews.publish.archive_pages import collect_months
+
+    content = tmp_path / "content"
+    (content / "archive").mkdir(parents=True)
+    old = [archive.Entry(id=str(n), date=T0, headline=f"Weather today {n}", outlet="O",
+                         link=f"https://news.google.com/rss/articles/A{n}", sources=1, slug=f"weather-today-{n}")
+           for n in range(2)]
+    (content / "archive" / "2026-03.jsonl").write_text("".join(e.as_line() + "\n" for e in old), encoding="utf-8")
+
+    def live(entry, link):
+        return SimpleNamespace(slug=entry.slug, link=link, date=T0 + timedelta(hours=1), url=f"{entry.slug}.html",
+                               title=entry.headline, headline=entry.headline, outlet="O", sources_count=1,
+                               foreign_lang="")
+
+    # Story 0 restored by an editor (same slug and link); a new story took
+    # story 1's slug once it was archived (another link).
+    [month] = collect_months([live(old[0], old[0].link), live(old[1], "https://news.google.com/rss/articles/B")],
+                             {"PATH": str(content), "GNEWS_FEEDS": []})
+    [day] = month.day_list()
+    lines = [(line.anchor, line.internal) for line in day.lines]
+    # The live story keeps its slug as anchor; the archived one is told apart.
+    assert sorted(lines) == [("weather-today-0", True), ("weather-today-1", True), ("weather-today-1-2", False)]
+    assert day.count == month.count == 3
+
+
 def test_a_file_written_into_as_it_leaves_goes_back(tmp_path, monkeypatch):
     site = Rolling(tmp_path)
     site.day(0, items(0, 1))

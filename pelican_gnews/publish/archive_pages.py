@@ -15,7 +15,7 @@ is not the address's name) and the site one list of its months
 script looks an unknown address up there and links to its line.
 
 Month files are parsed only when their bytes change (a cache keyed by their
-SHA-1 keeps each day's slugs and the SHA-1 of its lines), so a site's hourly
+SHA-1 keeps each day's story keys and the SHA-1 of its lines), so a site's hourly
 build does not grow with the archive's age.
 """
 
@@ -66,7 +66,7 @@ class Day:
     save_as: str
     month: Month = field(repr=False)
     digest: str = ""  # SHA-1 of its archived lines: what they are
-    archived_slugs: tuple = ()
+    archived_keys: tuple = ()  # story_key() of each archived line
     live: list[Line] = field(default_factory=list)  # stories that have a page
     newer: Day | None = field(default=None, repr=False)  # the next day with stories
     older: Day | None = field(default=None, repr=False)
@@ -79,11 +79,11 @@ class Day:
     def back(self) -> frozenset:
         """Its archived stories that are back on the site (restored by an
         editor): their page's line is shown instead."""
-        return self.month.live_slugs.intersection(self.archived_slugs)
+        return self.month.back_keys.intersection(self.archived_keys)
 
     @property
     def count(self) -> int:
-        return len(self.archived_slugs) - len(self.back) + len(self.live)
+        return len(self.archived_keys) - len(self.back) + len(self.live)
 
     @cached_property
     def lines(self) -> list[Line]:
@@ -92,6 +92,15 @@ class Day:
         lines = [Line(e.date, e.headline, e.outlet, e.link, e.sources, e.slug, story_url(settings, e), False,
                       e.language) for e in self.month.archived.get(self.number, ())] + self.live
         lines.sort(key=lambda line: (line.date, line.anchor), reverse=True)
+        # An anchor is an id on the page: a slug a new story took after its
+        # first story was archived is there twice.
+        seen: set[str] = set()
+        for line in sorted(lines, key=lambda line: not line.internal):
+            anchor, n = line.anchor, 1
+            while line.anchor in seen:
+                n += 1
+                line.anchor = f"{anchor}-{n}"
+            seen.add(line.anchor)
         return lines
 
 
@@ -104,7 +113,7 @@ class Month:
     digest: str = ""  # SHA-1 of its archive file
     path: Path | None = None  # the archive file
     days: dict[int, Day] = field(default_factory=dict)
-    live_slugs: frozenset = frozenset()  # archived slugs that have a page again
+    back_keys: frozenset = frozenset()  # archived stories that have a page again
     settings: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -139,7 +148,7 @@ class Month:
         being rendered (the cache's parse has already warned of bad lines)."""
         out: dict[int, list[archive.Entry]] = {}
         for entry in archive.read_month(self.path, warn=False) if self.path else ():
-            if entry.slug not in self.live_slugs:
+            if story_key(entry.slug, entry.link) not in self.back_keys:
                 out.setdefault(entry.date.astimezone(timezone.utc).day, []).append(entry)
         return out
 
@@ -153,7 +162,7 @@ class Month:
 
 class ParseCache:
     """What the pages need of each month file without its lines (each day's
-    slugs and the SHA-1 of its lines), by the SHA-1 of the file's bytes,
+    story keys and the SHA-1 of its lines), by the SHA-1 of the file's bytes,
     kept from earlier builds (in CACHE_PATH with incremental builds): an
     hourly build parses only the months that changed, however many the
     archive holds, and reads no month's lines unless it renders its pages."""
@@ -168,15 +177,15 @@ class ParseCache:
                     self.old = pickle.load(handle)
 
     def days(self, name: str, path: Path) -> tuple[str, dict[int, tuple[str, tuple]]]:
-        """The file's SHA-1, and for each day its lines' SHA-1 and slugs."""
+        """The file's SHA-1, and for each day its lines' SHA-1 and story keys."""
         digest = hashlib.sha1(path.read_bytes()).hexdigest()
         if digest not in self.old:
             by_day: dict[int, list] = {}
             for number, entry, line in archive.read_month_lines(path):
-                by_day.setdefault(day_of(entry.date, name, f"{path}:{number}"), []).append((entry.slug, line))
+                by_day.setdefault(day_of(entry.date, name, f"{path}:{number}"), []).append((story_key(entry.slug, entry.link), line))
             self.old[digest] = {
                 day: (hashlib.sha1("\n".join(line for _, line in pairs).encode("utf-8")).hexdigest(),
-                      tuple(slug for slug, _ in pairs))
+                      tuple(key for key, _ in pairs))
                 for day, pairs in by_day.items()}
         self.new[digest] = self.old[digest]
         return digest, self.new[digest]
@@ -204,6 +213,13 @@ def day_of(date: datetime, month: str, where=None) -> int:
     return 1
 
 
+def story_key(slug: str, link: str) -> str:
+    """What tells an archived story back on the site (restored by an
+    editor) from a new story that took its slug once it was archived: the
+    slug and the link together."""
+    return f"{slug} {hashlib.sha1(link.encode('utf-8', 'replace')).hexdigest()[:12]}"
+
+
 def story_url(settings, entry: archive.Entry) -> str:
     """The address an archived story's page had (ARTICLE_URL with its slug)."""
     pattern = settings.get("ARTICLE_URL", "{slug}.html")
@@ -228,16 +244,16 @@ def collect_months(articles, settings) -> list[Month]:
         folder = from_pelican(settings).archive_dir
     except SettingsError:
         folder = None
-    live = {a.slug for a in articles}
+    live = {story_key(a.slug, getattr(a, "link", "") or "") for a in articles}
     cache = ParseCache(settings)
     for name, path in archive.month_files(folder).items() if folder else ():
         month = months.setdefault(name, _place(settings, name))
         month.digest, days = cache.days(name, path)
         month.path = path
-        month.live_slugs = frozenset(live.intersection(slug for _, slugs in days.values() for slug in slugs))
-        for number, (digest, slugs) in days.items():
+        month.back_keys = frozenset(live.intersection(key for _, keys in days.values() for key in keys))
+        for number, (digest, keys) in days.items():
             day = month.day(number)
-            day.digest, day.archived_slugs = digest, slugs
+            day.digest, day.archived_keys = digest, keys
     cache.save()
     for article in articles:
         name = archive.month_of(article.date)

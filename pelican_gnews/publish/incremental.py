@@ -213,7 +213,7 @@ class Fingerprints:
                     value.newer.url if value.newer else "", value.older.url if value.older else "")
         if isinstance(value, self._month_type):
             # Its days; its lookup file: its file's bytes and live stories.
-            return ("month", value.name, value.url, value.digest, sorted(value.live_slugs),
+            return ("month", value.name, value.url, value.digest, sorted(value.back_keys),
                     [(day.url, day.count) for day in value.day_list()])
         if isinstance(value, (list, tuple)):
             parts = [self.value(v) for v in value]
