@@ -114,6 +114,7 @@ class Month:
     path: Path | None = None  # the archive file
     days: dict[int, Day] = field(default_factory=dict)
     back_keys: frozenset = frozenset()  # archived stories that have a page again
+    parsed: list[archive.Entry] | None = field(default=None, repr=False)  # its file, if read in this build
     settings: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -145,9 +146,12 @@ class Month:
     @cached_property
     def archived(self) -> dict[int, list[archive.Entry]]:
         """Its archived stories by day, read from its file only for a page
-        being rendered (the cache's parse has already warned of bad lines)."""
+        being rendered, or as the cache parsed it in this build (the cache's
+        parse has already warned of bad lines)."""
         out: dict[int, list[archive.Entry]] = {}
-        for entry in archive.read_month(self.path, warn=False) if self.path else ():
+        parsed = self.parsed if self.parsed is not None else (
+            archive.read_month(self.path, warn=False) if self.path else ())
+        for entry in parsed:
             if story_key(entry.slug, entry.link) not in self.back_keys:
                 out.setdefault(entry.date.astimezone(timezone.utc).day, []).append(entry)
         return out
@@ -156,6 +160,7 @@ class Month:
         """Drop the lines read for its pages (an old month holds tens of
         thousands)."""
         self.__dict__.pop("archived", None)
+        self.parsed = None
         for day in self.days.values():
             day.__dict__.pop("lines", None)
 
@@ -171,6 +176,7 @@ class ParseCache:
         self.path = Path(settings.get("CACHE_PATH") or "cache") / CACHE_NAME if incremental_on(settings) else None
         self.old: dict[str, dict] = {}
         self.new: dict[str, dict] = {}
+        self.parsed: dict[str, list[archive.Entry]] = {}  # files read in this build, by SHA-1
         if self.path is not None:
             with contextlib.suppress(OSError, pickle.PickleError, EOFError, AttributeError, ValueError, TypeError):
                 with open(self.path, "rb") as handle:
@@ -181,8 +187,10 @@ class ParseCache:
         digest = hashlib.sha1(path.read_bytes()).hexdigest()
         if digest not in self.old:
             by_day: dict[int, list] = {}
-            for number, entry, line in archive.read_month_lines(path):
+            entries = archive.read_month_lines(path)
+            for number, entry, line in entries:
                 by_day.setdefault(day_of(entry.date, name, f"{path}:{number}"), []).append((story_key(entry.slug, entry.link), line))
+            self.parsed[digest] = [entry for _, entry, _ in entries]
             self.old[digest] = {
                 day: (hashlib.sha1("\n".join(line for _, line in pairs).encode("utf-8")).hexdigest(),
                       tuple(key for key, _ in pairs))
@@ -249,7 +257,7 @@ def collect_months(articles, settings) -> list[Month]:
     for name, path in archive.month_files(folder).items() if folder else ():
         month = months.setdefault(name, _place(settings, name))
         month.digest, days = cache.days(name, path)
-        month.path = path
+        month.path, month.parsed = path, cache.parsed.get(month.digest)
         month.back_keys = frozenset(live.intersection(key for _, keys in days.values() for key in keys))
         for number, (digest, keys) in days.items():
             day = month.day(number)
@@ -288,25 +296,24 @@ class ArchiveGenerator(Generator):
         except PelicanTemplateNotFound as exc:
             logger.warning("pelican-gnews: the theme has no archive page templates (%s); no archive pages", exc)
             return
-        note = getattr(writer, "note", lambda path: None)
         relative = self.settings.get("RELATIVE_URLS")
         for month in self.months:
             for day in month.day_list():
                 writer.write_file(day.save_as, day_template, self.context, day=day, url=day.url,
                                   relative_urls=relative, template_name="archive_day")
-            rendered = writer.write_file(month.save_as, month_template, self.context, month=month, url=month.url,
-                                         relative_urls=relative, template_name="archive_month")
-            if rendered is not False or not (Path(self.output_path) / month.urls_save_as).exists():
-                # Archived stories only: a story with a page is not looked up.
-                entries = sorted((e for day in month.archived.values() for e in day),
-                                 key=lambda e: (e.date, e.slug), reverse=True)
-                write_text(self.output_path, month.urls_save_as, "".join(
-                    _lookup_line(story_url(self.settings, e), day_of(e.date, month.name), e.slug) for e in entries))
-            note(month.urls_save_as)
+            writer.write_file(month.save_as, month_template, self.context, month=month, url=month.url,
+                              relative_urls=relative, template_name="archive_month")
+            # Archived stories only: a story with a page is not looked up.
+            # What it holds changes with the month's file and the stories
+            # back on the site (and the settings, as every page does).
+            write_data(writer, self.context, month.urls_save_as, [month.digest, sorted(month.back_keys)],
+                       lambda month=month: "".join(
+                           _lookup_line(story_url(self.settings, e), day_of(e.date, month.name), e.slug)
+                           for e in sorted((e for day in month.archived.values() for e in day),
+                                           key=lambda e: (e.date, e.slug), reverse=True)))
             month.release()
-        write_text(self.output_path, MONTHS_JSON, json.dumps(
+        write_data(writer, self.context, MONTHS_JSON, None, lambda: json.dumps(
             [{"month": m.name, "url": m.url, "urls": m.urls_save_as, "days": m.day_url_pattern} for m in self.months]))
-        note(MONTHS_JSON)
 
 
 def _lookup_line(address: str, day: int, anchor: str) -> str:
@@ -315,12 +322,19 @@ def _lookup_line(address: str, day: int, anchor: str) -> str:
     return f"{address}\t{day:02d}\n" if address == f"{anchor}.html" else f"{address}\t{day:02d}\t{anchor}\n"
 
 
-def write_text(output_path: str, save_as: str, text: str) -> None:
-    """Write a data file of the site, leaving it untouched if unchanged."""
-    path = Path(output_path) / save_as
-    data = text.encode("utf-8")
+def write_data(writer, context, save_as: str, shown, make_text) -> None:
+    """A data file of the site: kept when what it shows (`shown`) is as
+    the last build recorded it (with incremental builds), else made and
+    written, leaving the file untouched if its bytes are unchanged."""
+    memo = getattr(writer, "data_unchanged", None)
+    if shown is not None and memo is not None and memo(context, save_as, shown):
+        return
+    path = Path(writer.output_path) / save_as
+    data = make_text().encode("utf-8")
     with contextlib.suppress(OSError):
         if path.read_bytes() == data:
-            return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+            data = None
+    if data is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    getattr(writer, "data_written", lambda *args: None)(context, save_as, shown)

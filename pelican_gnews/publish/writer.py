@@ -69,6 +69,19 @@ class GNewsWriter(Writer):
         """A file of the output written other than by this writer."""
         self.produced.add(os.path.normpath(save_as).replace(os.sep, "/"))
 
+    def data_unchanged(self, context, name: str, shown) -> bool:
+        """Whether a data file of the site (not a template's page), showing
+        `shown`, can be kept as the last build wrote it."""
+        self.note(name)
+        if self.manifest is None or shown is None:
+            return False
+        return self.manifest.unchanged(name, self._fingerprint(context, name, "data", {"shown": shown}))
+
+    def data_written(self, context, name: str, shown) -> None:
+        self.note(name)
+        if self.manifest is not None and shown is not None:
+            self.manifest.written(name, self._fingerprint(context, name, "data", {"shown": shown}))
+
     def _fingerprint(self, context, name, template_name, kwargs) -> str | None:
         if self.manifest is None:
             return None
