@@ -169,6 +169,7 @@ def test_archive_lines_are_grouped_by_day_and_a_misplaced_one_is_reported(tmp_pa
     assert [(d.number, d.count) for d in month.day_list()] == [(3, 2), (2, 2), (1, 1)]
     assert f"{content / 'archive' / '2026-03.jsonl'}:5: a line dated 2026-02-27" in caplog.text
     assert [line.anchor for line in month.days[2].lines] == ["s1", "s0"]  # newest first
+    assert [line.anchor for line in month.days[1].lines] == ["stray"]
     assert month.days[2].older is month.days[1] and month.days[2].newer is month.days[3]
 
 

@@ -153,7 +153,7 @@ class Month:
             archive.read_month(self.path, warn=False) if self.path else ())
         for entry in parsed:
             if story_key(entry.slug, entry.link) not in self.back_keys:
-                out.setdefault(entry.date.astimezone(timezone.utc).day, []).append(entry)
+                out.setdefault(day_of(entry.date, self.name), []).append(entry)
         return out
 
     def release(self) -> None:
