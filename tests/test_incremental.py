@@ -138,6 +138,21 @@ def test_a_changed_template_renders_every_page_again(tmp_path):
         assert "Built with" not in page.read_text(encoding="utf-8"), page
 
 
+def test_ignore_cache_builds_every_page_again(tmp_path):
+    project = tmp_path / "site"
+    project.mkdir()
+    conf(project)
+    sync_feed(project, [story(day, n) for day in range(10) for n in range(8)], T0 + timedelta(days=10))
+    build(project)
+    build(project)
+    stats = json.loads((project / "cache" / "gnews-build-stats.json").read_text())
+    assert stats["kept"] > 0  # an unchanged site: pages kept
+    proc = run_tool("pelican", "content", "-s", "conf.py", "--ignore-cache", cwd=project)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    stats = json.loads((project / "cache" / "gnews-build-stats.json").read_text())
+    assert stats["kept"] == 0 and stats["rendered"] > 0, stats  # asked for a build from nothing
+
+
 def test_a_build_that_fails_half_way_is_followed_by_a_full_one(tmp_path):
     project = tmp_path / "site"
     project.mkdir()

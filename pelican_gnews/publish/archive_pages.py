@@ -177,7 +177,7 @@ class ParseCache:
         self.old: dict[str, dict] = {}
         self.new: dict[str, dict] = {}
         self.parsed: dict[str, list[archive.Entry]] = {}  # files read in this build, by SHA-1
-        if self.path is not None:
+        if self.path is not None and settings.get("LOAD_CONTENT_CACHE", True):  # not with --ignore-cache
             with contextlib.suppress(OSError, pickle.PickleError, EOFError, AttributeError, ValueError, TypeError):
                 with open(self.path, "rb") as handle:
                     self.old = pickle.load(handle)

@@ -239,7 +239,9 @@ class Fingerprints:
 class Manifest:
     """Pages written by the last build, with their fingerprints."""
 
-    def __init__(self, path: Path, output_path: str):
+    def __init__(self, path: Path, output_path: str, load: bool = True):
+        """`load`: keep pages of the last build (False: `pelican
+        --ignore-cache`, which asks for a build from nothing)."""
         self.path = path
         self.output = Path(output_path)
         self.old: dict[str, list] = {}
@@ -247,7 +249,7 @@ class Manifest:
         self.rendered = 0
         self.kept = 0
         try:
-            self.old = json.loads(path.read_text(encoding="utf-8"))["pages"]
+            self.old = json.loads(path.read_text(encoding="utf-8"))["pages"] if load else {}
         except (OSError, ValueError, KeyError, TypeError):
             self.old = {}
         # Gone until this build has finished: a failed build leaves none.

@@ -63,7 +63,8 @@ class GNewsWriter(Writer):
         self._fingerprints: Fingerprints | None = None
         if incremental_on(self.settings):
             cache = Path(self.settings.get("CACHE_PATH") or "cache")
-            self.manifest = Manifest(cache / MANIFEST_NAME, output_path)
+            self.manifest = Manifest(cache / MANIFEST_NAME, output_path,
+                                     load=bool(self.settings.get("LOAD_CONTENT_CACHE", True)))
 
     def note(self, save_as: str) -> None:
         """A file of the output written other than by this writer."""
