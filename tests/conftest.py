@@ -176,6 +176,16 @@ def require_tool(available: bool, what: str, how: str) -> None:
 REPORT: list[str] = []
 
 
+def interruptible() -> None:
+    """For a child process that a test stops with Ctrl-C (SIGINT): a shell
+    starts background jobs with SIGINT ignored, children inherit that, and
+    Python then never raises KeyboardInterrupt; the child gets the default
+    back, as a terminal's foreground job has it."""
+    import signal  # noqa: PLC0415
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def report_figure(line: str) -> None:
     REPORT.append(line)
 

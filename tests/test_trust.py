@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import report_figure, serve
+from conftest import interruptible, report_figure, serve
 from feedmaker import Item, Related, feed_xml
 from pelican_gnews import frontmatter
 from pelican_gnews.cli import main
@@ -468,7 +468,7 @@ def test_ctrl_c_stops_at_once_with_one_line_and_exit_130(tmp_path):
         (tmp_path / "content").mkdir()
         exe = str(Path(sys.executable).parent / "pelican-gnews")
         proc = subprocess.Popen([exe, "sync", "-s", str(conf)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True)
+                                text=True, preexec_fn=interruptible)
         time.sleep(1.5)
         sent = time.monotonic()
         proc.send_signal(signal.SIGINT)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import PUBLISH_URL, ROOT, require_tool
+from conftest import PUBLISH_URL, ROOT, interruptible, require_tool
 
 WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
 GIT_ENV = {"GIT_AUTHOR_NAME": "Editor", "GIT_AUTHOR_EMAIL": "editor@example.org",
@@ -425,7 +425,8 @@ def test_make_targets_and_autoreload_without_a_loop(tmp_path):
     log = tmp_path / "autoreload.log"
     with open(log, "w") as out:
         proc = subprocess.Popen([str(Path(sys.executable).parent / "pelican"), "content", "--autoreload"],
-                                cwd=project, stdout=out, stderr=subprocess.STDOUT, env=env)
+                                cwd=project, stdout=out, stderr=subprocess.STDOUT, env=env,
+                                preexec_fn=interruptible)
         try:
             for _ in range(100):
                 if "Done: Processed" in log.read_text():
