@@ -29,7 +29,7 @@ GNEWS_SYNC_ON_BUILD = True
 DEFAULT_PAGINATION = 20
 # Every list is paginated, so that no page grows with the site: the archive
 # and outlet pages list one line per story, so more of them fit on a page.
-PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "author": None,
+PAGINATED_TEMPLATES = {"latest": None, "tag": None, "category": None, "author": None,
                        "outlet": 50}
 # Entries in each feed (all stories, and each section's, tag's and outlet's):
 # a reader's feed needs the latest only, and every feed a new story joins is
@@ -58,4 +58,6 @@ CHECK_MODIFIED_METHOD = "md5"
 CONTENT_CACHING_LAYER = "reader"
 
 # The theme's pages besides stories; outlet pages come from the plugin.
-DIRECT_TEMPLATES = ["index", "tags", "categories", "archives", "404"]
+# index.html is the front page (stories ranked by importance: see
+# "How stories are ranked" in the README); latest.html lists them by time.
+DIRECT_TEMPLATES = ["index", "latest", "tags", "categories", "archives", "404"]

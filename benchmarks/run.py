@@ -48,8 +48,8 @@ OUTLETS = [f"{a} {b}" for a in ("Harbor", "Granite", "Meridian", "Coastal", "Nor
 
 # -- inputs ------------------------------------------------------------------------
 
-def make_feed(n: int, seed: int = 7) -> bytes:
-    """n invented stories in Google News's exact RSS format."""
+def feed_items(n: int, seed: int = 7) -> list[Item]:
+    """n invented stories, each with 0 to 5 related articles."""
     rnd = random.Random(seed)
     items = []
     for i in range(n):
@@ -62,8 +62,13 @@ def make_feed(n: int, seed: int = 7) -> bytes:
         items.append(Item(headline, outlet, f"https://{outlet.lower().replace(' ', '')}.example",
                           f"https://{outlet.lower().replace(' ', '')}.example/{i}",
                           T0 - timedelta(minutes=7 * i), related))
-    return feed_xml("World - Latest - Google News",
-                    "https://news.google.com/topics/T?hl=en-US&gl=US&ceid=US:en", "en-US", items).encode()
+    return items
+
+
+def make_feed(n: int, seed: int = 7) -> bytes:
+    """n invented stories in Google News's exact RSS format."""
+    return feed_xml("World - Latest - Google News", "https://news.google.com/topics/T?hl=en-US&gl=US&ceid=US:en",
+                    "en-US", feed_items(n, seed)).encode()
 
 
 def write_conf(path: Path, **settings) -> Path:
@@ -115,8 +120,13 @@ def plain_site(root: Path, stories: Path) -> Path:
                  f"Slug: {meta['slug']}", f"Summary: {meta['summary']}", ""]
         lines += [f"1. [{e.headline}]({e.link}) {e.outlet}" for e in parse_cluster(body).entries]
         (content / path.name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # The theme's list of every story is latest.html (index.html is the
+    # plugin's front page): plain Pelican paginates that one as it would
+    # the index.
+    plain = {**BASE, "DIRECT_TEMPLATES": [*BASE["DIRECT_TEMPLATES"], "latest"],
+             "PAGINATED_TEMPLATES": {"latest": None, "tag": None, "category": None, "author": None}}
     return write_conf(root / "conf.py", PATH="content", OUTPUT_PATH="output", PLUGINS=[],
-                      CACHE_CONTENT=False, LOAD_CONTENT_CACHE=False, **BASE)
+                      CACHE_CONTENT=False, LOAD_CONTENT_CACHE=False, **plain)
 
 
 def hugo_site(root: Path, stories: Path) -> Path:

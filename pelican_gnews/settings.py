@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from .ingest.fetch import Limits
+from .ingest.identity import Rules
 
 STATE_NAME = "gnews-state.json"
 
@@ -26,9 +27,22 @@ DEFAULTS = {
     "GNEWS_RETRY_AFTER_MAX": 30,
     "GNEWS_MAX_BYTES": 10 * 1024 * 1024,
     "GNEWS_LOCK_TIMEOUT": 120,
+    # Story identity (ingest/identity.py): the join rules and their limits.
+    "GNEWS_JOIN_ARTICLES": True,
+    "GNEWS_JOIN_FULL_COVERAGE": True,
     # Hours within which an item with a story's headline and outlet (but a
-    # new link token and guid) is taken for that story (state.find).
-    "GNEWS_IDENTITY_WINDOW": 48,
+    # new link token and guid) is taken for that story; 0: never.
+    "GNEWS_IDENTITY_WINDOW": 12,
+    "GNEWS_SIMILARITY": 0.4,  # headline likeness that joins a one-source item; 0: never
+    "GNEWS_SIMILARITY_CLOSE": 0.3,  # ...less for items published together,
+    "GNEWS_SIMILARITY_CLOSE_HOURS": 6,  # ...falling to nothing this many hours apart
+    "GNEWS_SIMILARITY_WINDOW": 120,  # hours within which likeness or full coverage join
+    # Ranking (publish/ranking.py): the front page and "+N sources".
+    "GNEWS_SCORE_OUTLETS": 0.1,
+    "GNEWS_SCORE_HALF_LIFE": 12,
+    "GNEWS_FRONT_PAGE_TOP": 12,
+    "GNEWS_FRONT_PAGE_SECTION": 4,
+    "GNEWS_DEVELOPING_HOURS": 6,
     # Retention (retention.py): stories older than this many days (before
     # the newest story) leave the site's pages for the monthly archive; 0
     # keeps every story page. Archive months older than GNEWS_ARCHIVE_MONTHS
@@ -77,10 +91,15 @@ class GNewsSettings:
     limits: Limits
     lock_timeout: float
     fetch_workers: int
-    identity_window: timedelta = timedelta(hours=48)
+    rules: Rules = Rules()
     retention_days: float = 7
     archive_months: int = 12
     archive_dir: Path | None = None
+
+    @property
+    def identity_window(self) -> timedelta:
+        """How long after a story an item may still join it, by any rule."""
+        return max(self.rules.title_window, self.rules.similar_window)
 
     @property
     def temp_dir(self) -> Path:
@@ -151,7 +170,15 @@ def from_pelican(settings: dict) -> GNewsSettings:
         limits=limits,
         lock_timeout=number("GNEWS_LOCK_TIMEOUT"),
         fetch_workers=max(1, number("GNEWS_FETCH_WORKERS", int)),
-        identity_window=timedelta(hours=number("GNEWS_IDENTITY_WINDOW")),
+        rules=Rules(
+            articles=bool(get("GNEWS_JOIN_ARTICLES")),
+            full_coverage=bool(get("GNEWS_JOIN_FULL_COVERAGE")),
+            title_window=timedelta(hours=number("GNEWS_IDENTITY_WINDOW")),
+            similarity=number("GNEWS_SIMILARITY"),
+            close_bonus=number("GNEWS_SIMILARITY_CLOSE"),
+            close_hours=number("GNEWS_SIMILARITY_CLOSE_HOURS"),
+            similar_window=timedelta(hours=number("GNEWS_SIMILARITY_WINDOW")),
+        ),
         retention_days=number("GNEWS_RETENTION_DAYS"),
         archive_months=number("GNEWS_ARCHIVE_MONTHS", int),
         archive_dir=archive_dir,

@@ -9,6 +9,7 @@ description that is entity-escaped HTML (an <ol> cluster, or a single
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -32,6 +33,7 @@ class Item:
     related: list[Related] = field(default_factory=list)
     full_coverage: str = ""
     guid: str | None = None  # default: the link token
+    opaque: bool = False  # tokens as feeds write them since 2024: an AU_yqL… handle, no URL
 
     @property
     def title(self) -> str:
@@ -39,11 +41,11 @@ class Item:
 
     @property
     def token(self) -> str:
-        return article_token(self.url)
+        return article_token(self.url, self.opaque)
 
     @property
     def link(self) -> str:
-        return article_link(self.url)
+        return article_link(self.url, self.opaque)
 
 
 def _varint(n: int) -> bytes:
@@ -55,15 +57,18 @@ def _varint(n: int) -> bytes:
             return bytes(out)
 
 
-def article_token(url: str) -> str:
-    """A CBMi… token as older feeds wrote them: field 1 = 19, field 4 = the URL."""
+def article_token(url: str, opaque: bool = False) -> str:
+    """A CBMi… token: field 1 = 19, field 4 = the URL as older feeds wrote
+    it, or (`opaque`) an AU_yqL… handle that only Google can resolve."""
     raw = url.encode()
+    if opaque:
+        raw = b"AU_yqL" + base64.urlsafe_b64encode(hashlib.sha256(raw).digest() * 4).rstrip(b"=")
     payload = b"\x08\x13\x22" + _varint(len(raw)) + raw
     return base64.urlsafe_b64encode(payload).decode().rstrip("=")
 
 
-def article_link(url: str) -> str:
-    return f"https://news.google.com/rss/articles/{article_token(url)}?oc=5"
+def article_link(url: str, opaque: bool = False) -> str:
+    return f"https://news.google.com/rss/articles/{article_token(url, opaque)}?oc=5"
 
 
 def _anchor(link: str, headline: str, outlet: str) -> str:
@@ -80,7 +85,7 @@ def _full(link: str) -> str:
 
 def description_html(item: Item) -> str:
     entries = [(item.link, item.headline, item.outlet)] + [
-        (article_link(r.url), r.headline, r.outlet) for r in item.related
+        (article_link(r.url, item.opaque), r.headline, r.outlet) for r in item.related
     ]
     if len(entries) == 1:
         return _anchor(*entries[0]) + (_full(item.full_coverage) if item.full_coverage else "")

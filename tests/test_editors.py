@@ -1,6 +1,8 @@
 """A property test of the editing rules: random sequences of syncs, feed
-changes and editor actions never lose an edit and never bring back a story
-an editor deleted."""
+changes, items that join existing stories (another lead for the same
+event, another outlet's article on it) and editor actions never lose an
+edit, never bring back a story an editor deleted, and never merge two
+story files an editor wrote for one event."""
 
 from __future__ import annotations
 
@@ -72,6 +74,36 @@ class Newsroom(RuleBasedStateMachine):
         r = len(self.items[n].related) + 1
         self.items[n].related.append(Related(f"Later take {n}.{r}", f"Outlet {r}", f"https://o{r}.example/{n}/{r}"))
         self._write_feed()
+
+    @precondition(lambda self: self.items)
+    @rule(data=st.data(), single=st.booleans())
+    def same_event_elsewhere(self, data, single):
+        """Another item on a story's event: a new lead article whose cluster
+        lists the story's lead (joins by the related rule), or another
+        outlet's one-source article with a like headline (by likeness)."""
+        n = data.draw(st.sampled_from(sorted(self.items)))
+        first = self.items[n]
+        m = self.next_id
+        self.next_id += 1
+        related = [] if single else [Related(first.headline, first.outlet, first.url)]
+        self.items[m] = Item(f"{first.headline} draws reactions", f"Other Wire {m}", "https://other.example",
+                             f"https://other.example/{m}", first.published + timedelta(minutes=30), related)
+        self.seen.add(m)
+        self._write_feed()
+
+    @rule(data=st.data())
+    def write_twin(self, data):
+        """An editor writes a second file for a story's event, by hand."""
+        path = self._pick(data)
+        if path is not None:
+            twin = path.with_name(f"twin-{path.name}")
+            if not twin.exists():
+                meta, _ = frontmatter.read(path)
+                text = path.read_text(encoding="utf-8").replace(f"link: '{meta['link']}'",
+                                                                f"link: 'https://twin.example/{path.stem}'")
+                text = text.replace(f'slug: "{path.stem}"', f'slug: "twin-{path.stem}"')
+                twin.write_text(text, encoding="utf-8")
+                self.edited[twin] = twin.read_bytes()
 
     @precondition(lambda self: self.items)
     @rule(data=st.data())

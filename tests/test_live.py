@@ -277,7 +277,7 @@ def test_state_file_is_outside_path_and_readable(tmp_path):
     data = json.loads(cfg.state_file.read_text())
     [record] = data["stories"].values()
     assert record["file"].startswith("news/") and len(record["sha256"]) == 64
-    assert any(k.startswith("token:") for k in record["keys"])
+    assert any(k.startswith("art:") for k in record["keys"])
     with pytest.raises(Exception, match="outside PATH"):
         from_pelican({"PATH": str(tmp_path / "content"), "GNEWS_STATE_FILE": str(tmp_path / "content" / "s.json")})
     cfg.state_file.write_text("{not json")

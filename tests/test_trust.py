@@ -259,11 +259,11 @@ def test_no_story_tag_or_outlet_takes_a_generated_page(site, errors):
     def older(prefix):
         return sorted(p.relative_to(site.output).as_posix()[:-5] for p in site.output.glob(f"{prefix}-*.html"))
 
-    index_page, outlet_page, tag_page = older("index")[0], older("outlet/wire")[0], older("tag/harbor")[0]
+    index_page, outlet_page, tag_page = older("latest")[0], older("outlet/wire")[0], older("tag/harbor")[0]
     # A story, an outlet and a tag named after those pages.
     _story_file(site, "clash", "Clash", "2026-01-03", slug=index_page,
                 outlet=outlet_page.split("/")[1].replace("-", " "), tags=[tag_page.split("/")[1].replace("-", " ")])
-    for n, slug in enumerate(["index", "outlets", "404", "archives", "tag/harbor", "outlet/wire",
+    for n, slug in enumerate(["index", "latest", "outlets", "404", "archives", "tag/harbor", "outlet/wire",
                               "category/world", "tags", "theme/css/gnews", "archive/2026/01/index",
                               "archive/2026/01/01/index"]):
         _story_file(site, f"e{n}", f"Editor page {n}", "2026-01-02", slug=slug)
@@ -273,7 +273,7 @@ def test_no_story_tag_or_outlet_takes_a_generated_page(site, errors):
     for page in (index_page, outlet_page, tag_page):
         assert "Wire story" in site.page(f"{page}.html"), page  # the older page, not the story
     published = [p for p in site.output.rglob("*.html") if '<ol class="coverage">' in p.read_text()]
-    assert len(published) == 72  # every story has its own page (60 + 1 + 11)
+    assert len(published) == 73  # every story has its own page (60 + 1 + 12)
     for path, marker in [("index.html", '<article class="card"'), ("outlets.html", 'class="terms"'),
                          ("archives.html", 'class="terms months"'), ("tag/harbor.html", "Stories tagged"),
                          ("outlet/wire.html", "<h1><bdi>Wire</bdi></h1>"), ("tags.html", 'class="terms"'),

@@ -114,6 +114,22 @@ def read_month(path: Path, warn: bool = True) -> list[Entry]:
     return [entry for _, entry, _ in read_month_lines(path, warn)]
 
 
+def ids_in(text: str) -> set[str]:
+    """The story ids of a month file's text, read without parsing its lines."""
+    return {json.loads(match.group(1)) for line in text.split("\n") if (match := _ID.match(line))}
+
+
+def archived_ids(folder: Path, months) -> set[str]:
+    """The story ids in these months' files ("2026-11")."""
+    found: set[str] = set()
+    for month in months:
+        try:
+            found |= ids_in((folder / f"{month}{SUFFIX}").read_bytes().decode("utf-8", "replace"))
+        except FileNotFoundError:
+            pass
+    return found
+
+
 def add(folder: Path, entries: list[Entry], temp_dir: Path) -> int:
     """Append entries to their month files, each id once (adding the same
     story again, as a sync interrupted after this step does, changes
@@ -128,11 +144,7 @@ def add(folder: Path, entries: list[Entry], temp_dir: Path) -> int:
             text = path.read_bytes().decode("utf-8", "replace")
         except FileNotFoundError:
             text = ""
-        known = set()
-        for line in text.split("\n"):
-            match = _ID.match(line)
-            if match:
-                known.add(json.loads(match.group(1)))
+        known = ids_in(text)
         lines = []
         for entry in new:
             if entry.id not in known:

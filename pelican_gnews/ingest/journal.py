@@ -95,6 +95,8 @@ def _replay(entry: dict, state, site_path: Path, temp_dir: Path) -> None:
     if record is None:
         state.record(sid, file, entry["new"], list(entry.get("keys", [])), entry.get("date"))
         record = state.stories[sid]
+        record.seen, record.rank = str(entry.get("seen") or ""), int(entry.get("rank") or 0)
+        record.joined = {str(k): str(v) for k, v in (entry.get("joined") or {}).items()}
     if digest is None:
         record.deleted = True  # moved in, then deleted by a person
     else:

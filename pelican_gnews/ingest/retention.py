@@ -120,6 +120,7 @@ def expire(run, now: datetime) -> RetentionReport:
     forget_before = cut - config.identity_window
     leaving: list[tuple[str, Path, str, archive.Entry]] = []
     forget: list[str] = []
+    missing: dict[str, datetime] = {}  # expired, its file gone: archived by a sync cut short?
     for sid, record in state.stories.items():
         when = record.published
         if when is None or when >= cut:
@@ -134,6 +135,8 @@ def expire(run, now: datetime) -> RetentionReport:
         except FileNotFoundError:
             if when < forget_before:
                 forget.append(sid)
+            else:
+                missing[sid] = when
             continue
         except OSError as exc:
             report.problems.append(f"{record.file}: {exc.strerror or exc}; left as it is")
@@ -152,6 +155,12 @@ def expire(run, now: datetime) -> RetentionReport:
             report.problems.append(f"{record.file}: not archived ({exc}); left as it is")
 
     folder = config.archive_dir
+    if missing:
+        # Archived by a sync that was stopped before it forgot them: forgotten
+        # now, as that sync would have. (Deleted by an editor: kept a while,
+        # so that no join brings them back.)
+        done = archive.archived_ids(folder, {archive.month_of(when) for when in missing.values()})
+        forget += [sid for sid in missing if sid in done]
     folder.mkdir(parents=True, exist_ok=True)
     archive.add(folder, [entry for *_, entry in leaving], config.temp_dir)
     taken: list[tuple[str, atomic.Displaced]] = []

@@ -20,7 +20,7 @@ RESERVED = frozenset(
     | {f"com{i}" for i in range(10)}
     | {f"lpt{i}" for i in range(10)}
     | {"index", "tags", "categories", "archives", "authors", "404", "sitemap", "search",
-       "feeds", "theme", "drafts", "outlets", "pages"}
+       "feeds", "theme", "drafts", "outlets", "pages", "latest"}
 )
 
 

@@ -5,8 +5,10 @@ must remember between runs:
 
 * per feed: the HTTP validators (ETag, Last-Modified) for conditional GET,
   and, after a 429, the time before which the feed is not asked again;
-* per story: its identity keys, the file it was written to, and the SHA-256
-  of the bytes last written there. A file whose bytes differ was edited by a
+* per story: its identity keys (identity.py), the file it was written to,
+  the SHA-256 of the bytes last written there, and what ranking needs:
+  when it was first seen, its best place in a feed, when each outlet
+  joined it. A file whose bytes differ was edited by a
   person and is never rewritten; a file that is gone was deleted (or moved)
   by a person and is never written again.
 
@@ -23,7 +25,7 @@ import logging
 import math
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 
 from .atomic import sha256, write_atomic
@@ -31,10 +33,6 @@ from .atomic import sha256, write_atomic
 logger = logging.getLogger(__name__)
 
 VERSION = 1
-# Keys that name one article: a match joins an item to its story at once.
-# A headline key ("title:") names many over the years ("Live updates"), so
-# it joins only within a time window (find()).
-STRONG_PREFIXES = ("token:", "guid:", "link:")
 
 
 class StateError(Exception):
@@ -81,7 +79,12 @@ class StoryRecord:
     sha256: str | None  # of the bytes last written; None: not ours to rewrite
     keys: list[str] = field(default_factory=list)
     deleted: bool = False
-    date: str = ""  # when the story was published (ISO 8601): the headline key's window
+    date: str = ""  # when the story was published (ISO 8601): the join rules' windows
+    # What ranking needs (publish/ranking.py), changed only when the story
+    # does (a state line that changed every hour would grow the repository):
+    seen: str = ""  # when a sync first saw it
+    rank: int = 0  # its best place in a feed (1 = first); 0: never ranked
+    joined: dict[str, str] = field(default_factory=dict)  # outlet -> when it joined, in order
 
     def as_json(self) -> dict:
         data = {"file": self.file, "sha256": self.sha256, "keys": self.keys}
@@ -89,7 +92,26 @@ class StoryRecord:
             data["date"] = self.date
         if self.deleted:
             data["deleted"] = True
+        if self.seen:
+            data["seen"] = self.seen
+        if self.rank:
+            data["rank"] = self.rank
+        if self.joined:
+            data["joined"] = self.joined
         return data
+
+    def saw(self, rank: int, outlets, when: str) -> bool:
+        """An item of this story at `rank` in its feed, with these outlets,
+        seen at `when`. Returns whether the story gained an outlet."""
+        self.seen = self.seen or when
+        if rank > 0 and (not self.rank or rank < self.rank):
+            self.rank = rank
+        grew = False
+        for outlet in outlets:
+            if outlet and outlet not in self.joined:
+                self.joined[outlet] = when
+                grew = True
+        return grew
 
     @property
     def published(self) -> datetime | None:
@@ -130,6 +152,9 @@ class SyncState:
                     keys=[str(k) for k in raw.get("keys", [])],
                     deleted=_flag(raw.get("deleted", False), f"{where}: deleted"),
                     date=_when(raw["date"], f"{where}: date") if raw.get("date") else "",
+                    seen=_when(raw["seen"], f"{where}: seen") if raw.get("seen") else "",
+                    rank=_rank(raw.get("rank"), f"{where}: rank"),
+                    joined=_joined(raw.get("joined"), f"{where}: joined"),
                 )
                 if record.sha256 is not None and not isinstance(record.sha256, str):
                     logger.warning("%s: sha256 %r is not a checksum; the file is left alone", where, record.sha256)
@@ -176,33 +201,13 @@ class SyncState:
             else:
                 self._by_key.setdefault(key, story_id)
 
-    def find(self, keys: list[str], published: datetime | None = None,
-             window: timedelta = timedelta(hours=48), exclude=()) -> tuple[str | None, str]:
-        """The story these keys name, and the key that named it.
+    def owner(self, key: str) -> str | None:
+        """The story a key other than a headline names (the first to have it)."""
+        return self._by_key.get(key)
 
-        A link token, guid or link names one story. A headline and outlet
-        name the story published within `window` of `published` (Google
-        changes guids and tokens of one story between fetches), never one in
-        `exclude` (stories other items of the same feed already are), and
-        never one without a known date.
-        """
-        for key in keys:
-            if key in self._by_key:
-                return self._by_key[key], key
-        if published is None:
-            return None, ""
-        for key in keys:
-            best, distance = None, window
-            for sid in self._by_title.get(key, ()):
-                when = self.stories[sid].published if sid in self.stories else None
-                if when is None or sid in exclude:
-                    continue
-                gap = abs(when - published)
-                if gap <= distance:
-                    best, distance = sid, gap
-            if best is not None:
-                return best, key
-        return None, ""
+    def titled(self, key: str) -> list[str]:
+        """The stories with this headline and outlet ("title:" key)."""
+        return self._by_title.get(key, [])
 
     def add_keys(self, story_id: str, keys: list[str]) -> None:
         record = self.stories[story_id]
@@ -238,6 +243,24 @@ def format_document(data: dict) -> str:
 
     return (f'{{\n "version": {json.dumps(data.get("version", VERSION))},\n'
             f' "feeds": {lines(data.get("feeds") or {})},\n "stories": {lines(data.get("stories") or {})}\n}}\n')
+
+
+def _rank(value, where: str) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    logger.warning("%s: %r is not a place in a feed (1, 2, ...); ignored", where, value)
+    return 0
+
+
+def _joined(value, where: str) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        logger.warning("%s: %r is not a mapping of outlets to times; ignored", where, value)
+        return {}
+    return {str(outlet): when for outlet, raw in value.items() if (when := _when(raw, f"{where}: {outlet}"))}
 
 
 def _safe_file(file: str) -> bool:

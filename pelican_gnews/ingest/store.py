@@ -105,30 +105,6 @@ def grown_story(data: bytes, story: Story, path: Path) -> bytes | None:
     return (frontmatter.dump(fields) + render_cluster(entries, full) + "\n").encode("utf-8")
 
 
-_TOKEN = re.compile(r"/articles/([A-Za-z0-9_-]{8,})")
-_NOT_WORD = re.compile(r"[\W_]+")
-
-
-def identity_keys(story: Story) -> list[str]:
-    """Every key a story may be known by. Google has changed guids between
-    fetches, so the link's article token and the normalised headline and
-    outlet identify it too."""
-    keys = []
-    token = _TOKEN.search(story.link or "")
-    if token:
-        keys.append(f"token:{token.group(1)}")
-    elif story.link:
-        keys.append(f"link:{story.link}")
-    if story.guid and not (token and story.guid == token.group(1)):
-        # Google's guid is the link's token: one key, not the same 250
-        # characters twice in the state of every story.
-        keys.append(f"guid:{story.guid}")
-    headline = _NOT_WORD.sub(" ", story.headline.casefold()).strip()
-    if headline:
-        keys.append(f"title:{headline}|{_NOT_WORD.sub(' ', story.outlet.casefold()).strip()}")
-    return keys
-
-
 def _index_value(raw: str) -> str:
     """A front-matter scalar read by the fast path (quoted or plain)."""
     if len(raw) >= 2 and raw[0] == raw[-1] == "'":

@@ -32,6 +32,7 @@ from ..text import safe_url
 from . import atomic, journal, retention
 from .atomic import Edited, UnsafePath, sha256
 from .fetch import Fetched, FetchError, RateLimited, cancel_all, fetch, reset_cancel
+from .identity import Matcher, identity_keys, title_key
 from .parse import FeedError, ParsedFeed, Story, parse_feed
 from .slugs import story_id
 from .state import StateError, SyncState, locked
@@ -39,7 +40,6 @@ from .store import (
     ContentIndex,
     StoreError,
     grown_story,
-    identity_keys,
     new_slug,
     render_story,
     story_path,
@@ -111,6 +111,7 @@ class _Write:
     undo: Callable[[], None]
     keys: list[str] = field(default_factory=list)
     date: str = ""
+    facts: dict = field(default_factory=dict)  # seen, rank, joined (state.StoryRecord)
     tmp: str = ""
 
 
@@ -123,6 +124,12 @@ class _Run:
         self._index: ContentIndex | None = None
         self._pending: list[_Write] = []
         self.claimed: set[str] = set()  # stories items of the current feed already are
+        self.taken: set[str] = set()  # stories items of the current feed are by their lead articles
+        self.clustered = False  # whether the current feed has related coverage
+        self.seen_at = now.isoformat(timespec="seconds")
+        # Stories recent enough to be joined (identity.py); older ones are
+        # not read into its headline index at all.
+        self.matcher = Matcher(state, config.rules, since=now - 2 * config.identity_window)
         # Items published before the cutoff are not made into stories
         # (retention.py); it is set for each feed from its newest item too.
         self.newest = retention.newest(state)
@@ -156,6 +163,11 @@ class _Run:
 
     def write(self, item: _Write) -> None:
         self._pending.append(item)
+
+    def queued(self, sid: str) -> _Write | None:
+        """This feed's queued write of a story, if it has one (a story made
+        or grown by an earlier item of the same feed)."""
+        return next((item for item in reversed(self._pending) if item.sid == sid), None)
 
     def flush(self, result: FeedResult) -> None:
         """Write this feed's queued files, under the journal (journal.py):
@@ -240,7 +252,7 @@ def _journal_entry(item: _Write) -> dict:
     entry = {"sid": item.sid, "file": item.file, "kind": "update" if item.old else "new",
              "old": item.old, "new": item.new, "tmp": os.path.basename(item.tmp)}
     if item.old is None:
-        entry.update(keys=item.keys, date=item.date)
+        entry.update(keys=item.keys, date=item.date, **item.facts)
     return entry
 
 
@@ -376,6 +388,8 @@ def _store_feed(spec: FeedSpec, fetched: Fetched | str, run: _Run, result: FeedR
     # The feed's own URL when it was fetched; a local copy credits the
     # Google News page the feed names as its link.
     source = safe_url(spec.url) or feed.link
+    run.clustered = any(len(story.coverage) > 1 for story in feed.stories)
+    run.taken = run.matcher.taken(feed.stories)
     run.claimed = set()
     run.cutoff = retention.cutoff([run.newest, *(s.published for s in feed.stories)], run.now,
                                   run.config.retention_days)
@@ -395,30 +409,38 @@ def _sync_story(story: Story, number: int, feed: ParsedFeed, spec: FeedSpec, sou
     if run.cutoff is not None and story.published < run.cutoff:
         result.too_old += 1
         return
+    # `number`: the item's place in its feed, Google's order of importance.
     keys = identity_keys(story)
-    # Two items of one feed are two stories unless they share a link token
-    # or guid: a headline match never joins an item to a story that another
-    # item of this feed already is.
-    known, by = run.state.find(keys, story.published, run.config.identity_window, exclude=run.claimed)
-    if known is None:
-        _new_story(story, feed, spec, source, keys, run, result)
+    match = run.matcher.match(story, run.claimed, run.taken, run.clustered)
+    if match is None:
+        _new_story(story, number, feed, spec, source, keys, run, result)
         return
-    if known in run.claimed:
+    known = match.sid
+    if match.same_article and known in run.claimed:
         result.unchanged += 1  # the same article twice in one feed
         logger.info("%s: item %d is the same article as an earlier item (%s); skipped",
-                    spec.url, number, by.split(":", 1)[0])
+                    spec.url, number, match.detail)
         return
     run.claimed.add(known)
-    if by.startswith("title:"):
-        logger.info("%s: item %d joins story %s by its headline and outlet (published within %s)",
-                    spec.url, number, run.state.stories[known].file, run.config.identity_window)
+    title = title_key(story.headline, story.outlet)
+    if title and title not in run.state.stories[known].keys:
+        # An item new to the story: the log says which rule joined it.
+        logger.info("%s: item %d (%s) joins story %s %s", spec.url, number, story.title[:80],
+                    run.state.stories[known].file, match.explanation)
     run.state.add_keys(known, keys)  # e.g. a new guid for the same story
+    run.matcher.learn(known, story)
     record = run.state.stories[known]
     if record.deleted:
         result.kept_deleted += 1
         return
+    # Ranked and counted whatever its file: an edited story still rises.
+    record.saw(number, [e.outlet for e in story.coverage], run.seen_at)
     if record.sha256 is None:
         result.kept_edited += 1  # not ours to rewrite
+        return
+    queued = run.queued(known)
+    if queued is not None:
+        _grow_queued(queued, story, record, result)
         return
     try:
         path = run.target(record.file)
@@ -456,7 +478,18 @@ def _sync_story(story: Story, number: int, feed: ParsedFeed, spec: FeedSpec, sou
     logger.info("Updated %s: its cluster grew", record.file)
 
 
-def _new_story(story, feed, spec, source, keys, run: _Run, result: FeedResult) -> None:
+def _grow_queued(queued: _Write, story: Story, record, result: FeedResult) -> None:
+    """Grow a file this feed has already queued (not yet on disk)."""
+    grown = grown_story(queued.data, story, queued.path)
+    if grown is None:
+        result.unchanged += 1
+        return
+    queued.data, queued.new = grown, sha256(grown)
+    record.sha256 = queued.new
+    logger.info("Updated %s: its cluster grew", queued.file)
+
+
+def _new_story(story, number, feed, spec, source, keys, run: _Run, result: FeedResult) -> None:
     sid = story_id(*keys)
     date = story.published.isoformat(timespec="seconds")
     existing = run.index.find(story)
@@ -470,6 +503,8 @@ def _new_story(story, feed, spec, source, keys, run: _Run, result: FeedResult) -
         except (OSError, ValueError):
             current, ours = b"", False
         run.state.record(sid, run.relative(existing), sha256(current) if ours else None, keys, date)
+        run.state.stories[sid].saw(number, [e.outlet for e in story.coverage], run.seen_at)
+        run.matcher.learn(sid, story)
         run.files.add(run.relative(existing))
         run.claimed.add(sid)
         result.unchanged += 1
@@ -488,6 +523,9 @@ def _new_story(story, feed, spec, source, keys, run: _Run, result: FeedResult) -
     run.index.add(story, slug, path)
     run.files.add(file)
     run.state.record(sid, file, digest, keys, date)
+    record = run.state.stories[sid]
+    record.saw(number, [e.outlet for e in story.coverage], run.seen_at)
+    run.matcher.learn(sid, story)
     run.claimed.add(sid)
     result.written.append(path)
 
@@ -495,7 +533,8 @@ def _new_story(story, feed, spec, source, keys, run: _Run, result: FeedResult) -
         run.state.forget(sid)
         result.written.remove(path)
 
-    run.write(_Write(path, data, sid, file, None, digest, undo, keys, date))
+    facts = {"seen": record.seen, "rank": record.rank, "joined": dict(record.joined)}
+    run.write(_Write(path, data, sid, file, None, digest, undo, keys, date, facts))
     logger.info("New story %s", path.name)
 
 

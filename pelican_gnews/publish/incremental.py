@@ -170,9 +170,16 @@ class Fingerprints:
         gave it and its section, tags and outlet."""
         category = getattr(story, "category", None)
         outlet = getattr(story, "outlet_page", None)
+        facts = getattr(story, "facts", None)
+        # What the sync state adds and a page shows (ranking.py): when it
+        # was seen, who joined it when, how many joined lately. (Its rank
+        # orders the front page, which is always rendered.)
+        growth = (facts.first_seen, facts.joined, getattr(story, "new_sources", 0),
+                  getattr(story, "sources_count", 0)) if facts else None
         return (self._file(getattr(story, "source_path", "") or ""), story.url, story.save_as, story.slug,
                 str(getattr(story, "status", "")), self._url(category) if category else "",
-                [self._url(t) for t in getattr(story, "tags", None) or []], outlet.url if outlet else "")
+                [self._url(t) for t in getattr(story, "tags", None) or []], outlet.url if outlet else "",
+                repr(growth))
 
     def _url(self, item) -> str:
         """A tag's or section's address (Pelican formats it at every use)."""

@@ -12,7 +12,7 @@ from pelican.generators import ArticlesGenerator
 from pelican.utils import order_content
 
 from ..settings import SettingsError, from_pelican
-from . import taxonomy, translations
+from . import ranking, taxonomy, translations
 from .archive_pages import ArchiveGenerator
 from .incremental import guard_content_cache
 from .outputs import keep_pages_apart, loop_safe_get_files
@@ -131,6 +131,27 @@ def link_stories(generator) -> None:
     link_neighbours(generator.articles)
 
 
+def rank_stories(generator) -> None:
+    """Facts from the sync state on every story, and the front page
+    (ranking.py) for index.html."""
+    now = ranking.attach(generator.articles, generator.settings)
+    generator.context["front_page"] = ranking.front_page(
+        generator.articles, generator.context.get("categories", []), generator.settings, now)
+
+
+def add_latest_page(pelican) -> None:
+    """latest.html, every story newest first, paginated as index.html was:
+    the front page (index.html) shows the most important stories, on one
+    page (Pelican's default settings paginate it)."""
+    templates = pelican.settings.setdefault("DIRECT_TEMPLATES", ["index", "tags", "categories", "archives"])
+    if "latest" not in templates:
+        templates.append("latest")
+    paginated = pelican.settings.setdefault("PAGINATED_TEMPLATES", {})
+    if "index" in paginated:
+        paginated.setdefault("latest", paginated.pop("index"))
+    paginated.setdefault("latest", None)
+
+
 def prepare_generator(generator) -> None:
     """Every generator lists content files without following a link loop
     and groups translations in time linear in the site (translations.py),
@@ -149,6 +170,8 @@ def register() -> None:
     signals.readers_init.connect(use_story_reader)
     signals.article_generator_pretaxonomy.connect(keep_duplicate_slugs)
     signals.article_generator_finalized.connect(link_stories)
+    signals.article_generator_finalized.connect(rank_stories)
+    signals.initialized.connect(add_latest_page)
     signals.get_generators.connect(add_generators)
     signals.get_writer.connect(use_stable_pagination)
     signals.generator_init.connect(prepare_generator)

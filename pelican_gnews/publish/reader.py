@@ -200,7 +200,11 @@ class StoryReader(MarkdownReader):
         if language and language.split("-")[0].lower() != site_language.split("-")[0].lower():
             metadata["foreign_lang"] = language
         content = coverage_html(coverage, metadata["full_coverage"])
-        return content + self._notes_html(body, has_cluster=bool(coverage)), metadata
+        # The story page lists the coverage itself (with when each outlet
+        # joined, ranking.py); the editor's notes follow it.
+        notes = self._notes_html(body, has_cluster=bool(coverage))
+        metadata["notes_html"] = Markup(notes)
+        return content + notes, metadata
 
     def _notes_html(self, body: str, has_cluster: bool) -> str:
         """The editor's own text beside the cluster, as HTML (Markdown allowed).

@@ -115,8 +115,10 @@ def collect_outlets(articles, settings) -> dict[str, Outlet]:
             outlet.led.append(article)
             if outlet_pages_on(settings):
                 article.outlet_page = outlet
-        for entry in getattr(article, "coverage", None) or []:
-            name = entry.get("outlet")
+        # Every outlet of the merged story (ranking.py): also those that
+        # joined a story whose file an editor has since changed.
+        names = [e.get("outlet") for e in getattr(article, "coverage", None) or []]
+        for name in names + list(getattr(article, "joined_outlets", None) or []):
             if name and name != lead:
                 outlet = get(name)
                 if not outlet.related or outlet.related[-1] is not article:
