@@ -60,6 +60,13 @@ DEFAULTS = {
     "GNEWS_OUTLETS_URL": "outlets.html",
     "GNEWS_OUTLETS_SAVE_AS": "outlets.html",
     "GNEWS_OUTLET_FEED_ATOM": "feeds/outlet/{slug}.atom.xml",
+    # A JSON Feed beside each Atom feed (jsonfeed.py).
+    "GNEWS_JSON_FEEDS": True,
+    # robots.txt (crawlers.py): "index" lets search engines in and names the
+    # sitemap; "noindex" asks every crawler to stay out, for a personal site.
+    "GNEWS_ROBOTS": "index",
+    # sitemap.xml (crawlers.py), with an absolute SITEURL; "" switches it off.
+    "GNEWS_SITEMAP_SAVE_AS": "sitemap.xml",
 }
 
 

@@ -36,7 +36,7 @@ from pelican.generators import Generator, PelicanTemplateNotFound
 
 from ..ingest import archive
 from ..settings import SettingsError, from_pelican, setting
-from .writer import incremental_on
+from .writer import incremental_on, write_data
 
 logger = logging.getLogger(__name__)
 
@@ -320,21 +320,3 @@ def _lookup_line(address: str, day: int, anchor: str) -> str:
     """`address<TAB>day<TAB>anchor`, without the anchor when it is the
     address's name without `.html` (the usual case: half the bytes)."""
     return f"{address}\t{day:02d}\n" if address == f"{anchor}.html" else f"{address}\t{day:02d}\t{anchor}\n"
-
-
-def write_data(writer, context, save_as: str, shown, make_text) -> None:
-    """A data file of the site: kept when what it shows (`shown`) is as
-    the last build recorded it (with incremental builds), else made and
-    written, leaving the file untouched if its bytes are unchanged."""
-    memo = getattr(writer, "data_unchanged", None)
-    if shown is not None and memo is not None and memo(context, save_as, shown):
-        return
-    path = Path(writer.output_path) / save_as
-    data = make_text().encode("utf-8")
-    with contextlib.suppress(OSError):
-        if path.read_bytes() == data:
-            data = None
-    if data is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-    getattr(writer, "data_written", lambda *args: None)(context, save_as, shown)

@@ -18,6 +18,7 @@ from .incremental import guard_content_cache
 from .outputs import keep_pages_apart, loop_safe_get_files
 from .reader import StoryReader
 from .render import OutletsGenerator, link_neighbours
+from .crawlers import RobotsGenerator
 from .translations import process_translations
 from .writer import GNewsWriter, finish_build, incremental_on
 
@@ -101,7 +102,7 @@ def keep_duplicate_slugs(generator) -> None:
 
 
 def add_generators(pelican):
-    return [OutletsGenerator, ArchiveGenerator]
+    return [OutletsGenerator, ArchiveGenerator, RobotsGenerator]
 
 
 def use_stable_pagination(pelican):

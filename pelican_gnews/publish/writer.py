@@ -12,15 +12,22 @@ inputs did not change since the last build is kept instead of rendered
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
+from collections import ChainMap
 from pathlib import Path
 
+from pelican import signals
 from pelican.writers import Writer
 
+from ..settings import setting
+
+from . import jsonfeed
 from .incremental import MANIFEST_NAME, STATS_NAME, Fingerprints, Manifest, remove_stale, save_build_key
 from .pagination import Page, paginate
+from .crawlers import Sitemap
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +66,7 @@ class GNewsWriter(Writer):
         global _current
         _current = self
         self.produced: set[str] = set()
+        self.sitemap = Sitemap(self.settings)
         self.manifest: Manifest | None = None
         self._fingerprints: Fingerprints | None = None
         if incremental_on(self.settings):
@@ -96,11 +104,16 @@ class GNewsWriter(Writer):
         `unshown`: variables left out of the fingerprint (a list's whole
         story lists, of which a page shows its own stories only)."""
         self.note(name)
+        self.sitemap.add(url or name, template_name, kwargs)
         fingerprint = None
         if memo and self.manifest is not None:
             shown = {k: v for k, v in kwargs.items() if k not in unshown and k not in NOT_SHOWN}
             fingerprint = self._fingerprint(context, name, template_name, {**shown, "url": url})
         if self.manifest is not None and self.manifest.unchanged(name, fingerprint):
+            # Plugins that list the pages a build writes hear of a kept
+            # page as of a written one.
+            signals.content_written.send(os.path.join(self.output_path, name),
+                                         context=ChainMap({"localsiteurl": None, **kwargs}, context))
             return False
         super().write_file(name, template, context, relative_urls, {}, template_name, override_output, url,
                            **kwargs)
@@ -148,22 +161,37 @@ class GNewsWriter(Writer):
 
     def write_feed(self, elements, context, path=None, url=None, feed_type="atom", override_output=False,
                    feed_title=None):
-        if not path or self.manifest is None:
-            if path:
-                self.note(path)
-            return super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
-        self.note(path)
-        shown = list(elements[: self.settings.get("FEED_MAX_ITEMS")])
-        fingerprint = self._fingerprint(context, path, f"feed:{feed_type}",
-                                        {"entries": shown, "url": url, "title": feed_title})
-        if self.manifest.unchanged(path, fingerprint):
-            return None
+        """Pelican's feed, with its JSON Feed beside it (jsonfeed.py); both
+        kept when the entries they show are unchanged."""
+        json_path = jsonfeed.path_for(path) if path and setting(self.settings, "GNEWS_JSON_FEEDS") else None
+        for name in (path, json_path):
+            if name:
+                self.note(name)
+        fingerprint = None
+        if path and self.manifest is not None:
+            shown = list(elements[: self.settings.get("FEED_MAX_ITEMS")])
+            fingerprint = self._fingerprint(context, path, f"feed:{feed_type}",
+                                            {"entries": shown, "url": url, "title": feed_title,
+                                             "json": json_path or ""})
+            if self.manifest.unchanged(path, fingerprint) and (
+                    json_path is None or (Path(self.output_path) / json_path).is_file()):
+                return None
         feed = super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
-        self.manifest.written(path, fingerprint)
+        if json_path:
+            json_url = self.urljoiner(self.feed_domain, jsonfeed.path_for(url or path))
+            target = Path(self.output_path) / json_path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(jsonfeed.document(feed, json_url, str(context.get("DEFAULT_LANG") or "")),
+                              encoding="utf-8")
+        if path and self.manifest is not None:
+            self.manifest.written(path, fingerprint)
         return feed
 
     def finish(self, generators) -> None:
-        """After the build: remove what it did not produce, save the manifest."""
+        """After the build: write the sitemap; remove what the build did
+        not produce, save the manifest."""
+        if self.sitemap.on:
+            write_data(self, {}, self.sitemap.save_as, None, self.sitemap.document)
         if self.manifest is None:
             return
         for generator in generators:
@@ -184,6 +212,24 @@ class GNewsWriter(Writer):
         (Path(self.settings.get("CACHE_PATH") or "cache") / STATS_NAME).write_text(json.dumps(stats) + "\n")
         logger.info("pelican-gnews: incremental build: %d page(s) rendered, %d kept, %d stale file(s) removed",
                     self.manifest.rendered, self.manifest.kept, removed)
+
+
+def write_data(writer, context, save_as: str, shown, make_text) -> None:
+    """A data file of the site: kept when what it shows (`shown`) is as
+    the last build recorded it (with incremental builds), else made and
+    written, leaving the file untouched if its bytes are unchanged."""
+    memo = getattr(writer, "data_unchanged", None)
+    if shown is not None and memo is not None and memo(context, save_as, shown):
+        return
+    path = Path(writer.output_path) / save_as
+    data = make_text().encode("utf-8")
+    with contextlib.suppress(OSError):
+        if path.read_bytes() == data:
+            data = None
+    if data is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    getattr(writer, "data_written", lambda *args: None)(context, save_as, shown)
 
 
 def finish_build(pelican, generators) -> None:
