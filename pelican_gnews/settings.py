@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .ingest.fetch import Limits
 from .ingest.identity import Rules
+from .ingest.resolve import ResolveSettings
 
 STATE_NAME = "gnews-state.json"
 
@@ -37,6 +38,15 @@ DEFAULTS = {
     "GNEWS_SIMILARITY_CLOSE": 0.3,  # ...less for items published together,
     "GNEWS_SIMILARITY_CLOSE_HOURS": 6,  # ...falling to nothing this many hours apart
     "GNEWS_SIMILARITY_WINDOW": 120,  # hours within which likeness or full coverage join
+    # Link resolution (ingest/resolve.py): off by default (Google's terms
+    # and rate limits); GNEWS_RESOLVE_BASE is where Google's pages are.
+    "GNEWS_RESOLVE_LINKS": False,
+    "GNEWS_RESOLVE_BUDGET": 20,
+    "GNEWS_RESOLVE_SPACING": 1.0,
+    "GNEWS_RESOLVE_BATCH": 5,
+    "GNEWS_RESOLVE_DEADLINE": 20,
+    "GNEWS_RESOLVE_TIMEOUT": 5,
+    "GNEWS_RESOLVE_BASE": "https://news.google.com",
     # Ranking (publish/ranking.py): the front page and "+N sources".
     "GNEWS_SCORE_OUTLETS": 0.1,
     "GNEWS_SCORE_HALF_LIFE": 12,
@@ -99,6 +109,7 @@ class GNewsSettings:
     lock_timeout: float
     fetch_workers: int
     rules: Rules = Rules()
+    resolve: ResolveSettings = ResolveSettings()
     retention_days: float = 7
     archive_months: int = 12
     archive_dir: Path | None = None
@@ -185,6 +196,15 @@ def from_pelican(settings: dict) -> GNewsSettings:
             close_bonus=number("GNEWS_SIMILARITY_CLOSE"),
             close_hours=number("GNEWS_SIMILARITY_CLOSE_HOURS"),
             similar_window=timedelta(hours=number("GNEWS_SIMILARITY_WINDOW")),
+        ),
+        resolve=ResolveSettings(
+            on=bool(get("GNEWS_RESOLVE_LINKS")),
+            base=str(get("GNEWS_RESOLVE_BASE")),
+            budget=number("GNEWS_RESOLVE_BUDGET", int),
+            spacing=number("GNEWS_RESOLVE_SPACING"),
+            batch=max(1, number("GNEWS_RESOLVE_BATCH", int)),
+            deadline=number("GNEWS_RESOLVE_DEADLINE"),
+            timeout=number("GNEWS_RESOLVE_TIMEOUT"),
         ),
         retention_days=number("GNEWS_RETENTION_DAYS"),
         archive_months=number("GNEWS_ARCHIVE_MONTHS", int),

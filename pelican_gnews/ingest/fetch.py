@@ -167,7 +167,20 @@ def _retry_after(value: str | None) -> datetime:
     return now + timedelta(hours=1)  # Google's lock-outs are reported to last up to an hour
 
 
-def _request(url: str, limits: Limits, validators: dict, deadline: float) -> Fetched | str:
+def request_once(url: str, limits: Limits, body: bytes | None = None, content_type: str = "",
+                 accept: str = "*/*") -> Fetched | str:
+    """One request (a POST when `body` is given), no retries and no
+    redirects followed: the response, or a redirect's Location. A 429
+    raises RateLimited; other failures FetchError."""
+    try:
+        return _request(url, limits, {}, time.monotonic() + limits.deadline, body=body,
+                        content_type=content_type, accept=accept)
+    except _Retryable as exc:
+        raise FetchError(str(exc)) from None
+
+
+def _request(url: str, limits: Limits, validators: dict, deadline: float, body: bytes | None = None,
+             content_type: str = "", accept: str = "") -> Fetched | str:
     # Imported here: a build whose feeds are local files never loads them.
     import http.client  # noqa: PLC0415
     import socket  # noqa: PLC0415
@@ -179,16 +192,18 @@ def _request(url: str, limits: Limits, validators: dict, deadline: float) -> Fet
         raise FetchError(f"not an http(s) URL: {url[:200]}")
     remaining = deadline - time.monotonic()
     if remaining <= 0:
-        raise FetchError(f"no response within {limits.deadline:.0f} s")
+        raise FetchError(f"no response within {limits.deadline:g} s")
     conn_class = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
     kwargs = {"context": ssl.create_default_context()} if parts.scheme == "https" else {}
     conn = conn_class(parts.hostname, parts.port, timeout=min(limits.connect_timeout, remaining), **kwargs)
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     headers = {
         "User-Agent": USER_AGENT,
-        "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1",
+        "Accept": accept or "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1",
         "Accept-Encoding": "gzip, deflate",
     }
+    if content_type:
+        headers["Content-Type"] = content_type
     if validators.get("etag"):
         headers["If-None-Match"] = validators["etag"]
     if validators.get("last_modified"):
@@ -215,7 +230,7 @@ def _request(url: str, limits: Limits, validators: dict, deadline: float) -> Fet
             _OPEN.add(sock)
         _check_cancelled()
         sock.settimeout(min(limits.read_timeout, max(0.01, deadline - time.monotonic())))
-        conn.request("GET", path, headers=headers)
+        conn.request("GET" if body is None else "POST", path, body=body, headers=headers)
         response = conn.getresponse()
         status = response.status
         if status in (301, 302, 303, 307, 308):
@@ -233,12 +248,12 @@ def _request(url: str, limits: Limits, validators: dict, deadline: float) -> Fet
             raise FetchError(f"HTTP {status} {response.reason}")
         data = _read_body(response, sock, limits, deadline)
         if expired.is_set():  # the watchdog's cut reads as a clean end of body
-            raise FetchError(f"no complete response within {limits.deadline:.0f} s")
+            raise FetchError(f"no complete response within {limits.deadline:g} s")
         return Fetched(data, response.getheader("ETag") or "", response.getheader("Last-Modified") or "")
     except (socket.timeout, TimeoutError, ConnectionError, http.client.HTTPException, OSError) as exc:
         _check_cancelled()
         if expired.is_set() or time.monotonic() >= deadline - 0.05:
-            raise FetchError(f"no complete response within {limits.deadline:.0f} s") from None
+            raise FetchError(f"no complete response within {limits.deadline:g} s") from None
         if isinstance(exc, FetchError):
             raise
         if isinstance(exc, (socket.timeout, TimeoutError)):
@@ -263,7 +278,7 @@ def _read_body(response, sock, limits: Limits, deadline: float) -> bytes:
     while True:
         left = deadline - time.monotonic()
         if left <= 0:
-            raise FetchError(f"no complete response within {limits.deadline:.0f} s")
+            raise FetchError(f"no complete response within {limits.deadline:g} s")
         sock.settimeout(min(limits.read_timeout, left))
         raw = response.read1(64 * 1024)
         if not raw:

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 
+from ..text import safe_url
 from .atomic import sha256, write_atomic
 
 logger = logging.getLogger(__name__)
@@ -126,6 +127,7 @@ class SyncState:
     path: Path
     feeds: dict[str, dict] = field(default_factory=dict)
     stories: dict[str, StoryRecord] = field(default_factory=dict)
+    links: dict[str, str] = field(default_factory=dict)  # article key -> publisher URL (resolve.py)
     _by_key: dict[str, str] = field(default_factory=dict, repr=False)
     _by_title: dict[str, list[str]] = field(default_factory=dict, repr=False)
     _saved: str = field(default="", repr=False)
@@ -145,6 +147,11 @@ class SyncState:
                 raise ValueError(f"unknown version {data.get('version') if isinstance(data, dict) else data!r}")
             for url, raw in data.get("feeds", {}).items():
                 state.feeds[str(url)] = _feed_entry(dict(raw), f"{path}: feed {url}")
+            for key, url in (data.get("links") or {}).items():
+                if isinstance(url, str) and safe_url(url):
+                    state.links[str(key)] = safe_url(url)
+                else:
+                    logger.warning("%s: link %s: %r is not an http(s) address; ignored", path, key, url)
             for story_id, raw in data.get("stories", {}).items():
                 where = f"{path}: story {story_id}"
                 record = StoryRecord(
@@ -175,7 +182,8 @@ class SyncState:
 
     def dumps(self) -> str:
         return format_document({"version": VERSION, "feeds": self.feeds,
-                                "stories": {sid: r.as_json() for sid, r in self.stories.items()}})
+                                "stories": {sid: r.as_json() for sid, r in self.stories.items()},
+                                "links": self.links})
 
     def save(self, temp_dir: Path) -> bool:
         """Write the file if its content changed. Returns whether it wrote.
@@ -228,6 +236,7 @@ class SyncState:
         for key in record.keys if record else ():
             if self._by_key.get(key) == story_id:
                 del self._by_key[key]
+                self.links.pop(key, None)  # its publisher URL leaves with it
             if story_id in self._by_title.get(key, ()):
                 self._by_title[key].remove(story_id)
 
@@ -241,8 +250,10 @@ def format_document(data: dict) -> str:
                           for key in sorted(section))
         return f"{{\n{body}\n }}" if body else "{}"
 
+    links = f',\n "links": {lines(data["links"])}' if data.get("links") else ""
     return (f'{{\n "version": {json.dumps(data.get("version", VERSION))},\n'
-            f' "feeds": {lines(data.get("feeds") or {})},\n "stories": {lines(data.get("stories") or {})}\n}}\n')
+            f' "feeds": {lines(data.get("feeds") or {})},\n "stories": {lines(data.get("stories") or {})}'
+            f'{links}\n}}\n')
 
 
 def _rank(value, where: str) -> int:
@@ -311,7 +322,7 @@ def merge(base: dict, ours: dict, theirs: dict) -> dict:
     against `base`) is theirs; every other entry is the sync's (`ours`).
     Used when an editor pushes an edit of the state while a sync runs."""
     merged = {"version": VERSION}
-    for section in ("feeds", "stories"):
+    for section in ("feeds", "stories", "links"):
         b, o, t = (doc.get(section) or {} for doc in (base, ours, theirs))
         out = {}
         for key in sorted(set(b) | set(o) | set(t)):

@@ -38,7 +38,7 @@ class StoreError(Exception):
 
 
 def story_fields(story: Story, feed: ParsedFeed, *, slug: str, source: str, category: str,
-                 max_tags: int) -> list[tuple[str, object, str]]:
+                 max_tags: int, publisher_link: str = "") -> list[tuple[str, object, str]]:
     """The front matter of a story's file: the seed's keys in the seed's order,
     then the facts the seed has no place for."""
     others = [e.headline for e in story.coverage if e.link != story.link and e.headline != story.headline]
@@ -62,6 +62,8 @@ def story_fields(story: Story, feed: ParsedFeed, *, slug: str, source: str, cate
         ("outlet_url", story.outlet_url, "'"),
         ("guid", story.guid, "'"),
         ("language", feed.language, "'"),
+        # The lead article's own address (GNEWS_RESOLVE_LINKS), when known.
+        *([("publisher_link", publisher_link, "'")] if publisher_link else []),
     ]
 
 

@@ -32,7 +32,8 @@ from ..text import safe_url
 from . import atomic, journal, retention
 from .atomic import Edited, UnsafePath, sha256
 from .fetch import Fetched, FetchError, RateLimited, cancel_all, fetch, reset_cancel
-from .identity import Matcher, identity_keys, title_key
+from .identity import Matcher, article_keys, identity_keys, related, title_key
+from .resolve import Resolver
 from .parse import FeedError, ParsedFeed, Story, parse_feed
 from .slugs import story_id
 from .state import StateError, SyncState, locked
@@ -130,6 +131,7 @@ class _Run:
         # Stories recent enough to be joined (identity.py); older ones are
         # not read into its headline index at all.
         self.matcher = Matcher(state, config.rules, since=now - 2 * config.identity_window)
+        self.resolver = Resolver(config.resolve, state.links)
         # Items published before the cutoff are not made into stories
         # (retention.py); it is set for each feed from its newest item too.
         self.newest = retention.newest(state)
@@ -393,6 +395,8 @@ def _store_feed(spec: FeedSpec, fetched: Fetched | str, run: _Run, result: FeedR
     run.claimed = set()
     run.cutoff = retention.cutoff([run.newest, *(s.published for s in feed.stories)], run.now,
                                   run.config.retention_days)
+    if run.config.resolve.on:
+        _resolve_new_articles(feed, run)
     for number, story in enumerate(feed.stories, 1):
         _sync_story(story, number, feed, spec, source, run, result)
     run.flush(result)
@@ -402,6 +406,16 @@ def _store_feed(spec: FeedSpec, fetched: Fetched | str, run: _Run, result: FeedR
     run.state.feeds[spec.url] = {k: v for k, v in validators if v}
     logger.info("Feed %s: %d new, %d updated, %d unchanged, %d kept because edited",
                 spec.url, len(result.written), len(result.updated), result.unchanged, result.kept_edited)
+
+
+def _resolve_new_articles(feed: ParsedFeed, run: _Run) -> None:
+    """Publisher URLs of the feed's articles not known yet: every lead
+    first (in the feed's order, its order of importance), then the related
+    articles. What this run's budget leaves is asked again next run."""
+    wanted = [(keys[0], story.link) for story in feed.stories if (keys := article_keys(story.link))]
+    wanted += [(keys[0], entry.link) for story in feed.stories for entry in related(story)
+               if (keys := article_keys(entry.link))]
+    run.resolver.resolve(wanted)
 
 
 def _sync_story(story: Story, number: int, feed: ParsedFeed, spec: FeedSpec, source: str, run: _Run,
@@ -539,8 +553,10 @@ def _new_story(story, number, feed, spec, source, keys, run: _Run, result: FeedR
 
 
 def _render(story, feed, spec, source, slug, run) -> bytes:
+    keys = article_keys(story.link) if run.config.resolve.on else []
+    direct = run.resolver.known(keys[0], story.link) if keys else ""
     return render_story(story, feed, slug=slug, source=source, category=spec.category,
-                        max_tags=run.config.max_tags)
+                        max_tags=run.config.max_tags, publisher_link=direct)
 
 
 __all__ = ["FeedResult", "StateError", "SyncReport", "sync"]

@@ -176,10 +176,12 @@ class Fingerprints:
         # orders the front page, which is always rendered.)
         growth = (facts.first_seen, facts.joined, getattr(story, "new_sources", 0),
                   getattr(story, "sources_count", 0)) if facts else None
+        # Publisher addresses found by link resolution after the file was written.
+        direct = (getattr(story, "publisher_link", ""), [e.get("direct") for e, _ in getattr(story, "timeline", ())])
         return (self._file(getattr(story, "source_path", "") or ""), story.url, story.save_as, story.slug,
                 str(getattr(story, "status", "")), self._url(category) if category else "",
                 [self._url(t) for t in getattr(story, "tags", None) or []], outlet.url if outlet else "",
-                repr(growth))
+                repr(growth), direct)
 
     def _url(self, item) -> str:
         """A tag's or section's address (Pelican formats it at every use)."""

@@ -29,6 +29,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
+from ..ingest.identity import article_keys
 from ..ingest.state import SyncState, StateError
 from ..settings import SettingsError, from_pelican, setting
 
@@ -59,18 +60,19 @@ def _time(value: str) -> datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
 
 
-def load_facts(settings) -> dict[str, Facts]:
-    """Facts by story file (relative to PATH, posix style); none when the
-    site has no state (a site of hand-written stories)."""
+def load_facts(settings) -> tuple[dict[str, Facts], dict[str, str]]:
+    """Facts by story file (relative to PATH, posix style), and publisher
+    URLs by article key (resolve.py); none when the site has no state (a
+    site of hand-written stories)."""
     try:
         config = from_pelican(settings)
     except SettingsError:
-        return {}  # said once already, by the sync
+        return {}, {}  # said once already, by the sync
     try:
         state = SyncState.load(config.state_file)
     except StateError as exc:
         logger.warning("pelican-gnews: %s; stories are ranked by date", exc)
-        return {}
+        return {}, {}
     facts = {}
     for record in state.stories.values():
         seen = _time(record.seen) or _time(record.date)
@@ -78,7 +80,7 @@ def load_facts(settings) -> dict[str, Facts]:
             continue
         joined = tuple((outlet, when) for outlet, raw in record.joined.items() if (when := _time(raw)))
         facts[record.file] = Facts(seen, joined, record.rank)
-    return facts
+    return facts, state.links
 
 
 def _relative(article, settings) -> str:
@@ -103,14 +105,17 @@ def attach(articles, settings, now: datetime | None = None) -> datetime:
     """Give each story its facts, its merged outlet count, what grew
     lately ("+N sources") and, when it grew, `modified`. Returns `now`."""
     now = now or datetime.now(timezone.utc)
-    facts = load_facts(settings) if articles else {}
+    facts, links = load_facts(settings) if articles else ({}, {})
     recent = now - timedelta(hours=float(setting(settings, "GNEWS_DEVELOPING_HOURS")))
     for article in articles:
         known = facts.get(_relative(article, settings))
         article.facts = known
         article.new_sources = 0
         article.joined_outlets = []
-        coverage = getattr(article, "coverage", None) or []
+        if not getattr(article, "publisher_link", "") and links:
+            keys = article_keys(getattr(article, "link", "") or "")
+            article.publisher_link = links.get(keys[0], "") if keys else ""  # resolved after its file was written
+        coverage = [_direct(entry, links, article) for entry in getattr(article, "coverage", None) or []]
         article.timeline = [(entry, None) for entry in coverage]
         if known is None:
             continue
@@ -128,6 +133,16 @@ def attach(articles, settings, now: datetime | None = None) -> datetime:
         if known.last_grew is not None:
             article.modified = known.last_grew
     return now
+
+
+def _direct(entry: dict, links: dict[str, str], article) -> dict:
+    """A coverage entry with its publisher's own address, when known (a
+    copy: the reader's values may be cached between builds)."""
+    keys = article_keys(entry.get("link", ""))
+    direct = links.get(keys[0]) if keys else ""
+    if not direct and entry.get("link") == getattr(article, "link", None):
+        direct = getattr(article, "publisher_link", "")
+    return {**entry, "direct": direct or ""}
 
 
 @dataclass

@@ -36,7 +36,7 @@ MAX_NOTE_BLOCK = 1024
 # never "..", a leading "/", or anything a file name cannot hold.
 _SLUG = re.compile(r"[\w-]+(?:/[\w-]+)*")
 _TRUE = {"true", "yes", "on", "1"}
-_URL_KEYS = ("image", "link", "source", "outlet_url", "full_coverage")
+_URL_KEYS = ("image", "link", "source", "outlet_url", "full_coverage", "publisher_link")
 _TEXT_KEYS = ("outlet", "guid", "language")
 # Keys whose value may be a YAML list; others must be text.
 _LIST_KEYS = frozenset({"categories", "category", "tags", "author", "authors"})
