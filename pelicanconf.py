@@ -18,6 +18,7 @@ GNEWS_FEEDS = [
     "samples/feeds/science.xml",
     {"url": "samples/feeds/wirtschaft_de.xml", "category": "Wirtschaft"},
     "samples/feeds/alam_ar.xml",
+    "samples/feeds/top_ja.xml",
     # A live Google News topic feed (World, US edition). `pelican-gnews url`
     # prints others; live feeds need the network when you build.
     # "https://news.google.com/rss/topics/CAAqJggKIiBDQkFTRWdvSUwyMHZNRGx1YlY4U0FtVnVHZ0pWVXlnQVAB?hl=en-US&gl=US&ceid=US:en",

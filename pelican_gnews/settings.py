@@ -38,6 +38,8 @@ DEFAULTS = {
     "GNEWS_SIMILARITY_CLOSE": 0.3,  # ...less for items published together,
     "GNEWS_SIMILARITY_CLOSE_HOURS": 6,  # ...falling to nothing this many hours apart
     "GNEWS_SIMILARITY_WINDOW": 120,  # hours within which likeness or full coverage join
+    # Static search (publish/search.py): a Pagefind index and search pages.
+    "GNEWS_SEARCH": True,
     # Link resolution (ingest/resolve.py): off by default (Google's terms
     # and rate limits); GNEWS_RESOLVE_BASE is where Google's pages are.
     "GNEWS_RESOLVE_LINKS": False,

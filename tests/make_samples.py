@@ -37,6 +37,9 @@ OUTLETS = {
     "صحيفة الأفق": "https://alufuq.example",
     "وكالة النهار للأنباء": "https://annahar-news.example",
     "قناة المدار": "https://almadar-tv.example",
+    "東都新聞": "https://www.toto-shimbun.example",
+    "みなと経済新報": "https://minato-keizai.example",
+    "北辰テレビ": "https://hokushin-tv.example",
 }
 
 
@@ -155,6 +158,17 @@ ALAM = [
     ]),
 ]
 
+TOP_JA = [
+    item(1, "国際宇宙ステーションへの補給船、打ち上げに成功", "東都新聞", [
+        ("補給船の打ち上げ成功　物資３トンを運ぶ", "北辰テレビ"),
+        ("宇宙ステーション補給船、軌道に到達", "みなと経済新報"),
+    ]),
+    item(3, "東京湾の新しい橋、来月開通へ", "北辰テレビ", [
+        ("湾岸の新橋、開通日が決定", "東都新聞"),
+    ]),
+    item(6, "円相場、一時１ドル＝１４０円台に", "みなと経済新報"),
+]
+
 FEEDS = {
     "world.xml": ("World - Latest - Google News",
                   topic_link("CAAqJggKIiBDQkFTRWdvSUwyMHZNRGx1YlY4U0FtVnVHZ0pWVXlnQVAB"), "en-US", WORLD),
@@ -168,6 +182,8 @@ FEEDS = {
     "alam_ar.xml": ("العالم - الأحدث - Google News",
                     topic_link("CAAqJggKIiBDQkFTRWdvSUwyMHZNRGx1YlY4U0FtRnlHZ0pGUnlnQVAB", "ar", "EG"),
                     "ar", ALAM),
+    "top_ja.xml": ("トップニュース - Google ニュース", "https://news.google.com/?hl=ja&gl=JP&ceid=JP:ja", "ja",
+                   TOP_JA),
 }
 
 

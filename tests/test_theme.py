@@ -19,10 +19,15 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 STORY = "delegates-agree-river-treaty-after-all-night-talks-in-geneva-harbor-ledger.html"
 
 
+def search_page(output: Path, path: Path) -> bool:
+    rel = path.relative_to(output).as_posix()
+    return rel == "search.html" or rel.startswith("search/")
+
+
 def arabic_story(output: Path) -> str:
     """The sample's Arabic story (its slug is a transliteration)."""
     return next(p.name for p in output.glob("*.html")
-                if "<h1><bdi>البرلمان يقر ميزانية جديدة للتعليم</bdi></h1>" in p.read_text(encoding="utf-8"))
+                if "<bdi>البرلمان يقر ميزانية جديدة للتعليم</bdi></h1>" in p.read_text(encoding="utf-8"))
 
 
 class Page(HTMLParser):
@@ -97,7 +102,8 @@ def test_story_page(sample_site):
     doc = page(sample_site, STORY)
     text = (sample_site / STORY).read_text(encoding="utf-8")
     assert len(doc.all("h1")) == 1
-    assert "<h1><bdi>Delegates agree river treaty after all-night talks in Geneva</bdi></h1>" in text
+    assert '<h1 data-pagefind-meta="title"><bdi>Delegates agree river treaty after all-night talks in Geneva</bdi></h1>' \
+        in text
     assert '<a class="outlet" href="./outlet/harbor-ledger.html"><bdi>Harbor Ledger</bdi></a>' in text
     entries = re.findall(r'<li><a href="([^"]+)"><bdi>([^<]+)</bdi></a> <span class="outlet"><bdi>([^<]+)</bdi></span>', text)
     assert [o for _, _, o in entries] == ["Harbor Ledger", "Northfield Tribune", "Meridian Post", "Coastal Wire"]
@@ -151,13 +157,20 @@ def test_pages_are_light_and_self_contained(sample_site):
         # Nothing is loaded from another host, and no script runs.
         for tag, attrs in doc.tags:
             for key in ("src", "srcset", "poster", "data"):
-                assert key not in attrs, (path, tag, attrs)
+                assert key not in attrs or (tag, key) == ("script", "src") and search_page(sample_site, path), \
+                    (path, tag, attrs)
             if tag == "link" and attrs.get("rel") not in ("canonical", "alternate"):
                 assert not urlsplit(attrs["href"]).netloc, (path, attrs)
             if tag == "a" and attrs.get("target"):
                 assert set(attrs.get("rel", "").split()) >= {"noopener", "noreferrer"}, (path, attrs)
-        # Only data, and on the 404 page the archive lookup (inline, no src).
+        # Only data; on the 404 page the archive lookup (inline, no src); on
+        # a search page the theme's own search script (publish/search.py).
         scripts = [a for a, _ in doc.scripts if a.get("type") != "application/ld+json"]
+        if scripts and search_page(sample_site, path):
+            [script] = scripts
+            assert script.get("type") == "module" and script["src"].endswith("theme/js/search.js") \
+                and not urlsplit(script["src"]).netloc, path
+            continue
         assert not scripts or (path.name == "404.html" and len(scripts) == 1), path
 
 
@@ -177,6 +190,15 @@ def test_no_root_relative_links_and_no_broken_internal_links(sample_site):
         if absolute.startswith("file://"):
             target = Path(urlsplit(absolute).path)
             assert target.is_file() or (raw.endswith("/") and (target / "index.html").is_file()), (path, raw)
+
+
+def test_the_published_build_has_its_search_index(published_site):
+    """The workflow's build (publishconf.py) runs Pagefind too."""
+    entry = json.loads((published_site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert {"en", "de", "ar", "ja"} <= set(entry["languages"])
+    assert entry["languages"]["en"]["page_count"] >= 15
+    search = (published_site / "search.html").read_text(encoding="utf-8")
+    assert f'data-bundle="{PUBLISH_URL}/pagefind/"' in search
 
 
 def test_published_build_links_and_feeds_are_absolute(published_site):
@@ -235,7 +257,7 @@ def test_hostile_feed_values_are_escaped_in_every_context(site, tmp_path):
     for path in [*site.output.rglob("*.html")]:
         doc = Page(path.read_text(encoding="utf-8"))
         assert not doc.all("img"), path
-        assert all(a == {"type": "application/ld+json"} for a, _ in doc.scripts), path
+        assert all(a == {"type": "application/ld+json"} for a, _ in doc.scripts) or search_page(site.output, path), path
         assert not any(k.startswith("on") for _, attrs in doc.tags for k in attrs), path
         assert "1337" not in path.read_text(encoding="utf-8"), path
     doc = Page(story.read_text(encoding="utf-8"))

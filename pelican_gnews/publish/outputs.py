@@ -86,6 +86,8 @@ def keep_pages_apart(generators) -> None:
         taken.setdefault(month.save_as, f"the archive of {month.name}")
         for day in month.days.values():
             taken.setdefault(day.save_as, f"the archive of {day.date.date().isoformat()}")
+    for page in getattr(by_kind.get("SearchGenerator"), "search_pages", ()):
+        taken.setdefault(page["url"], "a search page")
     for generator in generators:
         for kind in ("staticfiles", "pages", "hidden_pages", "draft_pages"):
             for content in getattr(generator, kind, ()):

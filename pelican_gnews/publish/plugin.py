@@ -12,7 +12,7 @@ from pelican.generators import ArticlesGenerator
 from pelican.utils import order_content
 
 from ..settings import SettingsError, from_pelican
-from . import ranking, taxonomy, translations
+from . import ranking, search, taxonomy, translations
 from .archive_pages import ArchiveGenerator
 from .incremental import guard_content_cache
 from .outputs import keep_pages_apart, loop_safe_get_files
@@ -102,7 +102,7 @@ def keep_duplicate_slugs(generator) -> None:
 
 
 def add_generators(pelican):
-    return [OutletsGenerator, ArchiveGenerator, RobotsGenerator]
+    return [OutletsGenerator, ArchiveGenerator, RobotsGenerator, search.SearchGenerator]
 
 
 def use_stable_pagination(pelican):
@@ -180,3 +180,4 @@ def register() -> None:
     signals.all_generators_finalized.connect(remember_generators)
     signals.initialized.connect(incremental_output)
     signals.finalized.connect(finish)
+    signals.finalized.connect(search.build_index)  # after finish: it removes what the writer did not write

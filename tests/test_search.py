@@ -1,0 +1,76 @@
+"""Static search (Pagefind) in the built sample site, in real headless
+Chromium: English and Japanese queries find the right stories, the filters
+narrow them, the search page is axe clean and says what to do without
+JavaScript, and no other page runs a script."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import require_tool
+from test_browser import AXE, WCAG_TAGS, browser, open_page, site_url  # noqa: F401 - fixtures
+
+TREATY = "Delegates agree river treaty after all-night talks in Geneva"
+SUPPLY = "国際宇宙ステーションへの補給船、打ち上げに成功"
+
+
+def search(page, words: str) -> list[str]:
+    page.wait_for_selector("form[data-search]:not([hidden])")
+    page.evaluate("document.querySelector('[data-search-status]').textContent = ''")  # not the last query's
+    page.fill("#query", words)
+    page.wait_for_function("document.querySelector('[data-search-status]').textContent.includes('found')")
+    return page.eval_on_selector_all("[data-search-results] li", "items => items.map(i => i.innerText)")
+
+
+def test_english_and_japanese_queries_find_their_stories(open_page):
+    page = open_page("search.html")
+    results = search(page, "treaty")
+    assert results and results[0].startswith(TREATY)
+    # Headline, outlet, date and section.
+    assert re.search(r"Harbor Ledger · \d{2} \w{3} 2026 \d\d:\d\d UTC · World", results[0]), results[0]
+    assert not any("補給船" in r for r in results)
+    # A filter narrows the results to one outlet.
+    page.select_option("#outlet", label=next(o for o in page.eval_on_selector_all(
+        "#outlet option", "os => os.map(o => o.textContent)") if o.startswith("Coastal Wire")))
+    page.wait_for_function(f"!document.querySelector('[data-search-results]').innerText.includes({TREATY!r})")
+    assert all("Coastal Wire" in r for r in search(page, "strike"))
+    assert page.outside_requests() == []
+    # Japanese: the page of that language searches its own index, words
+    # segmented by Pagefind's extended build.
+    japanese = open_page("search/ja.html")
+    found = search(japanese, "補給船")
+    assert found and found[0].startswith(SUPPLY)
+    assert not any(TREATY in r for r in found)
+    assert search(japanese, "新しい橋")[0].startswith("東京湾の新しい橋、来月開通へ")
+
+
+def test_the_search_page_is_axe_clean_with_results(open_page):
+    require_tool(AXE.is_file(), "axe-core", "run `npm ci`, as .ci/run does")
+    for scheme in ("light", "dark"):
+        page = open_page("search.html", scheme=scheme)
+        assert search(page, "river")
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+        assert [(v["id"], v["help"]) for v in result["violations"]] == []
+        assert len(result["passes"]) > 10
+
+
+def test_without_javascript_the_search_page_points_to_the_lists(open_page):
+    page = open_page("search.html", javascript=False)
+    assert page.is_visible("text=Search needs JavaScript")
+    assert not page.is_visible("#query")
+    assert page.get_attribute("[data-search-off] a[href$='archives.html']", "href")
+
+
+def test_only_search_pages_load_a_script(sample_site):
+    """Every other page reads without JavaScript: its only scripts are
+    JSON-LD data, except the 404 page's archive lookup."""
+    running = []
+    for page in sample_site.rglob("*.html"):
+        if page.is_relative_to(sample_site / "pagefind"):
+            continue
+        for attrs in re.findall(r"<script\b([^>]*)>", page.read_text(encoding="utf-8")):
+            if 'type="application/ld+json"' not in attrs:
+                running.append(page.relative_to(sample_site).as_posix())
+    assert sorted(set(running)) == ["404.html", "search.html", "search/ar.html", "search/de.html", "search/ja.html"]
+    assert (sample_site / "pagefind" / "pagefind.js").is_file()

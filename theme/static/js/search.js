@@ -1,0 +1,75 @@
+// The search page's script (theme/templates/search.html): Pagefind's index
+// of this page's language, a query, two filters, a list of results with
+// headline, outlet, date and section. Results are built as DOM text: no
+// value from the index is parsed as HTML.
+const form = document.querySelector("[data-search]");
+const status = document.querySelector("[data-search-status]");
+const list = document.querySelector("[data-search-results]");
+const given = form.dataset.root || "";
+// A relative SITEURL (development builds) means the server's root.
+const root = new URL(/^[a-z]+:\/\//i.test(given) || given.startsWith("/") ? given.replace(/\/?$/, "/") : "/", location.href);
+
+function option(select, value, count) {
+  const item = document.createElement("option");
+  item.value = value;
+  item.textContent = `${value} (${count})`;
+  select.append(item);
+}
+
+function result(data) {
+  const item = document.createElement("li");
+  const link = document.createElement("a");
+  link.href = new URL(data.url, root).href;  // Pagefind prefixes baseUrl (the site's path)
+  const title = document.createElement("bdi");
+  title.textContent = data.meta.title || data.url;
+  link.append(title);
+  const meta = document.createElement("p");
+  meta.className = "meta";
+  const parts = [data.meta.outlet, data.meta.date ? new Date(data.meta.date).toUTCString().slice(5, 22) + " UTC" : "",
+                 data.meta.section].filter(Boolean);
+  parts.forEach((text, n) => {
+    const part = document.createElement("bdi");
+    part.textContent = text;
+    if (n) meta.append(" · ");
+    meta.append(part);
+  });
+  item.append(link, meta);
+  return item;
+}
+
+try {
+  const pagefind = await import(new URL("pagefind/pagefind.js", root).href);
+  await pagefind.options({ baseUrl: root.pathname });
+  await pagefind.init();
+  const filters = await pagefind.filters();
+  for (const [name, select] of [["section", form.elements.section], ["outlet", form.elements.outlet]]) {
+    for (const [value, count] of Object.entries(filters[name] || {}).sort()) option(select, value, count);
+  }
+  document.querySelector("[data-search-off]").hidden = true;
+  form.hidden = false;
+  let asked = 0;
+  async function run() {
+    const mine = ++asked;
+    const query = form.elements.q.value.trim();
+    const chosen = {};
+    for (const name of ["section", "outlet"]) if (form.elements[name].value) chosen[name] = form.elements[name].value;
+    if (!query && !Object.keys(chosen).length) {
+      list.replaceChildren();
+      status.textContent = "";
+      return;
+    }
+    const search = await pagefind.debouncedSearch(query || null, { filters: chosen, sort: query ? undefined : { date: "desc" } }, 250);
+    if (search === null || mine !== asked) return;  // a newer query took over
+    const shown = await Promise.all(search.results.slice(0, 30).map((r) => r.data()));
+    if (mine !== asked) return;
+    list.replaceChildren(...shown.map(result));
+    const count = search.results.length;
+    status.textContent = count === 1 ? "1 story found" : `${count} stories found` + (count > 30 ? ", the first 30 shown" : "");
+  }
+  form.addEventListener("input", run);
+  form.addEventListener("submit", (event) => { event.preventDefault(); run(); });
+  const asked_for = new URLSearchParams(location.search).get("q");
+  if (asked_for) { form.elements.q.value = asked_for; run(); }
+} catch (error) {
+  status.textContent = "Search is not available on this copy of the site.";
+}
