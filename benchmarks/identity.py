@@ -312,19 +312,6 @@ def report(invented: Scores, exploded: Scores | None, spread: Scores | None, cos
     return "\n".join(lines) + "\n"
 
 
-def write_section(path: Path, section: str) -> None:
-    """Put `section` in the report file in place of its own last version."""
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    start = text.find("## Story identity")
-    if start >= 0:
-        end = text.find("\n## ", start + 1)
-        text = text[:start] + section + ("\n" + text[end + 1:] if end >= 0 else "")
-    else:
-        marker = text.find("\n## What was profiled")
-        text = text[:marker + 1] + section + "\n" + text[marker + 1:] if marker >= 0 else text + "\n" + section
-    path.write_text(text, encoding="utf-8")
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10000], help="items of the cost measure")
@@ -354,7 +341,9 @@ def main(argv=None) -> int:
                       flush=True)
                 costs.append((kind, n, on, off))
     if args.write:
-        write_section(ROOT / "BENCHMARKS.md", report(invented, exploded, spread, costs, args.runs, command))
+        import run as bench  # noqa: PLC0415 - benchmarks/run.py
+
+        bench.write_section(ROOT / "BENCHMARKS.md", report(invented, exploded, spread, costs, args.runs, command))
     return 0
 
 

@@ -271,6 +271,22 @@ def measure(n: int, runs: int, work: Path) -> dict:
 
 # -- report --------------------------------------------------------------------------
 
+def write_section(path: Path, section: str) -> None:
+    """Put `section` (a "## " heading and its text) into the report file in
+    place of its last version, or before "What was profiled": for measures
+    run on their own (benchmarks/identity.py, benchmarks/search.py)."""
+    heading = section.split("\n", 1)[0]
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    start = text.find(heading + "\n")
+    if start >= 0:
+        end = text.find("\n## ", start + 1)
+        text = text[:start] + section + ("\n" + text[end + 1:] if end >= 0 else "")
+    else:
+        marker = text.find("\n## What was profiled")
+        text = text[:marker + 1] + section + "\n" + text[marker + 1:] if marker >= 0 else text + "\n" + section
+    path.write_text(text, encoding="utf-8")
+
+
 def verdict(ok: bool) -> str:
     return "met" if ok else "**not met**"
 

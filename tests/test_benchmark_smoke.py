@@ -18,3 +18,27 @@ def test_benchmark_runs_at_a_tiny_size(tmp_path):
     table = report.split("## What was profiled")[0]
     assert "| 30 |" in table and table.strip() in proc.stdout
     assert "## What was profiled and changed" in report
+
+
+def test_the_search_and_identity_benchmarks_run_at_a_tiny_size(tmp_path):
+    search = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "search.py"), "--sizes", "20", "--runs", "1"],
+                            capture_output=True, text=True, cwd=tmp_path)
+    assert search.returncode == 0, search.stdout + search.stderr
+    assert "## Search" in search.stdout and "| 20 |" in search.stdout
+    identity = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "identity.py"), "--sizes", "30", "--runs",
+                               "1"], capture_output=True, text=True, cwd=tmp_path)
+    assert identity.returncode == 0, identity.stdout + identity.stderr
+    assert "first sync, 30 items, search feed" in identity.stdout
+
+
+def test_a_section_replaces_its_last_version_in_the_report(tmp_path):
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import run
+
+    report = tmp_path / "BENCH.md"
+    report.write_text("# Benchmarks\n\ntable\n\n## What was profiled and changed\n\nnotes\n")
+    run.write_section(report, "## Search\n\nfirst\n")
+    run.write_section(report, "## Search\n\nsecond\n")
+    text = report.read_text()
+    assert text.count("## Search") == 1 and "second" in text and "first" not in text
+    assert text.index("## Search") < text.index("## What was profiled") and text.endswith("notes\n")

@@ -192,8 +192,13 @@ def test_no_root_relative_links_and_no_broken_internal_links(sample_site):
             assert target.is_file() or (raw.endswith("/") and (target / "index.html").is_file()), (path, raw)
 
 
-def test_the_published_build_has_its_search_index(published_site):
-    """The workflow's build (publishconf.py) runs Pagefind too."""
+def test_the_published_build_has_its_search_index_sitemap_and_json_feeds(published_site):
+    """The workflow's build (publishconf.py) runs Pagefind, and writes the
+    sitemap, robots.txt and a JSON Feed beside each Atom feed."""
+    assert f"Sitemap: {PUBLISH_URL}/sitemap.xml" in (published_site / "robots.txt").read_text(encoding="utf-8")
+    assert ET.parse(published_site / "sitemap.xml").getroot().tag.endswith("urlset")
+    atoms = list(published_site.rglob("*.atom.xml"))
+    assert atoms and all(a.with_name(a.name.replace(".atom.xml", ".json")).is_file() for a in atoms)
     entry = json.loads((published_site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
     assert {"en", "de", "ar", "ja"} <= set(entry["languages"])
     assert entry["languages"]["en"]["page_count"] >= 15
