@@ -33,8 +33,8 @@ from . import atomic, journal, retention
 from .atomic import Edited, UnsafePath, sha256
 from .fetch import Fetched, FetchError, RateLimited, cancel_all, fetch, reset_cancel
 from .identity import Matcher, article_keys, identity_keys, related, title_key
-from .resolve import Resolver
 from .parse import FeedError, ParsedFeed, Story, parse_feed
+from .resolve import Resolver
 from .slugs import story_id
 from .state import StateError, SyncState, locked
 from .store import (
@@ -124,6 +124,7 @@ class _Run:
         self.journal = journal.journal_path(config.state_file)
         self._index: ContentIndex | None = None
         self._pending: list[_Write] = []
+        self._queued: dict[str, _Write] = {}  # the pending writes by story
         self.claimed: set[str] = set()  # stories items of the current feed already are
         self.taken: set[str] = set()  # stories items of the current feed are by their lead articles
         self.clustered = False  # whether the current feed has related coverage
@@ -165,11 +166,12 @@ class _Run:
 
     def write(self, item: _Write) -> None:
         self._pending.append(item)
+        self._queued[item.sid] = item
 
     def queued(self, sid: str) -> _Write | None:
         """This feed's queued write of a story, if it has one (a story made
         or grown by an earlier item of the same feed)."""
-        return next((item for item in reversed(self._pending) if item.sid == sid), None)
+        return self._queued.get(sid)
 
     def flush(self, result: FeedResult) -> None:
         """Write this feed's queued files, under the journal (journal.py):
@@ -177,6 +179,7 @@ class _Run:
         (a new file never over an existing one, a refresh only over the
         bytes this tool wrote), save the state, drop the journal."""
         pending, self._pending = self._pending, []
+        self._queued = {}
         if not pending:
             return
         temp_dir = self.config.temp_dir
@@ -245,6 +248,7 @@ class _Run:
         they were never written, so their state changes are taken back.
         """
         pending, self._pending = self._pending, []
+        self._queued = {}
         for item in pending:
             item.undo()
         self.state.save(self.config.temp_dir)
@@ -396,7 +400,7 @@ def _store_feed(spec: FeedSpec, fetched: Fetched | str, run: _Run, result: FeedR
     run.cutoff = retention.cutoff([run.newest, *(s.published for s in feed.stories)], run.now,
                                   run.config.retention_days)
     if run.config.resolve.on:
-        _resolve_new_articles(feed, run)
+        _resolve_links(feed, run)
     for number, story in enumerate(feed.stories, 1):
         _sync_story(story, number, feed, spec, source, run, result)
     run.flush(result)
@@ -408,7 +412,7 @@ def _store_feed(spec: FeedSpec, fetched: Fetched | str, run: _Run, result: FeedR
                 spec.url, len(result.written), len(result.updated), result.unchanged, result.kept_edited)
 
 
-def _resolve_new_articles(feed: ParsedFeed, run: _Run) -> None:
+def _resolve_links(feed: ParsedFeed, run: _Run) -> None:
     """Publisher URLs of the feed's articles not known yet: every lead
     first (in the feed's order, its order of importance), then the related
     articles. What this run's budget leaves is asked again next run."""

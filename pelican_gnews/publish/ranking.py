@@ -121,8 +121,8 @@ def attach(articles, settings, now: datetime | None = None) -> datetime:
             continue
         # In the order the outlets joined (the file's order where the state
         # is silent: a story file from before it kept these facts).
-        when = dict(known.joined)
-        article.timeline = sorted(((entry, when.get(entry.get("outlet"))) for entry in coverage),
+        joined_at = dict(known.joined)
+        article.timeline = sorted(((entry, joined_at.get(entry.get("outlet"))) for entry in coverage),
                                   key=lambda pair: pair[1] or known.first_seen)
         shown = {e.get("outlet") for e in getattr(article, "coverage", None) or []}
         # Outlets that joined a story whose file an editor changed (so the

@@ -79,6 +79,16 @@ class SearchGenerator(Generator):
                               search_pages=self.search_pages)
 
 
+def story_glob(settings) -> str:
+    """The files Pagefind reads: where story pages are written. Only they
+    are indexed (data-pagefind-body), and reading the thousands of list,
+    tag, outlet and archive pages besides would cost most of the time."""
+    save_as = str(settings.get("ARTICLE_SAVE_AS") or "{slug}.html")
+    if "/" not in save_as and save_as.endswith(".html"):
+        return "*.html"
+    return "**/*.html"
+
+
 def build_index(pelican) -> None:
     """Run Pagefind over the output: a failure is a warning (the site is
     built; its search pages say search is unavailable until the next build)."""
@@ -91,7 +101,8 @@ def build_index(pelican) -> None:
     # A fresh bundle each build: its file names change with its content.
     shutil.rmtree(bundle, ignore_errors=True)
     started = time.monotonic()
-    command = [sys.executable, "-m", "pagefind", "--site", str(output), "--output-subdir", BUNDLE, "--quiet"]
+    command = [sys.executable, "-m", "pagefind", "--site", str(output), "--output-subdir", BUNDLE, "--quiet",
+               "--glob", story_glob(pelican.settings)]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=600,
                               env={**os.environ, "PAGEFIND_SITE": str(output)})
