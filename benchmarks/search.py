@@ -23,6 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import run as bench
+from pelican_gnews.settings import from_pelican
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,13 +39,20 @@ def measure(n: int, runs: int, work: Path) -> dict:
     for search in (True, False):
         site = work / f"n{n}-{'on' if search else 'off'}"
         conf = bench.plugin_site(site, feed, cache=True)
-        conf.write_text(conf.read_text() + f"GNEWS_SEARCH = {search!r}\nGNEWS_SYNC_ON_BUILD = False\n")
-        bench.checked_sync(bench.gnews_config(site / "content", feed))
+        # Every story keeps its page (the feed's items are minutes apart,
+        # but n of them span days): n story pages to index.
+        conf.write_text(conf.read_text() + f"GNEWS_SEARCH = {search!r}\nGNEWS_SYNC_ON_BUILD = False\n"
+                        "GNEWS_RETENTION_DAYS = 0\n")
+        bench.checked_sync(from_pelican({"PATH": str(site / "content"), "GNEWS_FEEDS": [str(feed)],
+                                         "GNEWS_MAX_BYTES": bench.MAX_BYTES, "GNEWS_RETENTION_DAYS": 0}))
         bench.pelican_build(conf)  # the last hourly build: its output and caches stay
         confs[search] = conf
     on, off = bench.alternate(runs, lambda: bench.pelican_build(confs[True], keep_output=True),
                               lambda: bench.pelican_build(confs[False], keep_output=True))
     bundle = confs[True].parent / "output" / "pagefind"
+    pages = len(list((confs[True].parent / "content" / "news").glob("*.md")))
+    if pages != n:
+        raise RuntimeError(f"{pages} story pages for {n} stories")
     return {"n": n, "on": statistics.median(r[0] for r in on), "off": statistics.median(r[0] for r in off),
             "index": folder_size(bundle), "site": folder_size(confs[True].parent / "output")}
 

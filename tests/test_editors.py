@@ -96,14 +96,14 @@ class Newsroom(RuleBasedStateMachine):
         """An editor writes a second file for a story's event, by hand."""
         path = self._pick(data)
         if path is not None:
-            twin = path.with_name(f"twin-{path.name}")
-            if not twin.exists():
-                meta, _ = frontmatter.read(path)
-                text = path.read_text(encoding="utf-8").replace(f"link: '{meta['link']}'",
-                                                                f"link: 'https://twin.example/{path.stem}'")
-                text = text.replace(f'slug: "{path.stem}"', f'slug: "twin-{path.stem}"')
-                twin.write_text(text, encoding="utf-8")
-                self.edited[twin] = twin.read_bytes()
+            n = self.next_id  # a link and a name of its own, as an editor would give it
+            self.next_id += 1
+            twin = path.with_name(f"twin-{n}.md")
+            meta, _ = frontmatter.read(path)
+            text = path.read_text(encoding="utf-8").replace(f"link: '{meta['link']}'",
+                                                            f"link: 'https://twin.example/{n}'")
+            twin.write_text(text.replace(f'slug: "{meta["slug"]}"', f'slug: "twin-{n}"'), encoding="utf-8")
+            self.edited[twin] = twin.read_bytes()
 
     @precondition(lambda self: self.items)
     @rule(data=st.data())
