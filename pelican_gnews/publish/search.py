@@ -92,9 +92,10 @@ def story_glob(settings) -> str:
 def build_index(pelican) -> None:
     """Run Pagefind over the output: a failure is a warning (the site is
     built; its search pages say search is unavailable until the next build)."""
-    if not search_on(pelican.settings):
-        return
     output = Path(pelican.output_path)
+    if not search_on(pelican.settings):
+        shutil.rmtree(output / BUNDLE, ignore_errors=True)  # an index from when search was on
+        return
     if not (output / "search.html").is_file():
         return
     bundle = output / BUNDLE

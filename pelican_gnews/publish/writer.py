@@ -24,7 +24,7 @@ from pelican.writers import Writer
 
 from ..settings import setting
 
-from . import jsonfeed
+from . import jsonfeed, search
 from .incremental import MANIFEST_NAME, STATS_NAME, Fingerprints, Manifest, remove_stale, save_build_key
 from .pagination import Page, paginate
 from .crawlers import Sitemap
@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 # `article` or `page` variable), archive days and months and every list page. Every
 # other page is rendered each time (it shows the whole site: tags.html,
 # archives.html, the outlets index, 404.html).
-MEMO_TEMPLATES = frozenset({"archive_day", "archive_month"})
+MEMO_TEMPLATES = frozenset({"archive_day", "archive_month", "search"})
 MEMO_VARIABLES = ("article", "page")
 # A list's summary is shown on its front page only, so that its older pages
 # do not change with every story added to the list.
@@ -203,7 +203,9 @@ class GNewsWriter(Writer):
             for path in source.rglob("*") if source.is_dir() else ():
                 if path.is_file():
                     self.note(f"{static_dir}/{path.relative_to(source).as_posix()}")
-        removed = remove_stale(self.output_path, self.produced, set(self.settings.get("OUTPUT_RETENTION", ())))
+        # The search index is Pagefind's, rebuilt after this (search.py).
+        keep = set(self.settings.get("OUTPUT_RETENTION", ())) | ({search.BUNDLE} if search.search_on(self.settings) else set())
+        removed = remove_stale(self.output_path, self.produced, keep)
         self.manifest.save()
         save_build_key(self.settings)
         # For the workflow's job summary (and anyone timing builds).
