@@ -141,6 +141,14 @@ def published_site(tmp_path_factory) -> Path:
     return project / "output"
 
 
+def site_files(output: Path) -> dict[str, bytes]:
+    """Every file of a built site by its path, but the search index:
+    Pagefind builds it whole every time and names its files by hashes of
+    its own making, so two builds of one site differ there alone."""
+    return {p.relative_to(output).as_posix(): p.read_bytes() for p in sorted(output.rglob("*"))
+            if p.is_file() and p.relative_to(output).parts[0] != "pagefind"}
+
+
 @contextlib.contextmanager
 def serve(directory: Path, handler_class=None):
     """A threaded HTTP server on 127.0.0.1 serving `directory`; yields its base URL."""

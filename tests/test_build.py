@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT, SEED_STORY, SHARED, Site, needs_shared
+from conftest import ROOT, SEED_STORY, SHARED, Site, needs_shared, site_files
 
 SEED_SLUG = "zelensky-says-ukraine-does-not-have-clear-security-pledge-from-allies-bbc"
 
@@ -186,10 +186,7 @@ def test_tag_and_section_pages_are_the_same_as_pelicans_own(tmp_path, monkeypatc
                                         f'author: "Desk {n % 3}"\n---\n<ol></ol>\n')
         site.build(DEFAULT_PAGINATION=10, PAGINATED_TEMPLATES={"index": None, "tag": None, "category": None,
                                                                "author": None, "archives": 100, "outlet": 50})
-        # Not the search index: Pagefind builds it whole every time, and
-        # names its files by hashes of its own making.
-        return {p.relative_to(site.output).as_posix(): p.read_bytes()
-                for p in sorted(site.output.rglob("*")) if p.is_file() and "pagefind" not in p.parts}
+        return site_files(site.output)
 
     import pelican_gnews.publish.taxonomy as taxonomy
 

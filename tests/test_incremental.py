@@ -9,7 +9,7 @@ import shutil
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from conftest import ROOT, report_figure, run_tool
+from conftest import ROOT, report_figure, run_tool, site_files
 from feedmaker import Item, Related, feed_xml
 from pelican_gnews.settings import from_pelican
 from pelican_gnews.ingest.sync import sync
@@ -60,13 +60,6 @@ def build(project: Path) -> str:
     return proc.stdout + proc.stderr
 
 
-def tree(output: Path) -> dict[str, bytes]:
-    """Every file of the output but the search index (Pagefind builds it
-    whole every time, and names its files by hashes of its own making)."""
-    return {p.relative_to(output).as_posix(): p.read_bytes() for p in sorted(output.rglob("*"))
-            if p.is_file() and "pagefind" not in p.relative_to(output).parts}
-
-
 def test_incremental_build_equals_a_cold_build_after_every_kind_of_change(tmp_path):
     project = tmp_path / "site"
     project.mkdir()
@@ -74,7 +67,7 @@ def test_incremental_build_equals_a_cold_build_after_every_kind_of_change(tmp_pa
     first = [story(day, n) for day in range(14) for n in range(8)]
     sync_feed(project, first, T0 + timedelta(days=14))
     build(project)  # the previous hourly build: output and caches stay
-    before = tree(project / "output")
+    before = site_files(project / "output")
     stamps = {p.name: p.stat().st_mtime_ns for p in (project / "output").glob("latest-*.html")}
     day_page = project / "output" / "archive" / f"{T0 + timedelta(days=10):%Y/%m/%d}" / "index.html"
     day_stamp = day_page.stat().st_mtime_ns
@@ -92,7 +85,7 @@ def test_incremental_build_equals_a_cold_build_after_every_kind_of_change(tmp_pa
     deleted = next(news.glob("*update-12-3*"))
     deleted.unlink()
     build(project)
-    incremental = tree(project / "output")
+    incremental = site_files(project / "output")
 
     cold = tmp_path / "cold"
     cold.mkdir()
@@ -100,7 +93,7 @@ def test_incremental_build_equals_a_cold_build_after_every_kind_of_change(tmp_pa
     shutil.copytree(project / "content", cold / "content", dirs_exist_ok=True)
     shutil.copy(project / "gnews-state.json", cold)  # what ranking reads: an input of every build
     build(cold)
-    expected = tree(cold / "output")
+    expected = site_files(cold / "output")
 
     assert sorted(incremental) == sorted(expected)
     assert [name for name in expected if incremental[name] != expected[name]] == []
