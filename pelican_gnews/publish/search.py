@@ -19,7 +19,6 @@ cost follows the site's bounded size, not its age.
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 import subprocess
 import sys
@@ -105,8 +104,7 @@ def build_index(pelican) -> None:
     command = [sys.executable, "-m", "pagefind", "--site", str(output), "--output-subdir", BUNDLE, "--quiet",
                "--glob", story_glob(pelican.settings)]
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=600,
-                              env={**os.environ, "PAGEFIND_SITE": str(output)})
+        done = subprocess.run(command, capture_output=True, text=True, timeout=600)
     except (OSError, subprocess.TimeoutExpired) as exc:
         logger.warning("pelican-gnews: search index not built (%s); install pagefind[extended]", exc)
         return
