@@ -123,8 +123,12 @@ def plain_site(root: Path, stories: Path) -> Path:
     # The theme's list of every story is latest.html (index.html is the
     # plugin's front page): plain Pelican paginates that one as it would
     # the index.
+    # The theme's words go through Jinja's i18n extension: plain Pelican
+    # gets it, and the theme's filters, as a Jinja extension.
     plain = {**BASE, "DIRECT_TEMPLATES": [*BASE["DIRECT_TEMPLATES"], "latest"],
-             "PAGINATED_TEMPLATES": {"latest": None, "tag": None, "category": None, "author": None}}
+             "PAGINATED_TEMPLATES": {"latest": None, "tag": None, "category": None, "author": None},
+             "JINJA_ENVIRONMENT": {"extensions": ["jinja2.ext.i18n",
+                                                  "pelican_gnews.publish.localisation.ThemeExtension"]}}
     return write_conf(root / "conf.py", PATH="content", OUTPUT_PATH="output", PLUGINS=[],
                       CACHE_CONTENT=False, LOAD_CONTENT_CACHE=False, **plain)
 

@@ -16,6 +16,7 @@ import contextlib
 import logging
 import os
 import sys
+from pathlib import Path
 
 from . import __version__
 
@@ -53,9 +54,21 @@ def _parser() -> argparse.ArgumentParser:
                       help='search terms; Google\'s operators work: when:1d, after:YYYY-MM-DD, '
                            'before:YYYY-MM-DD, "exact phrase"')
     what.add_argument("--place", metavar="NAME", help="local news for a city, region or country")
-    url.add_argument("--hl", default="en-US", help="edition language, e.g. en-US, de, fr, ja, ar (default en-US)")
-    url.add_argument("--gl", help="edition country, e.g. US, DE (default: from --hl)")
-    url.add_argument("--ceid", help="edition id, e.g. US:en (default: COUNTRY:language)")
+    url.add_argument("--hl", default="en-US",
+                     help="edition language as Google spells it, e.g. en-US, de, pt-BR, es-419, zh-TW, ja, ar "
+                          "(default en-US); an unknown one lists the editions")
+    url.add_argument("--gl", help="edition country, e.g. US, DE, MX (default: the language's edition)")
+    url.add_argument("--ceid", help="edition id as given (with --gl), for an edition newer than the table")
+
+    clean = commands.add_parser(
+        "clean-start", help="remove the sample stories and their state, for a new site of your own",
+        description="Once GNEWS_FEEDS lists your own feeds: remove the stories synced from the bundled "
+                    "samples (unless edited), their archive and the sync state. Without --yes, only "
+                    "lists what it would remove.")
+    clean.add_argument("-s", "--settings", default="pelicanconf.py",
+                       help="Pelican settings file (default: pelicanconf.py)")
+    clean.add_argument("--yes", action="store_true", help="remove them (default: only list them)")
+    clean.set_defaults(feeds=[], level=None)
 
     merge = commands.add_parser(
         "merge-state", help="merge an editor's edit of the sync state with a sync's (for scripts/commit-sync)",
@@ -139,6 +152,8 @@ def _main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         logger.error("%s: %s", args.settings, exc)
         return EXIT_USAGE
+    if args.command == "clean-start":
+        return _clean_start(config, args)
     if not (feeds or config.feeds):
         logger.error("No feeds: name some on the command line or set GNEWS_FEEDS in %s",
                      args.settings)
@@ -176,18 +191,42 @@ def _merge_state(args) -> int:
     return EXIT_OK
 
 
+def _clean_start(config, args) -> int:
+    from .ingest.clean_start import CleanStartError, clean_start  # noqa: PLC0415
+    from .ingest.state import StateError  # noqa: PLC0415
+
+    samples = Path(args.settings).resolve().parent / "samples"
+    try:
+        plan = clean_start(config, samples, really=args.yes)
+    except (CleanStartError, StateError) as exc:
+        logger.error("clean-start: %s", exc)
+        return EXIT_USAGE
+    verb = "removed" if args.yes else "would remove"
+    for path in plan.remove:
+        print(f"{verb} {path}")
+    for path in plan.kept_edited:
+        print(f"kept {path} (edited since the sync wrote it)")
+    if not args.yes:
+        print("Run again with --yes to remove them." if plan.remove else "Nothing to remove.")
+    return EXIT_OK
+
+
 def _url(args) -> int:
     from . import urls  # noqa: PLC0415
 
     edition = {"hl": args.hl, "gl": args.gl, "ceid": args.ceid}
-    if args.topic:
-        print(urls.topic(args.topic, **edition))
-    elif args.search:
-        print(urls.search(args.search, **edition))
-    elif args.place:
-        print(urls.place(args.place, **edition))
-    else:
-        print(urls.top_stories(**edition))
+    try:
+        if args.topic:
+            print(urls.topic(args.topic, **edition))
+        elif args.search:
+            print(urls.search(args.search, **edition))
+        elif args.place:
+            print(urls.place(args.place, **edition))
+        else:
+            print(urls.top_stories(**edition))
+    except urls.EditionError as exc:
+        logger.error("%s", exc)
+        return EXIT_USAGE
     return EXIT_OK
 
 

@@ -17,6 +17,9 @@ DEFAULTS = {
     "GNEWS_FEEDS": [],
     "GNEWS_CONTENT_DIR": "news",
     "GNEWS_MAX_TAGS": 5,
+    # Slugs (ingest/romanize.py): romanized per script; True, or a list of
+    # languages (["ja", "ar"]), keeps the headline's own script instead.
+    "GNEWS_SLUG_UNICODE": False,
     "GNEWS_SYNC_ON_BUILD": True,
     "GNEWS_STATE_FILE": None,  # default: gnews-state.json beside PATH
     "GNEWS_TIMEOUT": 10,  # seconds without data before a read gives up
@@ -115,6 +118,7 @@ class GNewsSettings:
     retention_days: float = 7
     archive_months: int = 12
     archive_dir: Path | None = None
+    slug_unicode: object = False
 
     @property
     def identity_window(self) -> timedelta:
@@ -180,6 +184,11 @@ def from_pelican(settings: dict) -> GNewsSettings:
         backoff=number("GNEWS_BACKOFF"),
         retry_after_max=number("GNEWS_RETRY_AFTER_MAX"),
     )
+    slug_unicode = get("GNEWS_SLUG_UNICODE")
+    if isinstance(slug_unicode, str):
+        slug_unicode = [slug_unicode]
+    if not (isinstance(slug_unicode, bool) or isinstance(slug_unicode, (list, tuple))):
+        raise SettingsError(f"GNEWS_SLUG_UNICODE must be True, False or a list of languages, not {slug_unicode!r}")
     return GNewsSettings(
         path=path,
         content_dir=content_dir,
@@ -211,4 +220,5 @@ def from_pelican(settings: dict) -> GNewsSettings:
         retention_days=number("GNEWS_RETENTION_DAYS"),
         archive_months=number("GNEWS_ARCHIVE_MONTHS", int),
         archive_dir=archive_dir,
+        slug_unicode=slug_unicode,
     )

@@ -16,7 +16,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 SHARED_FEEDS = SHARED / "feeds"
-SEED_STORY = ROOT / "content" / "000_fa3c9c86aace03b1.md"  # the seed, byte for byte
+SEED_STORY = ROOT / "samples" / "stories" / "000_fa3c9c86aace03b1.md"  # the seed, byte for byte
 SAMPLE_FEEDS = ROOT / "samples" / "feeds"
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

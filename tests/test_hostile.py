@@ -280,10 +280,17 @@ def test_feedparser_corpus_through_sync_and_build(tmp_path, site):
 
 # -- properties and fuzzing -------------------------------------------------------------
 
-@given(st.text(), st.text(alphabet="0123456789abcdef", min_size=16, max_size=16))
-def test_slugs_are_always_safe(title, ident):
-    slug = unique_slug(title, ident, set())
+# The romanizers load their dictionaries on the first call: no deadline.
+@settings(deadline=None)
+@given(st.text(), st.text(alphabet="0123456789abcdef", min_size=16, max_size=16),
+       st.sampled_from(["", "en", "ja", "zh-TW", "ko", "ar", "he", "de", "ru"]))
+def test_slugs_are_always_safe(title, ident, language):
+    slug = unique_slug(title, ident, set(), language)
     assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug) and len(slug) <= MAX_LENGTH
+    # Unicode slugs (GNEWS_SLUG_UNICODE): letters and digits of any script,
+    # never a path, and a file name of at most 200 bytes.
+    wide = unique_slug(title, ident, set(), language, unicode=True)
+    assert re.fullmatch(r"[^\W_]+(-[^\W_]+)*", wide) and len(wide.encode()) <= 200
 
 
 SEED_FEED = _feed(item_xml(_item()), item_xml(_item(url="https://wire.example/2", headline="Second story",

@@ -354,11 +354,30 @@ def test_url_helper(capsys):
          "https://news.google.com/rss/topics/CAAqJggKIiBDQkFTRWdvSUwyMHZNRGx1YlY4U0FtVnVHZ0pWVXlnQVAB?hl=de&gl=DE&ceid=DE:de"),
         (["--search", "heat pumps when:7d"], "https://news.google.com/rss/search?q=heat+pumps+when:7d&hl=en-US&gl=US&ceid=US:en"),
         (["--place", "São Paulo", "--hl", "pt-BR"],
-         "https://news.google.com/rss/headlines/section/geo/S%C3%A3o%20Paulo?hl=pt-BR&gl=BR&ceid=BR:pt"),
+         "https://news.google.com/rss/headlines/section/geo/S%C3%A3o%20Paulo?hl=pt-BR&gl=BR&ceid=BR:pt-419"),
         (["--topic", "SCIENCE", "--hl", "ja"], "https://news.google.com/rss/headlines/section/topic/SCIENCE?hl=ja&gl=JP&ceid=JP:ja"),
+        # Editions whose ceid is not COUNTRY:language, as Google's own feeds spell them.
+        (["--hl", "pt-BR"], "https://news.google.com/rss?hl=pt-BR&gl=BR&ceid=BR:pt-419"),
+        (["--hl", "zh-TW"], "https://news.google.com/rss?hl=zh-TW&gl=TW&ceid=TW:zh-Hant"),
+        (["--hl", "zh-CN"], "https://news.google.com/rss?hl=zh-CN&gl=CN&ceid=CN:zh-Hans"),
+        (["--hl", "es-419"], "https://news.google.com/rss?hl=es-419&gl=MX&ceid=MX:es-419"),
+        (["--hl", "es-419", "--gl", "AR"], "https://news.google.com/rss?hl=es-419&gl=AR&ceid=AR:es-419"),
+        (["--hl", "pt-PT"], "https://news.google.com/rss?hl=pt-PT&gl=PT&ceid=PT:pt-150"),
+        (["--hl", "de-DE"], "https://news.google.com/rss?hl=de&gl=DE&ceid=DE:de"),
+        (["--hl", "ar"], "https://news.google.com/rss?hl=ar&gl=EG&ceid=EG:ar"),
     ]:
         assert main(["url", *argv]) == 0
         assert capsys.readouterr().out.strip() == expected
+
+
+def test_url_helper_refuses_unknown_editions_and_topics_with_the_choices(capsys, caplog):
+    for argv, wanted in [(["--hl", "xx"], "pt-BR (BR)"), (["--hl", "es-419", "--gl", "FR"], "es-419 (MX)"),
+                         (["--topic", "SPORT"], "SPORTS"), (["--topic", "../../etc"], "WORLD")]:
+        caplog.clear()
+        assert main(["url", *argv]) == 2
+        assert capsys.readouterr().out == ""
+        message = " ".join(r.getMessage() for r in caplog.records)
+        assert wanted in message, message
 
 
 def test_a_failed_write_is_not_recorded_and_the_next_sync_writes_it(tmp_path, monkeypatch):

@@ -109,9 +109,10 @@ def test_a_korean_search_story_from_two_outlets_is_one_story_with_two_sources(si
              and "<article class=\"story\"" in p.read_text()]
     assert len(pages) == 1
     story = pages[0].read_text()
-    assert "Related coverage (2 sources)" in story
+    # A Korean site (DEFAULT_LANG "ko") counts in Korean.
+    assert "관련 보도 (출처 2곳)" in re.sub(r"<[^>]+>", "", story)
     cards = site.page("latest.html")
-    assert cards.count("2 sources") == 1 and cards.count("1 source<") == 3
+    assert cards.count("출처 2곳") == 1 and cards.count("출처 1곳<") == 3
     # The other semiconductor story (another event) stays apart.
     assert "반도체 수출 7개월 연속 증가" not in story
 
@@ -143,7 +144,7 @@ def test_one_story_in_the_top_stories_and_world_feeds_is_one_page(site, caplog):
     stories = [p for p in site.output.glob("*.html") if '<article class="story"' in p.read_text()]
     assert len(stories) == 2
     page = site.page("delegates-sign-river-treaty-in-geneva-harbor-ledger.html")
-    assert "Related coverage (3 sources)" in page
+    assert "Related coverage (3 sources)" in re.sub(r"<[^>]+>", "", page)
     assert coverage_of(page) == [a[1], b[1], c[1]]
     # Every outlet of the merged story lists it, with the count of one story.
     for outlet in ("harbor-ledger", "granite-times", "coastal-wire"):

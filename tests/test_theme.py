@@ -91,11 +91,12 @@ def test_index_cards_show_outlet_time_section_sources_and_tags(sample_site):
     card = card[: card.index("</article>")]
     assert f'href="./{STORY}"><bdi>Delegates agree river treaty after all-night talks in Geneva</bdi></a>' in card
     assert '<a class="outlet" href="./outlet/harbor-ledger.html"><bdi>Harbor Ledger</bdi></a>' in card
-    assert '<time datetime="2026-01-12T08:00:00+00:00">12 Jan 2026, 08:00 UTC</time>' in card
+    # Babel's English date, in the site's zone (UTC), the zone shown.
+    assert '<time datetime="2026-01-12T08:00:00+00:00">Jan 12, 2026, 8:00\u202fAM UTC</time>' in card
     assert '<a href="./category/world.html"><bdi>World</bdi></a>' in card and "4 sources" in card
     assert ("Also: <bdi>Northfield Tribune</bdi>, <bdi>Meridian Post</bdi>, <bdi>Coastal Wire</bdi>"
             in card)
-    assert '<a href="./tag/geneva.html"><bdi>geneva</bdi></a>' in card
+    assert '<a href="./tag/geneva.html"><bdi>Geneva</bdi></a>' in card  # a name keeps its case
 
 
 def test_story_page(sample_site):
@@ -118,7 +119,7 @@ def test_story_page(sample_site):
     data = json.loads(body)
     assert data["@type"] == "NewsArticle"
     assert data["headline"] == "Delegates agree river treaty after all-night talks in Geneva"
-    assert data["keywords"] == ["geneva", "treaty", "river", "talks", "delegates"]
+    assert data["keywords"] == ["Geneva", "treaty", "river", "talks", "delegates"]
 
 
 def test_outlet_pages_count_lead_and_related_stories(sample_site):
@@ -126,11 +127,11 @@ def test_outlet_pages_count_lead_and_related_stories(sample_site):
     # Harbor Ledger leads 2 sample stories and is related coverage in 5 others.
     assert "<h1><bdi>Harbor Ledger</bdi></h1>" in text
     assert "In 7 stories: leads 2, in the related coverage of 5." in text
+    index = (sample_site / "outlets.html").read_text(encoding="utf-8")
+    counts = [int(n) for n in re.findall(r'<span class="count"><bdi>(\d+) stor', index)]
+    assert counts == sorted(counts, reverse=True) and counts[0] == 7
     assert text.count('<span class="role">leads</span>') == 2
     assert text.count('<span class="role">related coverage, led by ') == 5
-    index = (sample_site / "outlets.html").read_text(encoding="utf-8")
-    counts = [int(n) for n in re.findall(r'<span class="count">(\d+) stor', index)]
-    assert counts == sorted(counts, reverse=True) and counts[0] == 7
     names = re.findall(r'<a href="\./outlet/[^"]+"><bdi>([^<]+)</bdi></a>', index)
     assert len(names) == len(list((sample_site / "outlet").glob("*.html")))
 
@@ -143,8 +144,11 @@ def test_language_and_direction(sample_site):
     assert doc.one("html") == {"lang": "de", "dir": "ltr"}
     # The site's own English chrome says it is English.
     assert doc.one("header", **{"class": "site"})["lang"] == "en"
-    # On the English index, a German card says it is German.
-    assert any(a.get("lang") == "de" for a in page(sample_site, "index.html").all("article"))
+    # ...and so do its words in the story (localisation.py: the interface
+    # speaks the site's language, the content its own).
+    assert doc.one("p", **{"class": "read"})["lang"] == "en"
+    # On the English index, a German card's headline says it is German.
+    assert any(a.get("lang") == "de" for a in page(sample_site, "index.html").all("h2"))
 
 
 def test_pages_are_light_and_self_contained(sample_site):

@@ -279,7 +279,7 @@ def test_no_story_tag_or_outlet_takes_a_generated_page(site, errors):
                          ("outlet/wire.html", "<h1><bdi>Wire</bdi></h1>"), ("tags.html", 'class="terms"'),
                          ("category/world.html", "<h1><bdi>World</bdi></h1>"), ("404.html", "Page not found"),
                          ("archive/2026/01/index.html", "Archive: January 2026"),
-                         ("archive/2026/01/01/index.html", "Archive: Thursday 01 January 2026")]:
+                         ("archive/2026/01/01/index.html", "Archive: Thursday, January 1, 2026")]:
         text = site.page(path)
         assert marker in text and '<ol class="coverage">' not in text, path
 

@@ -8,10 +8,22 @@ so it must never be recomputed for an existing story.
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 
 from slugify import slugify
 
+from .romanize import romanize
+
 MAX_LENGTH = 100
+# Unicode slugs are cut by bytes too: a file name holds 255 bytes, and a
+# CJK character takes three.
+MAX_BYTES = 200
+
+# Latin letters a language spells out rather than drop the accent of
+# (DIN 5007-2 for German): Zürich -> zuerich, not zurich.
+_SPELLED_OUT = {
+    "de": [("Ä", "Ae"), ("Ö", "Oe"), ("Ü", "Ue"), ("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")],
+}
 
 # Names Windows will not create, and slugs whose page would overwrite one of
 # the site's own pages (ARTICLE_SAVE_AS is "{slug}.html").
@@ -30,13 +42,39 @@ def story_id(*keys: str) -> str:
     return hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
-def base_slug(title: str) -> str:
+def pelican_slug(title: str) -> str:
+    """The slug Pelican gives a file without one (its own slugify of the
+    title), which the content index must know is taken."""
     return slugify(title or "", max_length=MAX_LENGTH, word_boundary=True, save_order=True)
 
 
-def unique_slug(title: str, ident: str, taken: set[str] | frozenset[str]) -> str:
+def unicode_wanted(language: str, setting) -> bool:
+    """GNEWS_SLUG_UNICODE: True for every language, or a list of language
+    codes (["ja", "ar"]) whose stories keep their own script in slugs."""
+    if setting is True:
+        return True
+    primary = (language or "").split("-")[0].lower()
+    return bool(setting) and primary in {str(code).split("-")[0].lower() for code in setting}
+
+
+def base_slug(title: str, language: str = "", *, unicode: bool = False) -> str:
+    """The slug of a headline: romanized for its script (romanize.py), or in
+    its own script when the site asks for Unicode slugs."""
+    title = unicodedata.normalize("NFC", title or "")
+    if unicode:
+        slug = slugify(title, max_length=MAX_LENGTH, word_boundary=True, save_order=True, allow_unicode=True)
+        while len(slug.encode("utf-8")) > MAX_BYTES:
+            slug = slug[:-1].rstrip("-")
+        return slug
+    replacements = _SPELLED_OUT.get((language or "").split("-")[0].lower(), [])
+    return slugify(romanize(title, language), max_length=MAX_LENGTH, word_boundary=True, save_order=True,
+                   replacements=replacements)
+
+
+def unique_slug(title: str, ident: str, taken: set[str] | frozenset[str], language: str = "",
+                *, unicode: bool = False) -> str:
     """Slug for a new story: from the title, else from its id; never in `taken`."""
-    slug = base_slug(title) or f"story-{ident[:8]}"
+    slug = base_slug(title, language, unicode=unicode) or f"story-{ident[:8]}"
     if slug in RESERVED or slug in taken:
         # A stable suffix: the same story gets the same slug on every machine.
         stem = slug[: MAX_LENGTH - 17].rstrip("-")

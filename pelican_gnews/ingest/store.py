@@ -20,8 +20,8 @@ from pathlib import Path
 from .. import frontmatter
 from ..cluster import MAX_ENTRIES, describe, parse_cluster, render_cluster
 from .parse import ParsedFeed, Story
-from .slugs import base_slug, unique_slug
-from .tags import make_tags
+from .slugs import pelican_slug, unicode_wanted, unique_slug
+from .tags import Vocabulary, make_tags
 
 logger = logging.getLogger(__name__)
 
@@ -38,12 +38,13 @@ class StoreError(Exception):
 
 
 def story_fields(story: Story, feed: ParsedFeed, *, slug: str, source: str, category: str,
-                 max_tags: int, publisher_link: str = "") -> list[tuple[str, object, str]]:
+                 max_tags: int, publisher_link: str = "", vocabulary: Vocabulary | None = None,
+                 ) -> list[tuple[str, object, str]]:
     """The front matter of a story's file: the seed's keys in the seed's order,
     then the facts the seed has no place for."""
     others = [e.headline for e in story.coverage if e.link != story.link and e.headline != story.headline]
     tags = make_tags(story.headline, outlet=story.outlet, others=others,
-                     language=feed.language or "en", limit=max_tags)
+                     language=feed.language or "en", limit=max_tags, vocabulary=vocabulary)
     lead = f"{story.headline} — {story.outlet}" if story.outlet else story.headline
     section = category or feed.section
     return [
@@ -144,7 +145,7 @@ class ContentIndex:
             fields = index._head_fields(path)
             if fields is None:
                 continue
-            slug = fields.get("slug") or base_slug(fields.get("title", ""))
+            slug = fields.get("slug") or pelican_slug(fields.get("title", ""))
             if slug:
                 index.slugs.add(slug)
             if path.parent == content_dir or content_dir in path.parents:
@@ -182,12 +183,14 @@ class ContentIndex:
                 self.by_key.setdefault(f"{key}:{value}", path)
 
 
-_SAFE_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,199}")
+# Lower-case Latin, or letters and digits of any script (GNEWS_SLUG_UNICODE):
+# no dot, slash or backslash, so never a path.
+_SAFE_SLUG = re.compile(r"[^\W_][\w-]{0,199}")
 
 
 def story_path(content_dir: Path, slug: str) -> Path:
     """The file for a slug, always directly inside `content_dir` (a resolved
-    path from the settings): a slug of [a-z0-9-] cannot leave that folder,
+    path from the settings): a slug of letters, digits and dashes cannot leave that folder,
     and anything else is refused. (Reserved names such as `con` never come
     out of slugs.unique_slug.)"""
     if not _SAFE_SLUG.fullmatch(slug):
@@ -195,5 +198,6 @@ def story_path(content_dir: Path, slug: str) -> Path:
     return content_dir / f"{slug}{STORY_SUFFIX}"
 
 
-def new_slug(story: Story, index: ContentIndex, ident: str) -> str:
-    return unique_slug(story.title, ident, index.slugs)
+def new_slug(story: Story, index: ContentIndex, ident: str, language: str = "", unicode_setting=False) -> str:
+    return unique_slug(story.title, ident, index.slugs, language,
+                       unicode=unicode_wanted(language, unicode_setting))

@@ -36,6 +36,7 @@ from .identity import Matcher, article_keys, identity_keys, related, title_key
 from .parse import FeedError, ParsedFeed, Story, parse_feed
 from .resolve import Resolver
 from .slugs import story_id
+from .tags import Vocabulary
 from .state import StateError, SyncState, locked
 from .store import (
     ContentIndex,
@@ -128,6 +129,7 @@ class _Run:
         self.claimed: set[str] = set()  # stories items of the current feed already are
         self.taken: set[str] = set()  # stories items of the current feed are by their lead articles
         self.clustered = False  # whether the current feed has related coverage
+        self.vocabulary = Vocabulary()  # the run's terms, for its tags (tags.py)
         self.seen_at = now.isoformat(timespec="seconds")
         # Stories recent enough to be joined (identity.py); older ones are
         # not read into its headline index at all.
@@ -395,6 +397,7 @@ def _store_feed(spec: FeedSpec, fetched: Fetched | str, run: _Run, result: FeedR
     # Google News page the feed names as its link.
     source = safe_url(spec.url) or feed.link
     run.clustered = any(len(story.coverage) > 1 for story in feed.stories)
+    run.vocabulary.add_feed([(s.headline, s.outlet) for s in feed.stories], feed.language or "en")
     run.taken = run.matcher.taken(feed.stories)
     run.claimed = set()
     run.cutoff = retention.cutoff([run.newest, *(s.published for s in feed.stories)], run.now,
@@ -527,7 +530,7 @@ def _new_story(story, number, feed, spec, source, keys, run: _Run, result: FeedR
         run.claimed.add(sid)
         result.unchanged += 1
         return
-    slug = new_slug(story, run.index, sid)
+    slug = new_slug(story, run.index, sid, feed.language, run.config.slug_unicode)
     path = story_path(run.config.content_dir, slug)
     try:
         data = _render(story, feed, spec, source, slug, run)
@@ -560,7 +563,7 @@ def _render(story, feed, spec, source, slug, run) -> bytes:
     keys = article_keys(story.link) if run.config.resolve.on else []
     direct = run.resolver.known(keys[0], story.link) if keys else ""
     return render_story(story, feed, slug=slug, source=source, category=spec.category,
-                        max_tags=run.config.max_tags, publisher_link=direct)
+                        max_tags=run.config.max_tags, publisher_link=direct, vocabulary=run.vocabulary)
 
 
 __all__ = ["FeedResult", "StateError", "SyncReport", "sync"]

@@ -38,6 +38,7 @@ import logging
 import os
 from pathlib import Path
 
+import babel
 import jinja2
 import pelican
 from pelican.urlwrappers import URLWrapper
@@ -98,10 +99,11 @@ def _settings_repr(settings) -> str:
 
 
 def build_key(settings) -> str:
-    """What every cached thing of a build depends on: this package's code,
-    Pelican's and Jinja's versions, and the settings."""
+    """What every cached thing of a build depends on: this package's code
+    and catalogs, Pelican's, Jinja's and Babel's versions (Babel's CLDR
+    data formats the dates), and the settings."""
     return _sha(_files_hash([Path(__file__).resolve().parent.parent]), pelican.__version__, jinja2.__version__,
-                _settings_repr(settings))
+                babel.__version__, _settings_repr(settings))
 
 
 _key_at_start = ""

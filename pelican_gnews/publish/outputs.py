@@ -88,6 +88,8 @@ def keep_pages_apart(generators) -> None:
             taken.setdefault(day.save_as, f"the archive of {day.date.date().isoformat()}")
     for page in getattr(by_kind.get("SearchGenerator"), "search_pages", ()):
         taken.setdefault(page["url"], "a search page")
+    for path in getattr(by_kind.get("TagIndexGenerator"), "save_as_paths", ()):
+        taken.setdefault(path, "the tags page")
     for generator in generators:
         for kind in ("staticfiles", "pages", "hidden_pages", "draft_pages"):
             for content in getattr(generator, kind, ()):

@@ -12,12 +12,13 @@ from pelican.generators import ArticlesGenerator
 from pelican.utils import order_content
 
 from ..settings import SettingsError, from_pelican
-from . import ranking, search, taxonomy, translations
+from . import localisation, ranking, search, taxonomy, translations
 from .archive_pages import ArchiveGenerator
 from .incremental import guard_content_cache
 from .outputs import keep_pages_apart, loop_safe_get_files
 from .reader import StoryReader
 from .render import OutletsGenerator, link_neighbours
+from .tag_index import TagIndexGenerator, take_over_tags_page
 from .crawlers import RobotsGenerator
 from .translations import process_translations
 from .writer import GNewsWriter, finish_build, incremental_on
@@ -102,7 +103,7 @@ def keep_duplicate_slugs(generator) -> None:
 
 
 def add_generators(pelican):
-    return [OutletsGenerator, ArchiveGenerator, RobotsGenerator, search.SearchGenerator]
+    return [OutletsGenerator, ArchiveGenerator, RobotsGenerator, search.SearchGenerator, TagIndexGenerator]
 
 
 def use_stable_pagination(pelican):
@@ -156,9 +157,11 @@ def add_latest_page(pelican) -> None:
 def prepare_generator(generator) -> None:
     """Every generator lists content files without following a link loop
     and groups translations in time linear in the site (translations.py),
-    and the articles generator writes tag, section and author pages in time
+    speaks the site's language (localisation.py), and the articles
+    generator writes tag, section and author pages in time
     linear in the site (taxonomy.py)."""
     generator.get_files = types.MethodType(loop_safe_get_files, generator)
+    localisation.install(generator.env)
     generator.generate_context = translations.wrap(generator.generate_context)
     if isinstance(generator, ArticlesGenerator):
         for name in ("generate_tags", "generate_categories", "generate_authors"):
@@ -173,6 +176,7 @@ def register() -> None:
     signals.article_generator_finalized.connect(link_stories)
     signals.article_generator_finalized.connect(rank_stories)
     signals.initialized.connect(add_latest_page)
+    signals.initialized.connect(take_over_tags_page)
     signals.get_generators.connect(add_generators)
     signals.get_writer.connect(use_stable_pagination)
     signals.generator_init.connect(prepare_generator)

@@ -6,13 +6,31 @@ const form = document.querySelector("[data-search]");
 const status = document.querySelector("[data-search-status]");
 const list = document.querySelector("[data-search-results]");
 const given = form.dataset.root || "";
+// The page's words (theme/templates/search.html): plural forms by CLDR
+// category, dates in the site's language and zone.
+const words = form.dataset;
+const plurals = new Intl.PluralRules(words.lang);
+const found = JSON.parse(words.found);
+const numbers = new Intl.NumberFormat(words.lang);
+// (dateStyle cannot be combined with timeZoneName: the parts are named.)
+const when = { year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit", timeZoneName: "short" };
+let dates;
+try {
+  dates = new Intl.DateTimeFormat(words.lang, { ...when, timeZone: words.zone });
+} catch (error) {  // a zone this browser does not know: the reader's own
+  dates = new Intl.DateTimeFormat(words.lang, when);
+}
+function counted(count) {
+  const text = found[plurals.select(count)] || found.other || Object.values(found)[0];
+  return text.replace("%(num)s", numbers.format(count));
+}
 // A relative SITEURL (development builds) means the server's root.
 const root = new URL(/^[a-z]+:\/\//i.test(given) || given.startsWith("/") ? given.replace(/\/?$/, "/") : "/", location.href);
 
 function option(select, value, count) {
   const item = document.createElement("option");
   item.value = value;
-  item.textContent = `${value} (${count})`;
+  item.textContent = `${value} (${numbers.format(count)})`;
   select.append(item);
 }
 
@@ -25,7 +43,7 @@ function result(data) {
   link.append(title);
   const meta = document.createElement("p");
   meta.className = "meta";
-  const parts = [data.meta.outlet, data.meta.date ? new Date(data.meta.date).toUTCString().slice(5, 22) + " UTC" : "",
+  const parts = [data.meta.outlet, data.meta.date ? dates.format(new Date(data.meta.date)) : "",
                  data.meta.section].filter(Boolean);
   parts.forEach((text, n) => {
     const part = document.createElement("bdi");
@@ -64,12 +82,12 @@ try {
     if (mine !== asked) return;
     list.replaceChildren(...shown.map(result));
     const count = search.results.length;
-    status.textContent = count === 1 ? "1 story found" : `${count} stories found` + (count > 30 ? ", the first 30 shown" : "");
+    status.textContent = counted(count) + (count > 30 ? " " + words.first.replace("{num}", numbers.format(30)) : "");
   }
   form.addEventListener("input", run);
   form.addEventListener("submit", (event) => { event.preventDefault(); run(); });
   const asked_for = new URLSearchParams(location.search).get("q");
   if (asked_for) { form.elements.q.value = asked_for; run(); }
 } catch (error) {
-  status.textContent = "Search is not available on this copy of the site.";
+  status.textContent = words.unavailable;
 }

@@ -1,0 +1,168 @@
+"""Readable Latin spellings of headlines for slugs, one choice per script.
+
+Unidecode (python-slugify's default) reads every Han character as Mandarin
+and drops Arabic's long vowels: 続報 becomes `sok-bao`, not `zokuhou`. Each
+script gets the spelling its readers would type instead:
+
+| script | spelling | by |
+|---|---|---|
+| Japanese (kana; Han in a Japanese feed) | Hepburn romaji | pykakasi |
+| Chinese (Han elsewhere) | Hanyu Pinyin without tones | pypinyin |
+| Korean (Hangul) | Revised Romanization, with its sound changes | korean-romanizer |
+| Arabic | a simple transliteration that keeps the written long vowels and the article (al-) | this module |
+| Hebrew | a simple transliteration (ש sh, ח ch, vav and yod as vowels inside words) | this module |
+| German | umlauts as ae, oe, ue and ß as ss (DIN 5007-2) | slugs.py |
+| Cyrillic, Greek, other Latin, others | Unidecode's | python-slugify |
+
+A site that wants its slugs in the headline's own script says so with
+GNEWS_SLUG_UNICODE (slugs.py). The spelling of a library can change between
+versions: a slug is made once and then read back from its file.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_ARABIC = {
+    "ا": "a", "أ": "a", "إ": "i", "آ": "aa", "ٱ": "a", "ء": "", "ؤ": "u", "ئ": "i",
+    "ب": "b", "ت": "t", "ث": "th", "ج": "j", "ح": "h", "خ": "kh", "د": "d", "ذ": "dh",
+    "ر": "r", "ز": "z", "س": "s", "ش": "sh", "ص": "s", "ض": "d", "ط": "t", "ظ": "z",
+    "ع": "", "غ": "gh", "ف": "f", "ق": "q", "ك": "k", "ل": "l", "م": "m", "ن": "n",
+    "ه": "h", "ة": "a", "ى": "a", "پ": "p", "چ": "ch", "گ": "g", "ژ": "zh", "ک": "k",
+    "ی": "i", "ـ": "",
+    "\u064e": "a", "\u0650": "i", "\u064f": "u", "\u064b": "an", "\u064d": "in", "\u064c": "un",
+    "\u0652": "", "\u0651": "", "\u0670": "a",
+}
+_ARABIC_VOWELS = set("اأإآٱةى\u064e\u0650\u064f")
+
+_HEBREW = {
+    "א": "", "ב": "b", "ג": "g", "ד": "d", "ה": "h", "ז": "z", "ח": "ch", "ט": "t",
+    "כ": "k", "ך": "kh", "ל": "l", "מ": "m", "ם": "m", "נ": "n", "ן": "n", "ס": "s",
+    "ע": "", "פ": "p", "ף": "f", "צ": "ts", "ץ": "ts", "ק": "k", "ר": "r", "ש": "sh", "ת": "t",
+}
+
+
+def _semivowel(word: str, i: int, consonant: str, vowel: str, vowels: set[str]) -> str:
+    """و/ي (vav/yod) are consonants at the start of a word or before a
+    vowel letter, and long vowels elsewhere."""
+    after = word[i + 1] if i + 1 < len(word) else ""
+    if i == 0 or after in vowels:
+        return consonant
+    return vowel
+
+
+def arabic(text: str) -> str:
+    out = []
+    for word in text.split():
+        prefix = ""
+        if word.startswith("ال") and len(word) > 3:
+            prefix, word = "al-", word[2:]
+        letters = []
+        for i, char in enumerate(word):
+            if char == "و":
+                letters.append(_semivowel(word, i, "w", "u", _ARABIC_VOWELS))
+            elif char == "ي":
+                letters.append(_semivowel(word, i, "y", "i", _ARABIC_VOWELS))
+            else:
+                letters.append(_ARABIC.get(char, char))
+        out.append(prefix + "".join(letters))
+    return " ".join(out)
+
+
+def hebrew(text: str) -> str:
+    out = []
+    for word in text.split():
+        letters = []
+        for i, char in enumerate(word):
+            if char == "ו":
+                letters.append(_semivowel(word, i, "v", "o", set("אהוי")))
+            elif char == "י":
+                letters.append(_semivowel(word, i, "y", "i", set("אהו")))
+            elif "\u0591" <= char <= "\u05c7":  # points and cantillation
+                continue
+            else:
+                letters.append(_HEBREW.get(char, char))
+        out.append("".join(letters))
+    return " ".join(out)
+
+
+@lru_cache(maxsize=1)
+def _kakasi():
+    import pykakasi  # noqa: PLC0415 - its dictionary loads in a second: only for Japanese
+
+    return pykakasi.kakasi()
+
+
+def japanese(text: str) -> str:
+    return " ".join(part["hepburn"] for part in _kakasi().convert(text) if part["hepburn"].strip())
+
+
+def chinese(text: str) -> str:
+    """Pinyin a word at a time (jieba's words): 台湾新闻 is taiwan xinwen."""
+    from pypinyin import lazy_pinyin  # noqa: PLC0415
+
+    from .segment import chinese_words  # noqa: PLC0415
+
+    return " ".join("".join(lazy_pinyin(word)) for word in chinese_words(text))
+
+
+def korean(text: str) -> str:
+    from korean_romanizer.romanizer import Romanizer  # noqa: PLC0415
+
+    return Romanizer(text).romanize()
+
+
+def script_of(char: str) -> str:
+    name = unicodedata.name(char, "")
+    if name.startswith(("CJK UNIFIED", "CJK COMPATIBILITY IDEOGRAPH")) or char in "々〆":
+        return "han"
+    if name.startswith(("HIRAGANA", "KATAKANA")) or char == "ー":
+        return "kana"
+    if name.startswith("HANGUL"):
+        return "hangul"
+    if name.startswith("ARABIC"):
+        return "arabic"
+    if name.startswith("HEBREW"):
+        return "hebrew"
+    return "other"
+
+
+# Runs of one script, punctuation and spaces attached to the run before.
+# In Japanese text Han and kana are one run: 新しい is read as a word.
+def _runs(text: str, japanese_text: bool) -> list[tuple[str, str]]:
+    runs: list[list[str]] = []
+    for char in text:
+        script = script_of(char)
+        if japanese_text and script in ("han", "kana"):
+            script = "kana"
+        if script == "other" and runs and not (char.isalnum()):
+            runs[-1][1] += char
+            continue
+        if not runs or runs[-1][0] != script:
+            runs.append([script, ""])
+        runs[-1][1] += char
+    return [(script, chunk) for script, chunk in runs]
+
+
+def romanize(text: str, language: str = "") -> str:
+    """A Latin spelling of `text`, script by script; what is left (Latin,
+    Cyrillic, Greek...) is for python-slugify's Unidecode."""
+    primary = (language or "").split("-")[0].lower()
+    japanese_text = primary == "ja" or any(script_of(c) == "kana" for c in text)
+    out = []
+    for script, chunk in _runs(text, japanese_text):
+        if script == "kana":
+            out.append(japanese(chunk))
+        elif script == "han":
+            out.append(chinese(chunk))
+        elif script == "hangul":
+            out.append(korean(chunk))
+        elif script == "arabic":
+            out.append(arabic(chunk))
+        elif script == "hebrew":
+            out.append(hebrew(chunk))
+        else:
+            out.append(chunk)
+    return re.sub(r"\s+", " ", " ".join(out)).strip()

@@ -1,0 +1,144 @@
+"""Words of a headline in languages that do not space them, or glue
+particles to them, with the well-kept segmenters made for each:
+
+| language | segmenter | what tags keep |
+|---|---|---|
+| Japanese | janome (IPADIC, pure Python) | nouns, a compound of nouns kept whole (衆院選, 過半数割れ) |
+| Chinese | jieba (its dictionary, with part-of-speech); Traditional text is segmented in its Simplified form (OpenCC), which jieba's dictionary knows | nouns and names, kept in the headline's own script |
+| Korean | kiwipiepy (its model) | nouns and names, particles and endings dropped (증설도 -> 증설), nouns written as one word kept whole |
+| Thai | pythainlp (newmm, its dictionary) | words of two or more letters |
+
+Each loads its dictionary once, on first use: a site without such feeds pays
+nothing. A token is (surface, kind), kind "noun", "name" or "other".
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+
+Token = tuple[str, str]
+
+
+@lru_cache(maxsize=1)
+def _janome():
+    from janome.tokenizer import Tokenizer  # noqa: PLC0415
+
+    return Tokenizer()
+
+
+def japanese(text: str) -> list[Token]:
+    """Nouns joined into the compounds headlines use (名詞 next to 名詞, a
+    suffix such as 選 or 氏 glued to its noun), numbers kept apart."""
+    out: list[Token] = []
+    joined = ""
+    kind = ""
+    for token in _janome().tokenize(text):
+        pos = token.part_of_speech.split(",")
+        if pos[0] == "名詞" and pos[1] == "接尾":
+            # A suffix joins its noun (衆院+選); a counter (21+年) does not.
+            if joined and pos[2] != "助数詞":
+                joined += token.surface
+                continue
+        elif pos[0] == "名詞" and pos[1] not in ("数", "非自立", "代名詞", "副詞可能"):
+            joined += token.surface
+            kind = "name" if pos[1] == "固有名詞" or kind == "name" else "noun"
+            continue
+        if joined:
+            out.append((joined, kind))
+            joined, kind = "", ""
+        out.append((token.surface, "other"))
+    if joined:
+        out.append((joined, kind))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    import jieba  # noqa: PLC0415
+    import jieba.posseg  # noqa: PLC0415
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba
+
+
+@lru_cache(maxsize=1)
+def _to_simplified():
+    import opencc  # noqa: PLC0415
+
+    return opencc.OpenCC("t2s")
+
+
+def _simplified(text: str) -> str:
+    """The text in Simplified characters, when that keeps every character in
+    its place (t2s maps character for character almost always), so that
+    the words found map back onto the original."""
+    simple = _to_simplified().convert(text)
+    return simple if len(simple) == len(text) else text
+
+
+def _in_original(text: str, words) -> list:
+    """(original surface, item) for consecutive words of _simplified(text)."""
+    out, at = [], 0
+    for item, length in words:
+        out.append((text[at:at + length], item))
+        at += length
+    return out
+
+
+def chinese_words(text: str) -> list[str]:
+    return [surface for surface, _ in
+            _in_original(text, ((None, len(w)) for w in _jieba().cut(_simplified(text))))]
+
+
+def chinese(text: str) -> list[Token]:
+    out = []
+    pairs = ((pair.flag, len(pair.word)) for pair in _jieba().posseg.cut(_simplified(text)))
+    for surface, flag in _in_original(text, pairs):
+        # n* nouns (nr person, ns place, nt organisation, nz other names),
+        # vn verbal nouns, l and j set phrases and abbreviations.
+        kind = ("name" if flag in ("nr", "ns", "nt", "nz")
+                else "noun" if flag.startswith("n") or flag in ("vn", "l", "j") else "other")
+        out.append((surface, kind))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _kiwi():
+    from kiwipiepy import Kiwi  # noqa: PLC0415
+
+    return Kiwi()
+
+
+def korean(text: str) -> list[Token]:
+    """Nouns and names; a noun followed by its suffix (XSN) stays one word."""
+    out: list[Token] = []
+    end = -1
+    for token in _kiwi().tokenize(text):
+        glued = token.start == end and out and out[-1][1] != "other"
+        end = token.start + token.len
+        if token.tag in ("NNG", "NNP", "SL", "SH"):
+            kind = "name" if token.tag in ("NNP", "SL") else "noun"
+            if glued:  # nouns written as one word: 데이터센터
+                out[-1] = (out[-1][0] + token.form, "name" if "name" in (kind, out[-1][1]) else "noun")
+            else:
+                out.append((token.form, kind))
+        elif token.tag == "XSN" and glued:
+            out[-1] = (out[-1][0] + token.form, out[-1][1])
+        else:
+            out.append((token.form, "other"))
+    return out
+
+
+def thai(text: str) -> list[Token]:
+    from pythainlp.tokenize import word_tokenize  # noqa: PLC0415
+
+    return [(word, "noun" if len(word) > 1 and not word.isspace() else "other")
+            for word in word_tokenize(text, engine="newmm")]
+
+
+SEGMENTERS = {"ja": japanese, "zh": chinese, "ko": korean, "th": thai}
+
+
+def segmenter_for(language: str):
+    return SEGMENTERS.get((language or "").split("-")[0].lower())
