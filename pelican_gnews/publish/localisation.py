@@ -56,6 +56,7 @@ def available() -> frozenset[str]:
     return frozenset(p.parent.parent.name for p in CATALOGS.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
 
 
+@lru_cache(maxsize=256)
 def catalog_for(language: str) -> str | None:
     """The catalog for a language tag (ja-JP, zh-TW, pt-419...), or None."""
     tag = (language or "").replace("_", "-").lower()
@@ -141,6 +142,9 @@ def _zone(name: str):
         return ZoneInfo("UTC")
 
 
+# A story's time is shown on its page, its cards, its tag, section and
+# outlet pages: formatted once.
+@lru_cache(maxsize=65536)
 def format_moment(moment: datetime, language: str, zone_name: str, *, with_zone: bool = True) -> str:
     """An absolute date and time in the language's form, in the site's zone."""
     locale = babel_locale(language)
@@ -158,6 +162,45 @@ def format_moment(moment: datetime, language: str, zone_name: str, *, with_zone:
 @pass_context
 def moment_filter(context, moment: datetime, with_zone: bool = True) -> str:
     return format_moment(moment, ui_language(context), context.get("TIMEZONE") or "UTC", with_zone=with_zone)
+
+
+def N_(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a plural message for `pybabel extract -k N_:1,2` (babel.cfg)."""
+    return singular, plural
+
+
+# The theme's counts, with each language's plural forms.
+COUNTS = {
+    "sources": N_("%(num)s source", "%(num)s sources"),
+    "growing": N_("+%(num)s source lately", "+%(num)s sources lately"),
+    "stories": N_("%(num)s story", "%(num)s stories"),
+}
+
+
+@lru_cache(maxsize=8192)
+def _count_html(kind: str, n: int, language: str) -> Markup:
+    singular, plural = COUNTS[kind]
+    text = translations(catalog_for(language)).ngettext(singular, plural, n) % {"num": _number(n, language)}
+    return Markup("<bdi%s>%s</bdi>") % (Markup(' class="growing"') if kind == "growing" else "", text)
+
+
+@pass_context
+def count_html(context, kind: str, n: int) -> Markup:
+    """"3 sources", "+2 sources lately", "5 stories", isolated (<bdi>)."""
+    return _count_html(kind, n, ui_language(context))
+
+
+@lru_cache(maxsize=65536)
+def _moment_html(moment: datetime, language: str, zone_name: str) -> Markup:
+    return Markup('<bdi><time datetime="%s">%s</time></bdi>') % (
+        moment.isoformat(), format_moment(moment, language, zone_name))
+
+
+@pass_context
+def moment_html(context, moment: datetime) -> Markup:
+    """A time as the theme shows it: <time> with its ISO form, isolated (a
+    Python function, not a macro: a list page shows dozens)."""
+    return _moment_html(moment, ui_language(context), context.get("TIMEZONE") or "UTC")
 
 
 @pass_context
@@ -208,9 +251,14 @@ def plural_table(context, singular: str, plural: str) -> dict[str, str]:
     return table
 
 
+@lru_cache(maxsize=4096)
+def _number(number, language: str) -> str:
+    return format_decimal(number, locale=babel_locale(language))
+
+
 @pass_context
 def number_filter(context, number) -> str:
-    return format_decimal(number, locale=babel_locale(ui_language(context)))
+    return _number(number, ui_language(context))
 
 
 @pass_context
@@ -233,7 +281,7 @@ def _install_callables(env) -> None:
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)
     env.filters.update(moment=moment_filter, day_text=day_text_filter, zone=zone_filter,
                        language_name=language_name_filter, number=number_filter)
-    env.globals.update(ui_lang=ui_lang_global, page_lang=page_lang_global, ui_attrs=ui_attrs, ui_dir=ui_dir,
+    env.globals.update(moment_html=moment_html, count_html=count_html, ui_lang=ui_lang_global, page_lang=page_lang_global, ui_attrs=ui_attrs, ui_dir=ui_dir,
                        plural_table=plural_table, RTL_LANGUAGES=RTL_LANGUAGES)
 
 
