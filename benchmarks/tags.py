@@ -44,7 +44,7 @@ from feedmaker import Item, Related, feed_xml  # noqa: E402
 
 from pelican_gnews.ingest import segment  # noqa: E402
 from pelican_gnews.ingest.parse import parse_feed  # noqa: E402
-from pelican_gnews.ingest.tags import Vocabulary, make_tags, words  # noqa: E402
+from pelican_gnews.ingest.tags import Vocabulary, make_tags  # noqa: E402
 
 SHARED_FEEDS = ROOT.parent / "shared" / "feeds"
 CORPUS_FOLDERS = (SHARED_FEEDS, ROOT / "samples" / "feeds")

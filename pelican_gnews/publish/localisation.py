@@ -33,7 +33,7 @@ from jinja2 import pass_context
 from jinja2.ext import Extension
 from markupsafe import Markup
 
-from .render import RTL_LANGUAGES, text_direction
+from .render import text_direction
 
 logger = logging.getLogger(__name__)
 
@@ -271,18 +271,13 @@ def ui_dir(context) -> str:
     return text_direction(ui_language(context))
 
 
-@pass_context
-def page_lang_global(context) -> str:
-    return page_language(context)
-
-
 def _install_callables(env) -> None:
     env.policies["ext.i18n.trimmed"] = True
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)
     env.filters.update(moment=moment_filter, day_text=day_text_filter, zone=zone_filter,
                        language_name=language_name_filter, number=number_filter)
-    env.globals.update(moment_html=moment_html, count_html=count_html, ui_lang=ui_lang_global, page_lang=page_lang_global, ui_attrs=ui_attrs, ui_dir=ui_dir,
-                       plural_table=plural_table, RTL_LANGUAGES=RTL_LANGUAGES)
+    env.globals.update(moment_html=moment_html, count_html=count_html, ui_lang=ui_lang_global,
+                       ui_attrs=ui_attrs, ui_dir=ui_dir, plural_table=plural_table)
 
 
 def install(env) -> None:
