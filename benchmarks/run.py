@@ -371,8 +371,24 @@ def main(argv=None) -> int:
         text += "\n" + year.report(history, per_story, command)
     print(text)
     notes = Path(__file__).with_name("optimisations.md").read_text(encoding="utf-8")
-    Path(args.out).write_text(text + "\n" + notes, encoding="utf-8")
+    out = Path(args.out)
+    # The sections other benchmarks write (identity.py, search.py, tags.py) stay.
+    kept = [section for section in _sections(out) if section.split("\n", 1)[0] in OTHER_SECTIONS]
+    out.write_text(text + "\n" + notes, encoding="utf-8")
+    for section in kept:
+        write_section(out, section)
     return 0
+
+
+OTHER_SECTIONS = ("## Story identity", "## Search", "## Tags")
+
+
+def _sections(path: Path) -> list[str]:
+    """The "## " sections of a report file, each with its heading."""
+    if not path.exists():
+        return []
+    parts = path.read_text(encoding="utf-8").split("\n## ")
+    return ["## " + part.rstrip("\n") + "\n" for part in parts[1:]]
 
 
 if __name__ == "__main__":
