@@ -60,15 +60,14 @@ def edition(hl: str = "en-US", gl: str | None = None, ceid: str | None = None) -
             raise EditionError("--ceid needs --gl (the edition's country)")
         return {"hl": hl, "gl": gl.upper(), "ceid": ceid}
     wanted = hl.lower()
-    matches = [e for e in EDITIONS if e[0].lower() == wanted and (not gl or e[1] == gl.upper())]
-    if not matches and "-" not in wanted and not gl:
-        # hl=de-DE or a language whose editions are all regional: take the
-        # first edition of that language.
-        matches = [e for e in EDITIONS if e[0].lower().split("-")[0] == wanted]
-    if not matches and "-" in wanted and wanted.split("-")[1].upper() == (gl or wanted.split("-")[1]).upper():
-        # hl=de-DE, hl=ja-JP: the language's edition for that country.
-        language, region = wanted.split("-", 1)
-        matches = [e for e in EDITIONS if e[0].lower().split("-")[0] == language and e[1] == region.upper()]
+    language, _, region = wanted.partition("-")
+    country = (gl or region).upper()
+    matches = [e for e in EDITIONS if e[0].lower() == wanted and (not gl or e[1] == country)]
+    if not matches:
+        # de-DE, ja-JP, de with --gl AT, or a bare language: the language's
+        # edition for that country, or its first.
+        matches = [e for e in EDITIONS if e[0].lower().split("-")[0] == language
+                   and (not country or e[1] == country)]
     if not matches:
         asked = f"{hl}" + (f" in {gl.upper()}" if gl else "")
         raise EditionError(f"no Google News edition {asked}; the editions are: {edition_choices()}")

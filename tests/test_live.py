@@ -364,6 +364,7 @@ def test_url_helper(capsys):
         (["--hl", "es-419", "--gl", "AR"], "https://news.google.com/rss?hl=es-419&gl=AR&ceid=AR:es-419"),
         (["--hl", "pt-PT"], "https://news.google.com/rss?hl=pt-PT&gl=PT&ceid=PT:pt-150"),
         (["--hl", "de-DE"], "https://news.google.com/rss?hl=de&gl=DE&ceid=DE:de"),
+        (["--hl", "de", "--gl", "AT"], "https://news.google.com/rss?hl=de-AT&gl=AT&ceid=AT:de"),
         (["--hl", "ar"], "https://news.google.com/rss?hl=ar&gl=EG&ceid=EG:ar"),
     ]:
         assert main(["url", *argv]) == 0
