@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
@@ -60,27 +61,54 @@ def _time(value: str) -> datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
 
 
-def load_facts(settings) -> tuple[dict[str, Facts], dict[str, str]]:
-    """Facts by story file (relative to PATH, posix style), and publisher
-    URLs by article key (resolve.py); none when the site has no state (a
-    site of hand-written stories)."""
+@dataclass
+class StateFacts:
+    """What one build knows from the sync state: facts by story file, and
+    by story id for the stories found by their lead article instead (a
+    file an editor moved, before a sync has noted it), with publisher URLs
+    by article key (resolve.py). Made once per build, kept by no module."""
+
+    by_file: dict[str, Facts] = field(default_factory=dict)
+    by_story: dict[str, tuple[str, Facts]] = field(default_factory=dict)  # id -> (its file, facts)
+    owner: Callable[[str], str | None] = lambda key: None  # SyncState.owner: article key -> story id
+    links: dict[str, str] = field(default_factory=dict)
+
+    def find(self, relative: str, link: str, present: Container[str]) -> Facts | None:
+        """A story's facts: by its file; else by its lead article's keys,
+        when the file the state names is not one of this build's stories
+        (so a copy never takes its original's facts)."""
+        known = self.by_file.get(relative)
+        if known is not None or not link or not self.by_story:
+            return known
+        for key in article_keys(link):
+            found = self.by_story.get(self.owner(key) or "")
+            if found is not None:
+                return found[1] if found[0] not in present else None
+        return None
+
+
+def load_facts(settings) -> StateFacts:
+    """The sync state's facts for this build (StateFacts); none when the
+    site has no state (a site of hand-written stories)."""
     try:
         config = from_pelican(settings)
     except SettingsError:
-        return {}, {}  # said once already, by the sync
+        return StateFacts()  # said once already, by the sync
     try:
         state = SyncState.load(config.state_file)
     except StateError as exc:
         logger.warning("pelican-gnews: %s; stories are ranked by date", exc)
-        return {}, {}
-    facts = {}
-    for record in state.stories.values():
+        return StateFacts()
+    known = StateFacts(owner=state.owner, links=state.links)
+    for story_id, record in state.stories.items():
         seen = _time(record.seen) or _time(record.date)
         if seen is None:
             continue
         joined = tuple((outlet, when) for outlet, raw in record.joined.items() if (when := _time(raw)))
-        facts[record.file] = Facts(seen, joined, record.rank)
-    return facts, state.links
+        facts = Facts(seen, joined, record.rank)
+        known.by_file[record.file] = facts
+        known.by_story[story_id] = (record.file, facts)
+    return known
 
 
 def _relative(article, settings) -> str:
@@ -102,37 +130,70 @@ def score(article, now: datetime, settings) -> float:
 
 
 def attach(articles, settings, now: datetime | None = None) -> datetime:
-    """Give each story its facts, its merged outlet count, what grew
-    lately ("+N sources") and, when it grew, `modified`. Returns `now`."""
+    """Give each story its facts, its coverage as it grew (`timeline`),
+    its outlet count, what grew lately ("+N sources") and, when it grew,
+    `modified`. Returns `now`."""
     now = now or datetime.now(timezone.utc)
-    facts, links = load_facts(settings) if articles else ({}, {})
+    state = load_facts(settings) if articles else StateFacts()
+    links = state.links
     recent = now - timedelta(hours=float(setting(settings, "GNEWS_DEVELOPING_HOURS")))
-    for article in articles:
-        known = facts.get(_relative(article, settings))
+    paths = [_relative(article, settings) for article in articles]
+    present = frozenset(paths) if state.by_story else frozenset()
+    for article, relative in zip(articles, paths):
+        link = getattr(article, "link", "") or ""
+        known = state.find(relative, link, present)
         article.facts = known
         article.new_sources = 0
         article.joined_outlets = []
         if not getattr(article, "publisher_link", "") and links:
-            keys = article_keys(getattr(article, "link", "") or "")
+            keys = article_keys(link)
             article.publisher_link = links.get(keys[0], "") if keys else ""  # resolved after its file was written
         coverage = [_direct(entry, links, article) for entry in getattr(article, "coverage", None) or []]
         article.timeline = [(entry, None) for entry in coverage]
         if known is None:
             continue
-        # In the order the outlets joined (the file's order where the state
-        # is silent: a story file from before it kept these facts).
-        joined_at = dict(known.joined)
-        article.timeline = sorted(((entry, joined_at.get(entry.get("outlet"))) for entry in coverage),
-                                  key=lambda pair: pair[1] or known.first_seen)
-        shown = {e.get("outlet") for e in getattr(article, "coverage", None) or []}
+        article.timeline = timeline(coverage, known)
+        listed = _outlets(entry for entry, _ in article.timeline)
         # Outlets that joined a story whose file an editor changed (so the
-        # sync no longer appends to it) still count.
-        article.joined_outlets = [outlet for outlet, _ in known.joined if outlet not in shown]
-        article.sources_count = len({o for o in shown if o} | {o for o, _ in known.joined})
+        # sync no longer appends to it): listed from the state, and counted.
+        in_file = _outlets(getattr(article, "coverage", None) or [])
+        article.joined_outlets = [outlet for outlet in listed if outlet not in in_file]
+        article.sources_count = len(listed)
+        lead = getattr(article, "outlet", "")
+        article.related_outlets = [outlet for outlet in listed if outlet != lead]
         article.new_sources = sum(1 for _, when in known.joined if when > known.first_seen and when >= recent)
         if known.last_grew is not None:
             article.modified = known.last_grew
     return now
+
+
+def timeline(coverage: list[dict], known: Facts) -> list[tuple[dict, datetime | None]]:
+    """The coverage in the order its outlets joined, each with when it was
+    added, or None for those the story had when a sync first saw it (their
+    time is the sync's, not a publication time).
+
+    Then the outlets the state says joined later but the file does not list
+    (its editor changed it, so the sync no longer appends): by name, with
+    no headline. An outlet the story had from the start that the file no
+    longer lists was taken out by its editor, and stays out."""
+    joined_at = dict(known.joined)
+
+    def added(outlet: str) -> datetime | None:
+        when = joined_at.get(outlet)
+        return when if when is not None and when > known.first_seen else None
+
+    in_file = _outlets(coverage)
+    rows = [(entry, added(entry.get("outlet", ""))) for entry in coverage]
+    rows += [({"outlet": outlet, "headline": "", "link": "", "direct": ""}, when)
+             for outlet, when in known.joined if outlet and outlet not in in_file and when > known.first_seen]
+    # Stable: the file's order among outlets of the first sight (and where
+    # the state is silent: a story file from before it kept these facts).
+    return sorted(rows, key=lambda row: row[1] or known.first_seen)
+
+
+def _outlets(entries) -> dict[str, None]:
+    """The distinct outlet names of coverage entries, in order."""
+    return dict.fromkeys(o for entry in entries if (o := entry.get("outlet")))
 
 
 def _direct(entry: dict, links: dict[str, str], article) -> dict:
