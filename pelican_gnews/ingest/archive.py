@@ -2,8 +2,10 @@
 
 An expired story (retention.py) is kept as one JSON line in
 GNEWS_ARCHIVE_DIR/YYYY-MM.jsonl (the month of its date, UTC): its headline,
-outlet, link, number of sources, slug and section. The build turns each
-day into one compact page, under a page per month (archive_pages.py). The files are text an editor
+outlet, link, number of sources, slug and section. So is a feed item that
+was already older than the window when its feed was first synced (the line
+its story would have left). The build turns each day into one compact
+page, under a page per month (archive_pages.py). The files are text an editor
 can read, correct or delete a line from; a line that cannot be read is
 reported with its file and line and left out of the page, never dropped
 from the file.
@@ -128,6 +130,34 @@ def archived_ids(folder: Path, months) -> set[str]:
         except FileNotFoundError:
             pass
     return found
+
+
+def lines_known(folder: Path, months) -> tuple[set[str], set[str], set[str]]:
+    """The ids, links and slugs of these months' lines ("2026-11"): what a
+    feed item about to be archived must not repeat (retention.archive_old).
+    Ids are read as add() reads them; a line that is not JSON is skipped."""
+    ids: set[str] = set()
+    links: set[str] = set()
+    slugs: set[str] = set()
+    for month in months:
+        try:
+            text = (folder / f"{month}{SUFFIX}").read_bytes().decode("utf-8", "replace")
+        except FileNotFoundError:
+            continue
+        ids |= ids_in(text)
+        for line in text.split("\n"):
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(data, dict):
+                links.add(str(data.get("link") or ""))
+                slugs.add(str(data.get("slug") or ""))
+    links.discard("")
+    slugs.discard("")
+    return ids, links, slugs
 
 
 def add(folder: Path, entries: list[Entry], temp_dir: Path) -> int:

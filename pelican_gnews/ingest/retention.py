@@ -20,6 +20,11 @@ Editors keep control:
 
 Feed items older than the window are not made into stories (they would
 expire at once, and a story whose state entry was pruned must not return).
+On a feed's first sync they become archive lines instead (archive_old), as
+if each had been synced in its day and had left the pages since: nothing
+of a new feed vanishes. On later syncs an old item was seen before (its
+story's line is written, or it joined a story that has one), so none is
+added.
 
 The steps are ordered so that a sync killed at any instant loses nothing:
 archive lines are written first (adding one twice changes nothing), then
@@ -30,6 +35,7 @@ then the state is pruned and saved.
 from __future__ import annotations
 
 import logging
+import weakref
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -39,7 +45,10 @@ from ..cluster import first_ol, parse_cluster, split_headline
 from ..text import clean_text
 from . import archive, atomic
 from .atomic import Edited, UnsafePath, sha256
+from .identity import article_keys, identity_keys, title_key
+from .slugs import base_slug, story_id, unicode_wanted
 from .state import SyncState
+from .store import STORY_SUFFIX, ContentIndex, StoreError, new_slug, render_story
 
 logger = logging.getLogger(__name__)
 
@@ -51,15 +60,31 @@ class RetentionReport:
     kept_edited: int = 0
     forgotten: int = 0  # state entries pruned without an archive line (deleted by editors)
     months_dropped: int = 0
+    old_items_archived: int = 0  # feed items already older than the window (archive_old)
+    old_items_dropped: int = 0  # ...and older than GNEWS_ARCHIVE_MONTHS too
     problems: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         parts = [f"{self.archived} archived"]
+        if self.old_items_archived:
+            parts.append(f"{self.old_items_archived} item(s) older than the retention window archived")
+        if self.old_items_dropped:
+            parts.append(f"{self.old_items_dropped} item(s) older than GNEWS_ARCHIVE_MONTHS dropped")
         if self.kept_pinned or self.kept_edited:
             parts.append(f"{self.kept_pinned + self.kept_edited} old kept (pinned or edited)")
         if self.months_dropped:
             parts.append(f"{self.months_dropped} archive month(s) past GNEWS_ARCHIVE_MONTHS removed")
         return ", ".join(parts)
+
+
+@dataclass
+class _OldItems:
+    archived: int = 0
+    dropped: int = 0
+
+
+# What archive_old did in each sync (sync._Run), for that sync's report.
+_old_items: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def cutoff(dates, now: datetime, days: float) -> datetime | None:
@@ -113,6 +138,8 @@ def expire(run, now: datetime) -> RetentionReport:
     `run` is the sync's run (sync._Run): its settings, state and paths."""
     config, state = run.config, run.state
     report = RetentionReport()
+    old_items = _old_items.pop(run, _OldItems())
+    report.old_items_archived, report.old_items_dropped = old_items.archived, old_items.dropped
     cut = cutoff([newest(state)], now, config.retention_days)
     if cut is None:
         return report
@@ -198,23 +225,139 @@ def expire(run, now: datetime) -> RetentionReport:
     report.months_dropped = _drop_months(config, cut)
     for problem in report.problems:
         logger.warning("%s", problem)
-    if report.archived or report.months_dropped:
+    if report.archived or report.months_dropped or old_items.archived or old_items.dropped:
         logger.info("Retention (stories before %s): %s", cut.isoformat(timespec="minutes"), report.summary())
     return report
+
+
+def oldest_month(config, cut: datetime) -> str:
+    """The oldest month the archive keeps ("2026-03"): GNEWS_ARCHIVE_MONTHS
+    before the window; "" when it keeps them all (0)."""
+    if config.archive_months <= 0:
+        return ""
+    year, month = cut.year, cut.month - config.archive_months
+    while month < 1:
+        year, month = year - 1, month + 12
+    return f"{year:04d}-{month:02d}"
 
 
 def _drop_months(config, cut: datetime) -> int:
     """Remove archive months older than GNEWS_ARCHIVE_MONTHS before the
     window (0 keeps them all)."""
-    if config.archive_months <= 0:
+    oldest = oldest_month(config, cut)
+    if not oldest:
         return 0
-    year, month = cut.year, cut.month - config.archive_months
-    while month < 1:
-        year, month = year - 1, month + 12
-    oldest = f"{year:04d}-{month:02d}"
     dropped = 0
     for name, path in archive.month_files(config.archive_dir).items():
         if name < oldest:
             path.unlink()
             dropped += 1
     return dropped
+
+
+def _leads(story) -> set[str]:
+    """The keys of an item's own article (as identity.Matcher.lead_owner)."""
+    return set(article_keys(story.link)) | ({f"guid:{story.guid}"} if story.guid else set())
+
+
+def _known(story, keys: list[str], run) -> bool:
+    """Whether the state has the item's story: its own article (whatever
+    the join settings), or the keys and headline the join rules go by
+    (identity.py), within their windows. Headline likeness is not asked:
+    its groups are made of the sync's current items only."""
+    state, rules = run.state, run.config.rules
+    if run.matcher.lead_owner(story)[0] is not None:
+        return True
+
+    def near(sid: str, window) -> bool:
+        when = state.stories[sid].published if sid in state.stories else None
+        return when is not None and abs(when - story.published) <= window
+
+    lead = _leads(story)
+    for key in keys:
+        sid = state.owner(key) if not key.startswith("title:") and key not in lead else None
+        if sid is None or sid in run.claimed:  # Google listed this feed's items apart
+            continue
+        if key.startswith("fc:"):
+            if rules.full_coverage and near(sid, rules.similar_window):
+                return True
+        elif rules.articles:
+            return True
+    title = title_key(story.headline, story.outlet)
+    return bool(rules.title_window and title
+                and any(near(sid, rules.title_window) for sid in state.titled(title)))
+
+
+def archive_old(feed, spec, run, result) -> None:
+    """On a feed's first sync (the state has no validators of it yet), make
+    its items published before the window (run.cutoff) into archive lines,
+    as if each had been synced in its day and had left the pages since:
+    the line its story file would have given (entry_of), with the id and
+    the slug its story would have had. Called by the sync at the feed's
+    first old item; `run` is the sync's run (sync._Run).
+
+    No line for an item whose story the site has (in the state, by its
+    article or the join rules' keys; an item of this feed with a page, by
+    its article), whose article an earlier old item of the feed is, or
+    whose line the archive has (its id, or its link, in its month's file).
+    Items older than GNEWS_ARCHIVE_MONTHS are dropped, and counted. The
+    lines are added in one batch, each month file rewritten atomically and
+    only if it gains a line, before the feed's stories are written and its
+    validators saved: a sync killed before that syncs the feed again as a
+    first sync, which finds the lines there and adds none twice.
+    """
+    tally = _old_items.setdefault(run, _OldItems())
+    if "sha256" in run.state.feeds.get(spec.url, {}):
+        return  # synced before: its old items were seen then
+    config, cut = run.config, run.cutoff
+    old = [story for story in feed.stories if story.published < cut]
+    live = [story for story in feed.stories if story.published >= cut]
+    # The months the archive keeps, as retention will count them at the end
+    # of this sync (its window may end later than this feed's).
+    site_cut = cutoff([newest(run.state)], run.now, config.retention_days)
+    oldest = oldest_month(config, max(cut, site_cut) if site_cut else cut)
+    kept = [story for story in old if not oldest or archive.month_of(story.published) >= oldest]
+    dropped = len(old) - len(kept)
+    folder = config.archive_dir
+    ids, links, archived_slugs = archive.lines_known(folder, {archive.month_of(s.published) for s in kept})
+    seen = set().union(*(_leads(story) for story in live))  # articles with a page, or a line of this batch
+    unicode = unicode_wanted(feed.language, config.slug_unicode)
+    # Slugs of the site's stories, of the archive's lines in these months,
+    # and the ones this feed's new stories will ask for: a line shares its
+    # slug (its anchor, its old address) with no other story.
+    taken = set(run.index.slugs) | archived_slugs
+    taken |= {slug for story in live if (slug := base_slug(story.title, feed.language, unicode=unicode))}
+    entries: list[archive.Entry] = []
+    known = 0
+    for story in kept:
+        keys = identity_keys(story)
+        sid = story_id(*keys)
+        if _leads(story) & seen or _known(story, keys, run) or sid in ids or story.link in links:
+            known += 1
+            seen |= _leads(story)
+            continue
+        seen |= _leads(story)
+        slug = new_slug(story, ContentIndex(slugs=taken), sid, feed.language, config.slug_unicode)
+        if sid in run.state.stories or any(e.id == sid for e in entries):
+            sid = story_id(*keys, f"{slug}{STORY_SUFFIX}")  # an id taken by another story, as in sync
+        try:
+            data = render_story(story, feed, slug=slug, source="", category=spec.category, max_tags=0)
+            entries.append(entry_of(data, sid, story.published))
+        except ValueError as exc:
+            result.skipped.append(f"{spec.url}: {story.title[:80]!r}: not archived, {exc}")
+            logger.warning("%s", result.skipped[-1])
+            continue
+        taken.add(slug)
+    added = 0
+    if entries:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            added = archive.add(folder, entries, config.temp_dir)
+        except OSError as exc:
+            raise StoreError(f"cannot add its items older than the retention window to the archive "
+                             f"({exc.strerror or exc}); the feed is synced again next time") from None
+    tally.archived += added
+    tally.dropped += dropped
+    if added or dropped:
+        logger.info("Feed %s: %d item(s) older than the retention window archived (%d known to the site), "
+                    "%d older than GNEWS_ARCHIVE_MONTHS dropped", spec.url, added, known, dropped)

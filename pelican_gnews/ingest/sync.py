@@ -428,7 +428,12 @@ def _resolve_links(feed: ParsedFeed, run: _Run) -> None:
 def _sync_story(story: Story, number: int, feed: ParsedFeed, spec: FeedSpec, source: str, run: _Run,
                 result: FeedResult) -> None:
     if run.cutoff is not None and story.published < run.cutoff:
+        # Not made into a story (it would expire at once). On the feed's
+        # first sync its old items become archive lines instead, all at its
+        # first old item (retention.archive_old).
         result.too_old += 1
+        if result.too_old == 1:
+            retention.archive_old(feed, spec, run, result)
         return
     # `number`: the item's place in its feed, Google's order of importance.
     keys = identity_keys(story)
