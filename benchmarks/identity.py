@@ -99,7 +99,9 @@ class Site:
         """Write each feed (name -> (title, items)) and sync them all."""
         for name, (title, items) in feeds.items():
             path = self.root / f"{name}.xml"
-            path.write_text(feed_xml(title, f"https://news.google.com/topics/{name}", "en-US", items),
+            # A search feed lists articles; the others, stories (identity.listed_apart).
+            kind = "search?q=" if name.startswith("search") else "topics/"
+            path.write_text(feed_xml(title, f"https://news.google.com/{kind}{name}", "en-US", items),
                             encoding="utf-8")
             self.feeds[name] = path
         config = from_pelican({"PATH": str(self.root / "content"),
@@ -138,6 +140,17 @@ def exploded_clusters(feed: Path = REAL_CLUSTERS, spread_hours: float = 0, seed:
             truth[item.token] = f"cluster {number}"
     rnd.shuffle(items)
     return items, truth
+
+
+def clustered_feeds() -> list[Path]:
+    """Every real feed in ../shared/feeds with at least one item that
+    carries Google's own cluster (two articles or more)."""
+    out = []
+    for feed in sorted(SHARED_FEEDS.glob("*.xml")):
+        parsed = parse_feed(feed.read_bytes(), feed.name)
+        if any(len(story.coverage) > 1 for story in parsed.stories):
+            out.append(feed)
+    return out
 
 
 def publisher_of(link: str) -> str:
@@ -184,6 +197,11 @@ class Event:
                     related)
 
 
+def _sentence(text: str) -> str:
+    """A headline in sentence case: its first letter up, names kept as they are."""
+    return text[:1].upper() + text[1:]
+
+
 def invented_events(rnd: random.Random, days: int = 3, per_day: int = 12) -> list[Event]:
     events = []
     # Each (subject, place) once: two events of one subject in one place
@@ -194,7 +212,7 @@ def invented_events(rnd: random.Random, days: int = 3, per_day: int = 12) -> lis
             subject, place = pairs[day * per_day + n]
             name = f"{subject} in {place}, day {day}"
             outlets = rnd.sample(OUTLETS, rnd.randint(1, 6))
-            articles = [Related(rnd.choice(ANGLES).format(s=subject, p=place).capitalize(), outlet,
+            articles = [Related(_sentence(rnd.choice(ANGLES).format(s=subject, p=place)), outlet,
                                 f"https://{outlet.lower().replace(' ', '')}.example/{day}/{n}/{k}")
                         for k, outlet in enumerate(outlets)]
             start = START + timedelta(days=day, hours=rnd.randint(0, 12))

@@ -37,8 +37,8 @@ DEFAULTS = {
     # Hours within which an item with a story's headline and outlet (but a
     # new link token and guid) is taken for that story; 0: never.
     "GNEWS_IDENTITY_WINDOW": 12,
-    "GNEWS_SIMILARITY": 0.4,  # headline likeness that joins a one-source item; 0: never
-    "GNEWS_SIMILARITY_CLOSE": 0.3,  # ...less for items published together,
+    "GNEWS_SIMILARITY": 0.25,  # average headline likeness that joins items (likeness.py); 0: never
+    "GNEWS_SIMILARITY_CLOSE": 0.15,  # ...less for items published together, more for items far apart,
     "GNEWS_SIMILARITY_CLOSE_HOURS": 6,  # ...falling to nothing this many hours apart
     "GNEWS_SIMILARITY_WINDOW": 120,  # hours within which likeness or full coverage join
     # Static search (publish/search.py): a Pagefind index and search pages.

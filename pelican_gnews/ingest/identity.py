@@ -17,12 +17,13 @@ pages for one event are a nuisance, one page for two events is wrong.
    hours (Google has changed tokens and guids of one article between
    fetches); never a story another item of the same feed already is, so
    "Live updates" of two days, or twice in one feed, stay apart.
-4. **similar**: an item with no related coverage, whose headline is like
-   a story's headlines (IDF-weighted cosine, averaged over the story's
-   headlines), within GNEWS_SIMILARITY_WINDOW hours; items published close
-   together need less likeness (GNEWS_SIMILARITY_CLOSE). Never a story
-   that already has the item's outlet, and never a story another item of a
-   clustered feed already is (Google judged those apart).
+4. **similar**: an item whose headline is like a story's, or like other
+   items' of the same sync (likeness.py groups them, order aside), within
+   GNEWS_SIMILARITY_WINDOW hours; items published close together need
+   less likeness (GNEWS_SIMILARITY_CLOSE). Never a story that already has
+   the item's outlet; never, for an item that carries Google's own
+   cluster, a story another such item of its feed is (Google judged those
+   apart). One-source items of any feed may join each other.
 
 An item joins one story; two stories are never merged into one, so two
 files an editor wrote for one event stay two.
@@ -32,27 +33,18 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import math
 import re
-import unicodedata
-from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 
 from ..cluster import Coverage
+from . import likeness
+from .likeness import Grouping, Node, item_terms, normal_words
 from .links import article_token, publisher_url
 from .parse import Story
-from .tags import stopwords_for
 
-_NOT_WORD = re.compile(r"[\W_]+")
-_WORD = re.compile(r"\w+")
 _FULL_COVERAGE = re.compile(r"/stories/([A-Za-z0-9_-]{8,})")
-# Terms of an item used to find candidate stories: its rarest few.
-_PROBE_TERMS = 5
-_PROBE_MIN_CAP, _PROBE_SHARE = 20, 0.005  # terms in more headlines than this are not probed
-_MIN_WORD = 3
-_MIN_SHARED = 2
 
 
 @dataclass(frozen=True)
@@ -62,10 +54,14 @@ class Rules:
     articles: bool = True
     full_coverage: bool = True
     title_window: timedelta = timedelta(hours=12)  # 0: the headline rule is off
-    similarity: float = 0.4  # cosine needed; 0: the similarity rule is off
-    close_bonus: float = 0.3  # needed that much less for items published together...
+    similarity: float = 0.25  # average likeness needed (likeness.py); 0: the similarity rule is off
+    close_bonus: float = 0.15  # needed that much less for items published together...
     close_hours: float = 6.0  # ...falling to nothing at this distance
     similar_window: timedelta = timedelta(hours=120)
+
+    @property
+    def likeness(self) -> likeness.Rules:
+        return likeness.Rules(self.similarity, self.close_bonus, self.close_hours, self.similar_window)
 
 
 @dataclass(frozen=True)
@@ -90,10 +86,6 @@ def _short(text: str) -> str:
     """A 12-character digest: keys stay short in a state of thousands of stories."""
     return base64.urlsafe_b64encode(hashlib.blake2b(text.encode("utf-8", "surrogatepass"),
                                                     digest_size=9).digest()).decode()
-
-
-def normal_words(text: str) -> str:
-    return _NOT_WORD.sub(" ", text.casefold()).strip()
 
 
 def title_key(headline: str, outlet: str) -> str:
@@ -139,120 +131,18 @@ def related(story: Story) -> list[Coverage]:
     return [e for e in story.coverage if e.link != story.link]
 
 
+def listed_apart(story: Story, lists_articles: bool) -> bool:
+    """Whether Google listed the item as a story of its own, apart from the
+    other items of its feed: an item that carries its own cluster, or any
+    item of a feed of clustered stories (topics, top stories, places). A
+    search feed's one-source items are articles, which may join each other."""
+    return bool(related(story)) or not lists_articles
+
+
 def _old_keys(story: Story) -> list[str]:
     """Keys that states written before the short keys hold."""
     token = article_token(story.link)
     return [f"token:{token}"] if token else []
-
-
-# -- headline likeness ---------------------------------------------------------------------------
-
-
-def _unspaced(char: str) -> bool:
-    """Scripts written without spaces between words (or, for Hangul, with
-    particles glued to them): compared by character pairs."""
-    name = unicodedata.name(char, "")
-    return name.startswith(("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "THAI", "LAO", "KHMER", "MYANMAR"))
-
-
-@lru_cache(maxsize=4096)  # each item's headline: matched, then learnt
-def terms(headline: str) -> frozenset[str]:
-    """A headline's terms: words (case-folded, English stopwords and short
-    words out, a plural's s dropped) and, in unspaced scripts, character
-    pairs. Other languages' common words weigh little by their IDF; one
-    word list for all keeps a story's terms the same whatever feed it
-    came from."""
-    stop = stopwords_for("en")
-    out = set()
-    for word in _WORD.findall(headline.casefold().replace("’", "'")):
-        if not word.isascii() and any(_unspaced(c) for c in word):
-            out.update(word[i:i + 2] for i in range(len(word) - 1))
-            continue
-        if len(word) < _MIN_WORD or word in stop or word.isdigit():
-            continue
-        if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
-            word = word[:-1]
-        out.add(word)
-    return frozenset(out)
-
-
-@dataclass
-class _Known:
-    """A story as the similarity rule sees it."""
-
-    headlines: list[frozenset[str]]
-    outlets: set[str]
-    times: list[datetime]
-
-
-class Likeness:
-    """Stories' headlines, indexed by term, for the similarity rule."""
-
-    def __init__(self) -> None:
-        self.stories: dict[str, _Known] = {}
-        self.postings: dict[str, set[str]] = {}
-        self.df: Counter = Counter()
-        self.docs = 0
-
-    def add(self, sid: str, headline_terms: frozenset[str], outlet: str, when: datetime | None) -> None:
-        known = self.stories.setdefault(sid, _Known([], set(), []))
-        if headline_terms and headline_terms not in known.headlines:
-            known.headlines.append(headline_terms)
-            self.df.update(headline_terms)
-            self.docs += 1
-            for term in headline_terms:
-                self.postings.setdefault(term, set()).add(sid)
-        if outlet:
-            known.outlets.add(outlet)
-        if when is not None:
-            known.times.append(when)
-
-    def _idf(self, term: str) -> float:
-        return math.log((self.docs + 1) / (self.df[term] + 0.5))
-
-    def best(self, item_terms: frozenset[str], outlet: str, when: datetime, rules: Rules,
-             allowed=None) -> tuple[str, float, float] | None:
-        """The story most like the item that passes the rule (of those
-        `allowed` lets it join), with its likeness and the likeness it
-        needed; None if none does."""
-        # Candidates share one of the item's rarer terms: a term in many
-        # headlines names no one event, and probing it would make each item
-        # cost as much as the whole index.
-        cap = max(_PROBE_MIN_CAP, self.docs * _PROBE_SHARE)
-        probes = sorted((t for t in item_terms if 0 < self.df[t] <= cap), key=lambda t: (self.df[t], t))[:_PROBE_TERMS]
-        candidates = set().union(*(self.postings[t] for t in probes)) if probes else set()
-        weights: dict[str, float] = {}  # squared IDF of each term met, for this item
-
-        def weight(term: str) -> float:
-            if term not in weights:
-                weights[term] = self._idf(term) ** 2
-            return weights[term]
-
-        item_norm = math.sqrt(sum(weight(t) for t in item_terms))
-
-        def cosine(headline: frozenset[str]) -> float:
-            shared = sum(weight(t) for t in item_terms & headline)
-            return shared / (item_norm * math.sqrt(sum(weight(t) for t in headline))) if shared else 0.0
-
-        best = None
-        for sid in sorted(candidates):
-            known = self.stories[sid]
-            if (allowed and not allowed(sid)) or (outlet and outlet in known.outlets) or not known.times:
-                continue
-            gap = min(abs(when - t) for t in known.times)
-            if gap > rules.similar_window:
-                continue
-            hours = gap.total_seconds() / 3600
-            needed = rules.similarity - rules.close_bonus * max(0.0, 1 - hours / rules.close_hours) \
-                if rules.close_hours else rules.similarity
-            # One shared word ("defense", "close") is a coincidence as often
-            # as not; two are the least that is evidence.
-            if max(len(item_terms & h) for h in known.headlines) < _MIN_SHARED:
-                continue
-            score = sum(cosine(h) for h in known.headlines) / len(known.headlines)
-            if score >= needed and (best is None or score - needed > best[1] - best[2]):
-                best = (sid, score, needed)
-        return best
 
 
 class Matcher:
@@ -261,31 +151,68 @@ class Matcher:
     def __init__(self, state, rules: Rules, since: datetime | None = None):
         self.state, self.rules = state, rules
         self._since = since
-        self._likeness: Likeness | None = None
+        self._grouping: Grouping | None = None
+        self._filed: dict[int, str] = {}  # group -> the story its first item was filed under
+        self._planned: dict[str, str] = {}  # item key -> its node in the groups (a story's, or its own)
 
-    @property
-    def likeness(self) -> Likeness:
-        # Built on the first item that needs it: from the headline keys of
-        # the stories recent enough to be joined.
-        if self._likeness is None:
-            self._likeness = Likeness()
-            for sid, record in self.state.stories.items():
-                when = record.published
-                if when is None or (self._since is not None and when < self._since):
-                    continue
-                for key in record.keys:
-                    if key.startswith("title:"):
-                        headline, _, outlet = key[len("title:"):].rpartition("|")
-                        self._likeness.add(sid, terms(headline), outlet, when)
-                for outlet in record.joined:
-                    self._likeness.add(sid, frozenset(), normal_words(outlet), None)
-        return self._likeness
+    def plan(self, feeds: list[tuple[str, bool, list[Story]]], languages: frozenset[str]) -> None:
+        """Group the items of every feed of this sync by headline likeness
+        (likeness.py), before any of them is filed, with the stories recent
+        enough to be joined."""
+        if not self.rules.similarity:
+            return
+        grouping = Grouping(self.rules.likeness)
+        for sid, record in self.state.stories.items():
+            when = record.published
+            if when is None or (self._since is not None and when < self._since):
+                continue
+            titles = [key[len("title:"):].rpartition("|") for key in record.keys if key.startswith("title:")]
+            grouping.add(Node(f"story:{sid}", item_terms(((h, o) for h, _, o in titles), languages),
+                              {o for _, _, o in titles} | {normal_words(o) for o in record.joined},
+                              [when], story=sid))
+        for url, lists_articles, stories in feeds:
+            for story in stories:
+                if not story.outlet or story.date_is_fallback:
+                    continue  # likeness needs an outlet and a real date
+                owner = self._known(story)
+                others = related(story)
+                headlines = [(story.headline, story.outlet)] + [(e.headline, e.outlet) for e in others]
+                node = self._planned.setdefault(self._item_key(story),
+                                                f"story:{owner}" if owner else self._item_key(story))
+                grouping.add(Node(node,
+                                  item_terms(headlines, languages),
+                                  {normal_words(e.outlet) for e in story.coverage} | {normal_words(story.outlet)},
+                                  [story.published], story=owner or "",
+                                  apart={url} if others or not lists_articles else set()))
+        grouping.run()
+        self._grouping = grouping
 
-    def learn(self, sid: str, story: Story) -> None:
-        """An item filed under `sid`: the similarity rule knows it from now on."""
-        if self.rules.similarity and self._likeness is not None:
-            self._likeness.add(sid, terms(normal_words(story.headline)), normal_words(story.outlet),
-                               story.published)
+    def _known(self, story: Story) -> str:
+        """The story of the state an item already is, by its lead article
+        or its headline within GNEWS_IDENTITY_WINDOW."""
+        sid = self.lead_owner(story)[0] if self.rules.articles else None
+        if sid is None and self.rules.title_window:
+            title = title_key(story.headline, story.outlet)
+            for candidate in self.state.titled(title) if title else ():
+                when = self.state.stories[candidate].published
+                if when is not None and abs(when - story.published) <= self.rules.title_window:
+                    return candidate
+        return sid or ""
+
+    @staticmethod
+    def _item_key(story: Story) -> str:
+        keys = article_keys(story.link)
+        return keys[0] if keys else title_key(story.headline, story.outlet) or f"guid:{story.guid}"
+
+    def filed(self, story: Story, sid: str) -> None:
+        """An item was filed under `sid`: the rest of its group follows it."""
+        if self._grouping is not None:
+            found = self._grouping.group_of(self._key_in_plan(story))
+            if found is not None:
+                self._filed.setdefault(found[0], sid)
+
+    def _key_in_plan(self, story: Story) -> str:
+        return self._planned.get(self._item_key(story), "")
 
     def lead_owner(self, story: Story) -> tuple[str | None, str]:
         """The story that has the item's lead article, and by which key."""
@@ -298,27 +225,28 @@ class Matcher:
                 return sid, key.split(":", 1)[0]
         return None, ""
 
-    def taken(self, stories) -> set[str]:
-        """The stories that items of one feed are by their lead articles:
-        Google listed them apart, so no other item of the feed joins them."""
+    def taken(self, stories, lists_articles: bool) -> set[str]:
+        """The stories that items of one feed are by their lead articles, of
+        the items Google listed as stories of their own (listed_apart): no
+        other item of the feed joins them."""
         if not self.rules.articles:
             return set()
-        return {sid for story in stories if (sid := self.lead_owner(story)[0]) is not None}
+        return {sid for story in stories if listed_apart(story, lists_articles)
+                and (sid := self.lead_owner(story)[0]) is not None}
 
-    def match(self, story: Story, claimed: set[str], taken: set[str], clustered_feed: bool) -> Match | None:
+    def match(self, story: Story, claimed: set[str], apart: set[str]) -> Match | None:
         """The story the item is, by the first rule that names one.
         `claimed`: the stories earlier items of this feed were filed under;
-        `taken`: the stories items of this feed are by their lead articles
-        (taken()); `clustered_feed`: the feed has related coverage, so
-        Google grouped its items itself."""
+        `apart`: the stories items of this feed that Google listed as
+        stories of their own are (taken(), and those filed so far)."""
         rules, state = self.rules, self.state
         if rules.articles:
             sid, kind = self.lead_owner(story)
             if sid is not None:
                 return Match(sid, "article", kind)
-
-        def free(sid: str) -> bool:  # (the item's own lead's story would have matched above)
-            return sid not in claimed and sid not in taken
+        def free(sid: str) -> bool:
+            # What Google listed apart in this feed and hour stays apart.
+            return sid not in apart
 
         if rules.articles:
             for entry in related(story):
@@ -338,21 +266,20 @@ class Matcher:
             best, distance = None, rules.title_window
             for sid in state.titled(title):
                 when = state.stories[sid].published
-                if when is None or not free(sid):
+                # Never a story an item of this feed already is: "Live
+                # updates" twice in one feed are two.
+                if when is None or sid in claimed or sid in apart:
                     continue
                 gap = abs(when - story.published)
                 if gap <= distance:
                     best, distance = sid, gap
             if best is not None:
                 return Match(best, "headline", f"published {distance} apart")
-        # Likeness needs an outlet (two outlets' articles are what it joins)
-        # and a real date (closeness in time lowers the bar).
-        if rules.similarity and not related(story) and story.outlet and not story.date_is_fallback:
-            # A search feed's items are Google's separate results, not its
-            # separate stories: they may join each other.
-            found = self.likeness.best(terms(normal_words(story.headline)), normal_words(story.outlet),
-                                       story.published, rules, free if clustered_feed else None)
+        if self._grouping is not None:
+            found = self._grouping.group_of(self._key_in_plan(story))
             if found is not None:
-                sid, score, needed = found
-                return Match(sid, "similar", f"likeness {score:.2f}, {needed:.2f} needed")
+                group, detail = found
+                sid = self._grouping.story_of(group) or self._filed.get(group)
+                if sid and sid in state.stories and free(sid):
+                    return Match(sid, "similar", detail)
         return None

@@ -63,6 +63,12 @@ class ParsedFeed:
     stories: list[Story] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # one message per dropped item
 
+    @property
+    def lists_articles(self) -> bool:
+        """A search feed: Google lists articles, each on its own, not
+        stories it has clustered (topics, top stories, places)."""
+        return "/search" in urlsplit(self.link).path
+
 
 _QUOTE_PAIRS = (('"', '"'), ("'", "'"), ("“", "”"), ("«", "»"), ("„", "“"), ("「", "」"))
 

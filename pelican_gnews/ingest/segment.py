@@ -15,6 +15,7 @@ nothing. A token is (surface, kind), kind "noun", "name" or "other".
 from __future__ import annotations
 
 import logging
+import unicodedata
 from functools import lru_cache
 
 Token = tuple[str, str]
@@ -27,14 +28,18 @@ def _janome():
     return Tokenizer()
 
 
-def japanese(text: str) -> list[Token]:
+def japanese(text: str, compounds: bool = True) -> list[Token]:
     """Nouns joined into the compounds headlines use (名詞 next to 名詞, a
-    suffix such as 選 or 氏 glued to its noun), numbers kept apart."""
+    suffix such as 選 or 氏 glued to its noun), numbers kept apart; with
+    `compounds` false, each noun on its own (利下げ, 見送り)."""
     out: list[Token] = []
     joined = ""
     kind = ""
     for token in _janome().tokenize(text):
         pos = token.part_of_speech.split(",")
+        if not compounds and joined and pos[0] == "名詞" and pos[1] != "接尾":
+            out.append((joined, kind))
+            joined, kind = "", ""
         if pos[0] == "名詞" and pos[1] == "接尾":
             # A suffix joins its noun (衆院+選); a counter (21+年) does not.
             if joined and pos[2] != "助数詞":
@@ -142,3 +147,39 @@ SEGMENTERS = {"ja": japanese, "zh": chinese, "ko": korean, "th": thai}
 
 def segmenter_for(language: str):
     return SEGMENTERS.get((language or "").split("-")[0].lower())
+
+
+def language_of(text: str, languages=frozenset()) -> str:
+    """The language a run of unspaced script is in, by its script: kana is
+    Japanese, Hangul Korean, Thai Thai; Han alone is Chinese unless the
+    site's languages (`languages`) have Japanese and not Chinese."""
+    names = [unicodedata.name(c, "") for c in text]
+    if any(n.startswith(("HIRAGANA", "KATAKANA")) for n in names):
+        return "ja"
+    if any(n.startswith("HANGUL") for n in names):
+        return "ko"
+    if any(n.startswith("THAI") for n in names):
+        return "th"
+    if any(n.startswith("CJK") for n in names):
+        bases = {(lang or "").split("-")[0].lower() for lang in languages}
+        return "ja" if "ja" in bases and "zh" not in bases else "zh"
+    return ""
+
+
+@lru_cache(maxsize=8)
+def installed(language: str) -> bool:
+    """Whether the segmenter of `language` can be loaded here."""
+    try:
+        SEGMENTERS[language]("")
+    except ImportError:
+        return False
+    return True
+
+
+def tokens(text: str, language: str) -> list[Token] | None:
+    """The text's words, each noun on its own (no compounds), or None when
+    no segmenter for it is installed."""
+    segmenter = SEGMENTERS.get(language)
+    if segmenter is None or not installed(language):
+        return None
+    return japanese(text, compounds=False) if language == "ja" else segmenter(text)

@@ -32,7 +32,7 @@ from ..text import safe_url
 from . import atomic, journal, retention
 from .atomic import Edited, UnsafePath, sha256
 from .fetch import Fetched, FetchError, RateLimited, cancel_all, fetch, reset_cancel
-from .identity import Matcher, article_keys, identity_keys, related, title_key
+from .identity import Matcher, article_keys, identity_keys, listed_apart, related, title_key
 from .parse import FeedError, ParsedFeed, Story, parse_feed
 from .resolve import Resolver
 from .slugs import story_id
@@ -127,8 +127,9 @@ class _Run:
         self._pending: list[_Write] = []
         self._queued: dict[str, _Write] = {}  # the pending writes by story
         self.claimed: set[str] = set()  # stories items of the current feed already are
-        self.taken: set[str] = set()  # stories items of the current feed are by their lead articles
-        self.clustered = False  # whether the current feed has related coverage
+        # ...and those its items Google listed as stories apart are (identity.listed_apart)
+        self.apart: set[str] = set()
+        self.lists_articles = False  # the current feed is a search feed
         self.vocabulary = Vocabulary()  # the run's terms, for its tags (tags.py)
         self.seen_at = now.isoformat(timespec="seconds")
         # Stories recent enough to be joined (identity.py); older ones are
@@ -165,6 +166,13 @@ class _Run:
         if self.config.content_dir not in path.parents:
             raise UnsafePath(f"{file} is outside GNEWS_CONTENT_DIR")
         return path
+
+    def filed(self, story: Story, sid: str) -> None:
+        """An item of the current feed is story `sid` from now on."""
+        self.claimed.add(sid)
+        if listed_apart(story, self.lists_articles):
+            self.apart.add(sid)
+        self.matcher.filed(story, sid)
 
     def write(self, item: _Write) -> None:
         self._pending.append(item)
@@ -324,11 +332,24 @@ def sync(config: GNewsSettings, feeds: list[FeedSpec] | None = None, now: dateti
         if removed:
             logger.info("Removed %d temporary file(s) left by an interrupted sync", removed)
         fetches = _start_fetches(specs, run)
+        ready: list[tuple[FeedSpec, FeedResult, _Ready | None]] = []
+        stored = 0
         try:
             for spec, fetching in zip(specs, fetches):
                 result = FeedResult(spec)
                 report.results.append(result)
-                _sync_feed(spec, fetching, run, result)
+                ready.append((spec, result, _guarded(spec, run, result, _read_feed, fetching)))
+            # Every feed's items are known before the first is filed: the
+            # likeness groups come from all of them, whatever their order.
+            feeds = [(spec.url, r) for spec, _, r in ready if r is not None]
+            run.matcher.plan([(url, r.feed.lists_articles, r.stories) for url, r in feeds],
+                             frozenset(r.feed.language or "en" for _, r in feeds))
+            for spec, result, item in ready:
+                if item is not None:
+                    _guarded(spec, run, result, _store_feed, item)
+                # Saved after every feed: a sync killed later keeps this feed's work.
+                run.save()
+                stored += 1
                 if on_feed_done:
                     on_feed_done(result)
         except KeyboardInterrupt:
@@ -336,6 +357,9 @@ def sync(config: GNewsSettings, feeds: list[FeedSpec] | None = None, now: dateti
             raise
         except StateError as exc:
             cancel_all()
+            for _, result, item in ready[stored + 1:]:
+                if item is not None and not result.error:
+                    result.error = f"not synced: {exc}"
             for spec in specs[len(report.results):]:
                 report.results.append(FeedResult(spec, error=f"not synced: {exc}"))
             raise
@@ -348,9 +372,10 @@ def sync(config: GNewsSettings, feeds: list[FeedSpec] | None = None, now: dateti
     return report
 
 
-def _sync_feed(spec: FeedSpec, fetching: Future, run: _Run, result: FeedResult) -> None:
+def _guarded(spec: FeedSpec, run: _Run, result: FeedResult, step, arg):
+    """One step of one feed; its failure is the feed's, never the sync's."""
     try:
-        _store_feed(spec, fetching.result(), run, result)
+        return step(spec, arg, run, result)
     except RateLimited as exc:
         when = exc.not_before.isoformat(timespec="seconds")
         run.state.feeds.setdefault(spec.url, {})["not_before"] = when
@@ -364,8 +389,7 @@ def _sync_feed(spec: FeedSpec, fetching: Future, run: _Run, result: FeedResult) 
     except Exception as exc:  # noqa: BLE001 - one feed's fault never stops the others
         logger.debug("Feed %s failed", spec.url, exc_info=True)
         result.error = f"unexpected {type(exc).__name__}: {exc}"
-    # Saved after every feed: a sync killed later keeps this feed's work.
-    run.save()
+    return None
 
 
 def _fetch(spec: FeedSpec, run: _Run) -> Fetched | str:
@@ -377,31 +401,54 @@ def _fetch(spec: FeedSpec, run: _Run) -> Fetched | str:
     return fetch(spec.url, run.config.limits, validators=feed_state)
 
 
-def _store_feed(spec: FeedSpec, fetched: Fetched | str, run: _Run, result: FeedResult) -> None:
+@dataclass
+class _Ready:
+    """A feed fetched and parsed, waiting to be stored."""
+
+    fetched: Fetched
+    digest: str
+    feed: ParsedFeed
+    cutoff: datetime | None  # items published before it are not stored (retention.py)
+
+    @property
+    def stories(self) -> list[Story]:
+        return [s for s in self.feed.stories if self.cutoff is None or s.published >= self.cutoff]
+
+
+def _read_feed(spec: FeedSpec, fetching: Future, run: _Run, result: FeedResult) -> _Ready | None:
+    """The feed's items, or None when it has nothing new (deferred, 304,
+    the same bytes as last time)."""
+    fetched = fetching.result()
     if isinstance(fetched, str):
         result.deferred = fetched
         logger.info("Feed %s: %s", spec.url, fetched)
-        return
+        return None
     digest = sha256(fetched.data) if not fetched.not_modified else ""
     if fetched.not_modified or digest == run.state.feeds.get(spec.url, {}).get("sha256"):
         # 304, or the very bytes this feed had at its last sync (a local
         # file, a server without validators): nothing can have changed.
         result.not_modified = True
         logger.info("Feed %s: not modified", spec.url)
-        return
+        return None
     feed = parse_feed(fetched.data, spec.url, now=run.now)
     if not feed.stories:
         raise FeedError("the document has no usable items" if feed.skipped else "the feed has no items")
     result.skipped.extend(feed.skipped)
+    cutoff = retention.cutoff([run.newest, *(s.published for s in feed.stories)], run.now,
+                              run.config.retention_days)
+    return _Ready(fetched, digest, feed, cutoff)
+
+
+def _store_feed(spec: FeedSpec, ready: _Ready, run: _Run, result: FeedResult) -> None:
+    fetched, digest, feed = ready.fetched, ready.digest, ready.feed
     # The feed's own URL when it was fetched; a local copy credits the
     # Google News page the feed names as its link.
     source = safe_url(spec.url) or feed.link
-    run.clustered = any(len(story.coverage) > 1 for story in feed.stories)
     run.vocabulary.add_feed([(s.headline, s.outlet) for s in feed.stories], feed.language or "en")
-    run.taken = run.matcher.taken(feed.stories)
+    run.lists_articles = feed.lists_articles
+    run.apart = run.matcher.taken(feed.stories, feed.lists_articles)
     run.claimed = set()
-    run.cutoff = retention.cutoff([run.newest, *(s.published for s in feed.stories)], run.now,
-                                  run.config.retention_days)
+    run.cutoff = ready.cutoff
     if run.config.resolve.on:
         _resolve_links(feed, run)
     for number, story in enumerate(feed.stories, 1):
@@ -437,7 +484,7 @@ def _sync_story(story: Story, number: int, feed: ParsedFeed, spec: FeedSpec, sou
         return
     # `number`: the item's place in its feed, Google's order of importance.
     keys = identity_keys(story)
-    match = run.matcher.match(story, run.claimed, run.taken, run.clustered)
+    match = run.matcher.match(story, run.claimed, run.apart)
     if match is None:
         _new_story(story, number, feed, spec, source, keys, run, result)
         return
@@ -447,14 +494,13 @@ def _sync_story(story: Story, number: int, feed: ParsedFeed, spec: FeedSpec, sou
         logger.info("%s: item %d is the same article as an earlier item (%s); skipped",
                     spec.url, number, match.detail)
         return
-    run.claimed.add(known)
+    run.filed(story, known)
     title = title_key(story.headline, story.outlet)
     if title and title not in run.state.stories[known].keys:
         # An item new to the story: the log says which rule joined it.
         logger.info("%s: item %d (%s) joins story %s %s", spec.url, number, story.title[:80],
                     run.state.stories[known].file, match.explanation)
     run.state.add_keys(known, keys)  # e.g. a new guid for the same story
-    run.matcher.learn(known, story)
     record = run.state.stories[known]
     if record.deleted:
         result.kept_deleted += 1
@@ -530,9 +576,8 @@ def _new_story(story, number, feed, spec, source, keys, run: _Run, result: FeedR
             current, ours = b"", False
         run.state.record(sid, run.relative(existing), sha256(current) if ours else None, keys, date)
         run.state.stories[sid].saw(number, [e.outlet for e in story.coverage], run.seen_at)
-        run.matcher.learn(sid, story)
         run.files.add(run.relative(existing))
-        run.claimed.add(sid)
+        run.filed(story, sid)
         result.unchanged += 1
         return
     slug = new_slug(story, run.index, sid, feed.language, run.config.slug_unicode)
@@ -551,8 +596,7 @@ def _new_story(story, number, feed, spec, source, keys, run: _Run, result: FeedR
     run.state.record(sid, file, digest, keys, date)
     record = run.state.stories[sid]
     record.saw(number, [e.outlet for e in story.coverage], run.seen_at)
-    run.matcher.learn(sid, story)
-    run.claimed.add(sid)
+    run.filed(story, sid)
     result.written.append(path)
 
     def undo():
