@@ -154,6 +154,9 @@ class Matcher:
         self._grouping: Grouping | None = None
         self._filed: dict[int, str] = {}  # group -> the story its first item was filed under
         self._planned: dict[str, str] = {}  # item key -> its node in the groups (a story's, or its own)
+        # What editors decided in story files (sync.follow_editors):
+        self.closed: set[str] = set()  # `joins: false`: nothing else joins these stories
+        self.merged: dict[str, tuple[str, str]] = {}  # `story: <slug>`: story -> (story it is in, file)
 
     def plan(self, feeds: list[tuple[str, bool, list[Story]]], languages: frozenset[str]) -> None:
         """Group the items of every feed of this sync by headline likeness
@@ -164,7 +167,7 @@ class Matcher:
         grouping = Grouping(self.rules.likeness)
         for sid, record in self.state.stories.items():
             when = record.published
-            if when is None or (self._since is not None and when < self._since):
+            if when is None or (self._since is not None and when < self._since) or sid in self.closed:
                 continue
             titles = [key[len("title:"):].rpartition("|") for key in record.keys if key.startswith("title:")]
             grouping.add(Node(f"story:{sid}", item_terms(((h, o) for h, _, o in titles), languages),
@@ -235,6 +238,15 @@ class Matcher:
                 and (sid := self.lead_owner(story)[0]) is not None}
 
     def match(self, story: Story, claimed: set[str], apart: set[str]) -> Match | None:
+        """The story the item is (match_rules), in the story an editor
+        merged it into, if one did."""
+        found = self.match_rules(story, claimed, apart)
+        if found is not None and found.sid in self.merged:
+            into, file = self.merged[found.sid]
+            return Match(into, found.rule, f"{found.detail}; merged into this story by {file}".lstrip("; "))
+        return found
+
+    def match_rules(self, story: Story, claimed: set[str], apart: set[str]) -> Match | None:
         """The story the item is, by the first rule that names one.
         `claimed`: the stories earlier items of this feed were filed under;
         `apart`: the stories items of this feed that Google listed as
@@ -245,8 +257,9 @@ class Matcher:
             if sid is not None:
                 return Match(sid, "article", kind)
         def free(sid: str) -> bool:
-            # What Google listed apart in this feed and hour stays apart.
-            return sid not in apart
+            # What Google listed apart in this feed and hour stays apart;
+            # what an editor closed takes no other article.
+            return sid not in apart and sid not in self.closed
 
         if rules.articles:
             for entry in related(story):
@@ -268,7 +281,7 @@ class Matcher:
                 when = state.stories[sid].published
                 # Never a story an item of this feed already is: "Live
                 # updates" twice in one feed are two.
-                if when is None or sid in claimed or sid in apart:
+                if when is None or sid in claimed or not free(sid):
                     continue
                 gap = abs(when - story.published)
                 if gap <= distance:

@@ -30,7 +30,9 @@ STORY_SUFFIX = ".md"
 # their slugs are taken too.
 _READ_SUFFIXES = {".md", ".markdown", ".mkd", ".mdown", ".txt"}
 # Front-matter lines the index needs, found without a full YAML parse.
-_INDEX_LINE = re.compile(r"^(slug|guid|link|title):[ \t]*(.*?)[ \t]*$", re.MULTILINE | re.IGNORECASE)
+_INDEX_LINE = re.compile(r"^(slug|guid|link|title|story|joins):[ \t]*(.*?)[ \t]*$", re.MULTILINE | re.IGNORECASE)
+# Keys by which editors decide joins (sync.py): a story file's `story:` and `joins:`.
+EDITORS_KEYS = ("story", "joins")
 
 
 class StoreError(Exception):
@@ -132,6 +134,9 @@ class ContentIndex:
 
     by_key: dict[str, Path] = field(default_factory=dict)
     slugs: set[str] = field(default_factory=set)
+    by_slug: dict[str, Path] = field(default_factory=dict)  # story files in GNEWS_CONTENT_DIR
+    # Editors' join keys of story files: path -> key -> (value, line number)
+    decisions: dict[Path, dict[str, tuple[str, int]]] = field(default_factory=dict)
 
     @classmethod
     def scan(cls, site_path: Path, content_dir: Path) -> ContentIndex:
@@ -142,33 +147,45 @@ class ContentIndex:
         # anywhere); rglob follows no folder links, so a loop costs nothing.
         for path in sorted(p for p in site_path.rglob("*")
                            if p.suffix.lower() in _READ_SUFFIXES and not p.is_symlink() and p.is_file()):
-            fields = index._head_fields(path)
-            if fields is None:
+            found = index._head_fields(path)
+            if found is None:
                 continue
+            fields, lines = found
             slug = fields.get("slug") or pelican_slug(fields.get("title", ""))
             if slug:
                 index.slugs.add(slug)
             if path.parent == content_dir or content_dir in path.parents:
                 index.slugs.add(path.stem)  # a file name is taken even if its slug differs
+                index.by_slug.setdefault(slug or path.stem, path)
                 for key in ("guid", "link"):
                     if fields.get(key):
                         index.by_key.setdefault(f"{key}:{fields[key]}", path)
+                said = {key: (fields[key], lines[key]) for key in EDITORS_KEYS if key in fields}
+                if said:
+                    index.decisions[path] = said
         return index
 
     @staticmethod
-    def _head_fields(path: Path) -> dict[str, str] | None:
+    def _head_fields(path: Path) -> tuple[dict[str, str], dict[str, int]] | None:
+        """The file's indexed fields, and the line each is on."""
         try:
             with open(path, encoding="utf-8", errors="replace") as handle:
                 head = handle.read(64 * 1024)
         except OSError:
             return None
+        first = 1
         if head.startswith("---"):
             parts = frontmatter.split(head)
-            head = parts[0] if parts else head
+            head, first = (parts[0], 2) if parts else (head, 1)
         else:
             # Pelican-style "Key: value" metadata at the top of a Markdown file.
             head = head.split("\n\n", 1)[0]
-        return {key.lower(): _index_value(value) for key, value in _INDEX_LINE.findall(head)}
+        fields, lines = {}, {}
+        for match in _INDEX_LINE.finditer(head):
+            key = match.group(1).lower()
+            fields[key] = _index_value(match.group(2))
+            lines[key] = first + head.count("\n", 0, match.start())
+        return fields, lines
 
     def find(self, story: Story) -> Path | None:
         for key in (f"guid:{story.guid}", f"link:{story.link}"):

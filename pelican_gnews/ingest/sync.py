@@ -331,6 +331,7 @@ def sync(config: GNewsSettings, feeds: list[FeedSpec] | None = None, now: dateti
         removed = atomic.clean_staging(config.temp_dir, config.content_dir)
         if removed:
             logger.info("Removed %d temporary file(s) left by an interrupted sync", removed)
+        follow_editors(run)
         fetches = _start_fetches(specs, run)
         ready: list[tuple[FeedSpec, FeedResult, _Ready | None]] = []
         stored = 0
@@ -370,6 +371,56 @@ def sync(config: GNewsSettings, feeds: list[FeedSpec] | None = None, now: dateti
                              "that is not in the archive") from None
         state.save(config.temp_dir)
     return report
+
+
+def follow_editors(run: _Run) -> None:
+    """What editors did to story files since the last sync: a story file
+    moved or renamed (`git mv`) is the same story, found by its identity
+    (its link's keys); `joins: false` keeps every other article out of a
+    story, `story: <slug>` puts a story into another (identity.Matcher).
+    A value that names nothing, or a bad value, is a warning with the file
+    and line, and changes nothing."""
+    state = run.state
+    missing = [(sid, r) for sid, r in state.stories.items()
+               if not r.deleted and not (run.config.path / r.file).exists()]
+    index = run.index
+    if missing:
+        by_key: dict[str, Path] = {}
+        for key, path in index.by_key.items():
+            if key.startswith("link:") and run.relative(path) not in run.files:
+                for article in article_keys(key[len("link:"):]):
+                    by_key.setdefault(article, path)
+        for sid, record in missing:
+            path = next((by_key[k] for k in record.keys if k in by_key), None)
+            if path is None or run.relative(path) in run.files:
+                continue
+            old, record.file = record.file, run.relative(path)
+            run.files.discard(old)
+            run.files.add(record.file)
+            logger.info("%s was moved to %s by an editor; the story follows it", old, record.file)
+    by_file = {r.file: sid for sid, r in state.stories.items() if not r.deleted}
+    for path, said in sorted(index.decisions.items()):
+        file = run.relative(path)
+        sid = by_file.get(file)
+        if "joins" in said:
+            value, line = said["joins"]
+            answer = str(value).strip().lower()
+            if answer in ("false", "no", "off", "0"):
+                if sid is not None:
+                    run.matcher.closed.add(sid)
+                    logger.info("%s: joins: false; no other article joins this story", file)
+            elif answer not in ("true", "yes", "on", "1"):
+                logger.warning("%s, line %d: joins: %r is not true or false; ignored", file, line, value)
+        if "story" in said:
+            value, line = said["story"]
+            target = index.by_slug.get(str(value).strip()) if isinstance(value, str) else None
+            into = by_file.get(run.relative(target)) if target is not None else None
+            if target is None or target == path:
+                logger.warning("%s, line %d: story: %r names %s; ignored", file, line, value,
+                               "this story itself" if target == path else "no story of this site")
+            elif sid is not None and into is not None:
+                run.matcher.merged[sid] = (into, file)
+                logger.info("%s: story: %s; its articles join %s", file, value, run.relative(target))
 
 
 def _guarded(spec: FeedSpec, run: _Run, result: FeedResult, step, arg):
