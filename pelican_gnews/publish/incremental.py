@@ -183,7 +183,15 @@ class Fingerprints:
         return (self._file(getattr(story, "source_path", "") or ""), story.url, story.save_as, story.slug,
                 str(getattr(story, "status", "")), self._url(category) if category else "",
                 [self._url(t) for t in getattr(story, "tags", None) or []], outlet.url if outlet else "",
-                repr(growth), direct)
+                repr(growth), direct, self._joins(story))
+
+    def _joins(self, story) -> tuple:
+        """Editors' joins (merge.py): the story this one is part of, as its
+        page names it; the files of the stories joined to it, whose outlets
+        it lists."""
+        into = getattr(story, "merged_into", None)
+        return (into.url if into is not None else "", str(getattr(into, "title", "")) if into is not None else "",
+                [self._file(getattr(s, "source_path", "") or "") for s in getattr(story, "merged_from", None) or []])
 
     def _url(self, item) -> str:
         """A tag's or section's address (Pelican formats it at every use)."""

@@ -94,7 +94,7 @@ def keep_pages_apart(generators) -> None:
         for kind in ("staticfiles", "pages", "hidden_pages", "draft_pages"):
             for content in getattr(generator, kind, ()):
                 taken.setdefault(content.save_as, content.relative_source_path)
-    stories = gen.articles + gen.translations + gen.drafts + gen.drafts_translations if gen else []
+    stories = gen.articles + gen.translations + gen.drafts + gen.drafts_translations + gen.hidden_articles + gen.hidden_translations if gen else []
     used = {s.save_as for s in stories}
     theme_dir = settings.get("THEME_STATIC_DIR", "theme").strip("/") + "/"
     for story in stories:
@@ -139,7 +139,7 @@ def _rename_taxonomy(gen, settings) -> None:
         return
     tags = [t for t, _ in gen.tags.items()]
     categories = [c for c, _ in gen.categories]
-    for story in gen.articles + gen.translations + gen.drafts + gen.drafts_translations:
+    for story in gen.articles + gen.translations + gen.drafts + gen.drafts_translations + gen.hidden_articles + gen.hidden_translations:
         tags += getattr(story, "tags", [])
         categories += [story.category] if getattr(story, "category", None) else []
     for item in tags + categories:

@@ -12,7 +12,7 @@ from pelican.generators import ArticlesGenerator
 from pelican.utils import order_content
 
 from ..settings import SettingsError, from_pelican
-from . import localisation, ranking, search, taxonomy, translations
+from . import localisation, merge, ranking, search, taxonomy, translations
 from .archive_pages import ArchiveGenerator
 from .incremental import guard_content_cache
 from .outputs import keep_pages_apart, loop_safe_get_files
@@ -102,6 +102,13 @@ def keep_duplicate_slugs(generator) -> None:
         generator.drafts = order_content(origs, generator.settings["ARTICLE_ORDER_BY"])
 
 
+def settle_stories(generator) -> None:
+    """Once every story is read: slugs made unique, then editors' joins
+    (merge.py), before sections, tags, dates and feeds are made."""
+    keep_duplicate_slugs(generator)
+    merge.merge_stories(generator)
+
+
 def add_generators(pelican):
     return [OutletsGenerator, ArchiveGenerator, RobotsGenerator, search.SearchGenerator, TagIndexGenerator]
 
@@ -136,7 +143,8 @@ def link_stories(generator) -> None:
 def rank_stories(generator) -> None:
     """Facts from the sync state on every story, and the front page
     (ranking.py) for index.html."""
-    now = ranking.attach(generator.articles, generator.settings)
+    # Hidden stories too: a story joined to another (merge.py) keeps its page.
+    now = ranking.attach(generator.articles + generator.hidden_articles, generator.settings)
     generator.context["front_page"] = ranking.front_page(
         generator.articles, generator.context.get("categories", []), generator.settings, now)
 
@@ -172,7 +180,7 @@ def register() -> None:
     signals.initialized.connect(paginate_outlet_pages)
     signals.initialized.connect(sync_before_build)
     signals.readers_init.connect(use_story_reader)
-    signals.article_generator_pretaxonomy.connect(keep_duplicate_slugs)
+    signals.article_generator_pretaxonomy.connect(settle_stories)
     signals.article_generator_finalized.connect(link_stories)
     signals.article_generator_finalized.connect(rank_stories)
     signals.initialized.connect(add_latest_page)

@@ -148,23 +148,47 @@ def attach(articles, settings, now: datetime | None = None) -> datetime:
         if not getattr(article, "publisher_link", "") and links:
             keys = article_keys(link)
             article.publisher_link = links.get(keys[0], "") if keys else ""  # resolved after its file was written
-        coverage = [_direct(entry, links, article) for entry in getattr(article, "coverage", None) or []]
+        own = getattr(article, "coverage", None) or []
+        coverage = [_direct(entry, links, article) for entry in own + joined_coverage(article)]
         article.timeline = [(entry, None) for entry in coverage]
         if known is None:
+            if len(coverage) > len(own):
+                _count(article, own)
             continue
         article.timeline = timeline(coverage, known)
-        listed = _outlets(entry for entry, _ in article.timeline)
-        # Outlets that joined a story whose file an editor changed (so the
-        # sync no longer appends to it): listed from the state, and counted.
-        in_file = _outlets(getattr(article, "coverage", None) or [])
-        article.joined_outlets = [outlet for outlet in listed if outlet not in in_file]
-        article.sources_count = len(listed)
-        lead = getattr(article, "outlet", "")
-        article.related_outlets = [outlet for outlet in listed if outlet != lead]
+        _count(article, own)
         article.new_sources = sum(1 for _, when in known.joined if when > known.first_seen and when >= recent)
         if known.last_grew is not None:
             article.modified = known.last_grew
     return now
+
+
+def joined_coverage(article) -> list[dict]:
+    """The coverage entries of stories an editor joined to this one
+    (merge.py) whose outlets it does not list itself, in file order."""
+    listed = _outlets(getattr(article, "coverage", None) or [])
+    extra = []
+    for other in getattr(article, "merged_from", None) or []:
+        for entry in getattr(other, "coverage", None) or []:
+            outlet = entry.get("outlet")
+            if outlet and outlet not in listed:
+                listed[outlet] = None
+                extra.append(entry)
+    return extra
+
+
+def _count(article, own: list[dict]) -> None:
+    """A story's outlet count and other outlets, from what its page lists:
+    the heading's count is the number of outlets shown."""
+    listed = _outlets(entry for entry, _ in article.timeline)
+    # Outlets that joined a story whose file an editor changed (so the
+    # sync no longer appends to it): listed from the state, and counted;
+    # and those of stories an editor joined to it (merge.py).
+    in_file = _outlets(own)
+    article.joined_outlets = [outlet for outlet in listed if outlet not in in_file]
+    article.sources_count = len(listed)
+    lead = getattr(article, "outlet", "")
+    article.related_outlets = [outlet for outlet in listed if outlet != lead]
 
 
 def timeline(coverage: list[dict], known: Facts) -> list[tuple[dict, datetime | None]]:

@@ -129,6 +129,12 @@ class StoryReader(MarkdownReader):
             key = str(key).lower()
             if value is None:
                 continue
+            if key == "story":
+                # An editor's join (merge.py): checked against the site's
+                # slugs once every file is read; kept as written until then.
+                metadata["story"] = value
+                metadata["story_line"] = frontmatter.line_of(yaml_text, key)
+                continue
             if isinstance(value, dict) or (isinstance(value, (list, tuple)) and key not in _LIST_KEYS):
                 # Text where a list or mapping was written: say so, rather
                 # than publishing "['a', 'b']".
