@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import threading
 import shutil
 import sys
@@ -203,3 +204,16 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.section("pelican-gnews measurements")
         for line in REPORT:
             terminalreporter.write_line(line)
+
+
+def heading_count(page: str) -> int:
+    """The outlets a story page's coverage heading counts."""
+    heading = re.search(r'<h2 id="coverage-title"[^>]*>(.*?)</h2>', page, re.S).group(1)
+    return int(re.search(r"\((\d+) sources?\)", re.sub(r"<[^>]+>", "", heading)).group(1))
+
+
+def card_count(listing: str, headline: str) -> int:
+    """The outlets a list page's card of this headline counts."""
+    card = next(c for c in listing.split('<article class="card">')[1:] if f"<bdi>{headline}</bdi>" in c)
+    meta = re.search(r'<p class="meta">(.*?)</p>', card, re.S).group(1)
+    return int(re.search(r"(\d+) sources?\b", re.sub(r"<[^>]+>", "", meta)).group(1))

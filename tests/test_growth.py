@@ -15,6 +15,7 @@ import re
 from datetime import datetime, timedelta, timezone
 from html import unescape
 
+from conftest import card_count, heading_count
 from feedmaker import Item, Related, feed_xml
 from pelican_gnews.ingest.state import SyncState
 from pelican_gnews.ingest.sync import sync
@@ -70,15 +71,6 @@ def coverage(page: str) -> list[dict]:
     return entries
 
 
-def heading_count(page: str) -> int:
-    heading = re.search(r'<h2 id="coverage-title"[^>]*>(.*?)</h2>', page, re.S).group(1)
-    return int(re.search(r"\((\d+) sources?\)", re.sub(r"<[^>]+>", "", heading)).group(1))
-
-
-def card_count(listing: str, headline: str) -> int:
-    card = next(c for c in listing.split('<article class="card">')[1:] if f"<bdi>{headline}</bdi>" in c)
-    meta = re.search(r'<p class="meta">(.*?)</p>', card, re.S).group(1)
-    return int(re.search(r"(\d+) sources?\b", re.sub(r"<[^>]+>", "", meta)).group(1))
 
 
 def test_a_first_sync_shows_no_time_on_any_outlet(site):

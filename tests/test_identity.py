@@ -72,6 +72,18 @@ def test_googles_clusters_exploded_are_joined_again_without_wrong_joins(tmp_path
     assert english.precision >= 0.95 and english.recall >= 0.5
 
 
+def test_invented_clusters_in_four_scripts_are_joined_again(tmp_path):
+    """Japanese, Chinese, Korean and Arabic clusters (benchmarks/
+    invented_clusters.py), each with two events of one kind in two places."""
+    for feed in identity.invented_feeds(tmp_path / "feeds"):
+        scores = identity.measure_exploded(tmp_path, feed, spread_hours=3)
+        report_figure(f"story identity, {feed.stem} exploded into one-source items: {scores}")
+        _, truth = identity.exploded_clusters(feed)
+        alone = identity.b_cubed({item: item for item in truth}, truth)
+        assert scores.precision >= 0.98, feed.name  # the earthquakes of two places stay two stories
+        assert scores.recall >= alone.recall + 0.3, feed.name  # most outlets of an event found together
+
+
 @needs_shared
 def test_every_embedded_publisher_url_of_the_real_feeds_decodes_in_full():
     """Field 4's length is a varint: URLs of 128 bytes and more take two

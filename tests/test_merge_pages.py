@@ -18,6 +18,8 @@ from html import unescape
 
 import pytest
 
+from conftest import card_count, heading_count
+
 SITEURL = "https://news.example"
 B_SLUG = "rail-link-reopens"
 A_SLUG = "trains-run-again"
@@ -64,15 +66,6 @@ def outlets(page: str) -> list[str]:
     return [unescape(o) for o in re.findall(r'<span class="outlet"><bdi>(.*?)</bdi></span>', listed)]
 
 
-def heading_count(page: str) -> int:
-    heading = re.search(r'<h2 id="coverage-title"[^>]*>(.*?)</h2>', page, re.S).group(1)
-    return int(re.search(r"\((\d+) sources?\)", re.sub(r"<[^>]+>", "", heading)).group(1))
-
-
-def card_count(listing: str, headline: str) -> int:
-    card = next(c for c in listing.split('<article class="card">')[1:] if f"<bdi>{headline}</bdi>" in c)
-    meta = re.search(r'<p class="meta">(.*?)</p>', card, re.S).group(1)
-    return int(re.search(r"(\d+) sources?", re.sub(r"<[^>]+>", "", meta)).group(1))
 
 
 def listed_on(site) -> dict[str, str]:

@@ -124,7 +124,16 @@ def _stopwords(languages: frozenset[str]) -> frozenset[str]:
     return frozenset(out)
 
 
+# Arabic's article and the particles glued to it (light stemming): النفط ~ نفط.
+_ARABIC_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")
+
+
 def _stem(word: str) -> str:
+    if "\u0600" <= word[:1] <= "\u06ff":
+        for prefix in _ARABIC_PREFIXES:
+            if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+                return word[len(prefix):]
+        return word
     return word[:_STEM] if len(word) > _STEM and word.isalpha() else word
 
 
@@ -165,10 +174,14 @@ def headline_terms(headline: str, outlet: str = "", languages: frozenset[str] = 
     out: dict[str, str] = {}
     for number, word in enumerate(spaced):
         lower = word.casefold()
-        if lower in stop or lower.rstrip("s") in stop or (len(lower) < 3 and not lower.isdigit()):
+        # Short words are grammar, except numbers and acronyms (EU, FN, HD).
+        short = len(lower) < 3 and not lower.isdigit() and not (word.isupper() and len(word) == 2)
+        if short or lower in stop or lower.rstrip("s") in stop:
             continue
         if any(c.isdigit() for c in word) or not word[:1].isupper():
-            case = UNKNOWN if any(c.isdigit() for c in word) else LOWER
+            # Small letters are evidence against a name; a script without
+            # capitals (Arabic, Hebrew) gives none either way.
+            case = LOWER if word[:1].islower() and not any(c.isdigit() for c in word) else UNKNOWN
         elif (word.isupper() and len(word) > 1) or (number and not title_case):
             case = NAMED
         else:
@@ -262,14 +275,17 @@ class Grouping:
         idf = {term: math.log(1 + docs / count) for term, count in df.items()}
         # Names: words the sync's headlines write with a capital (or a
         # segmenter calls proper nouns) and never in small letters mid-
-        # headline. A state's headlines are in small letters: no evidence.
+        # headline; a state's headlines are in small letters: no evidence.
+        # Numbers count as names: "magnitude 5 in Morocco", "magnitude 4
+        # in Turkey" are two events in a script without capitals.
         evidence: dict[str, set[str]] = defaultdict(set)
         for node in nodes:
             if not node.story:
                 for headline in node.headlines:
                     for term, case in headline.items():
                         evidence[term].add(case)
-        names = {t for t, cases in evidence.items() if cases & {NAMED, FIRST} and LOWER not in cases}
+        names = {t for t, cases in evidence.items()
+                 if (cases & {NAMED, FIRST} and LOWER not in cases) or t[:1].isdigit()}
         vectors = [[_vector(h, idf, names, known_case=not node.story) for h in node.headlines] for node in nodes]
         edges = self._edges(nodes, vectors, df, docs)
         groups = {n: _Group(1, {node.story} if node.story else set(),
