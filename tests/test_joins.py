@@ -8,10 +8,14 @@ import logging
 import sys
 from datetime import datetime, timedelta, timezone
 
-from conftest import ROOT
+from conftest import ROOT, SHARED_FEEDS, needs_shared
 from feedmaker import Item, Related
 from pelican_gnews import frontmatter
+from pelican_gnews.ingest.identity import article_keys
+from pelican_gnews.ingest.parse import parse_feed
 from pelican_gnews.ingest.state import SyncState
+from pelican_gnews.ingest.sync import sync
+from pelican_gnews.settings import from_pelican
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import identity  # noqa: E402
@@ -144,7 +148,32 @@ def test_bad_join_decisions_are_named_and_change_nothing(tmp_path, caplog):
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     story_line = lines.index("story: no-such-story") + 1
     joins_line = lines.index("joins: maybe") + 1
-    assert f"{record.file}, line {story_line}: story: 'no-such-story' names no story of this site; ignored" in warnings
-    assert f"{record.file}, line {joins_line}: joins: 'maybe' is not true or false; ignored" in warnings
+    assert f"{record.file}:{story_line}: story: 'no-such-story' names no story of this site; ignored" in warnings
+    assert f"{record.file}:{joins_line}: joins: 'maybe' is not true or false; ignored" in warnings
     # Nothing changed: the second outlet still joins the story.
     assert site.stories([PROCLAMATION[1].token])[PROCLAMATION[1].token] == sid
+
+
+@needs_shared
+def test_a_real_search_feed_joins_one_event_and_keeps_places_apart(tmp_path):
+    """The 2025 search feed for "satellite data": two outlets on one
+    decision about hurricane data join; wildfires in Cyprus and in Greece,
+    told in the same words (one in Title Case), stay two stories."""
+    feed = SHARED_FEEDS / "en_US_search_satellite_data_2025-07-29_no_clusters.xml"
+    parsed = parse_feed(feed.read_bytes(), feed.name)
+    content = tmp_path / "content"
+    content.mkdir()
+    config = from_pelican({"PATH": str(content), "GNEWS_FEEDS": [str(feed)], "GNEWS_RETENTION_DAYS": 0})
+    sync(config, now=max(s.published for s in parsed.stories) + timedelta(hours=1))
+    state = SyncState.load(tmp_path / "gnews-state.json")
+
+    def story_of(words: str) -> str:
+        [story] = [s for s in parsed.stories if words in s.headline]
+        return state.owner(article_keys(story.link)[0])
+
+    hurricane = [story_of(w) for w in ("NOAA delays cutoff of satellite data",
+                                       "NOAA delays the cutoff of key satellite data")]
+    assert len(set(hurricane)) == 1
+    assert story_of("Cyprus") != story_of("Greece")
+    fishing = {story_of("Satellite imagery detects illegal fishing"), story_of("New Research: Satellite Imagery")}
+    assert len(fishing) == 1

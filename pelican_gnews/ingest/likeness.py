@@ -17,7 +17,10 @@ together, for the **similar** rule of identity.py, in two steps:
 2. **Groups.** Every item of the sync and every recent story of the
    state is a node; two nodes are alike by the IDF-weighted cosine of
    their headlines (averaged over a story's headlines), plus a bonus for
-   items published close together. Nodes are joined by average-linkage
+   items published close together (a malus for items far apart). Two
+   headlines that name different people, places or numbers are not alike
+   ("Earthquake of magnitude 5 in Peru", "... 4 in Chile"): a name is a
+   word the sync's headlines capitalise and never write in small letters. Nodes are joined by average-linkage
    agglomeration until no two groups are alike enough. A group never
    holds two stories (stories are never merged), two items that one feed
    listed as stories apart (identity.listed_apart: Google judged them
@@ -286,7 +289,11 @@ class Grouping:
                         evidence[term].add(case)
         names = {t for t, cases in evidence.items()
                  if (cases & {NAMED, FIRST} and LOWER not in cases) or t[:1].isdigit()}
-        vectors = [[_vector(h, idf, names, known_case=not node.story) for h in node.headlines] for node in nodes]
+        # Written with a capital mid-headline somewhere: surely a name (a
+        # first word may be a common noun: "Wildfires burn ...").
+        sure = {t for t in names if NAMED in evidence[t] and not t[:1].isdigit()}
+        vectors = [[_vector(h, idf, names, sure, known_case=not node.story and not _title_case(h))
+                    for h in node.headlines] for node in nodes]
         edges = self._edges(nodes, vectors, df, docs)
         groups = {n: _Group(1, {node.story} if node.story else set(),
                             set(node.apart), set(node.outlets), [n])
@@ -312,7 +319,8 @@ class Grouping:
                 continue
             # b goes into a.
             for member in gb.members:
-                self._detail[order[member]] = f"likeness {average:.2f}, {rules.similarity:.2f} needed"
+                self._detail[order[member]] = (f"likeness {average:.2f} counting closeness in time, "
+                                               f"{rules.similarity:.2f} needed")
             ga.size += gb.size
             ga.stories |= gb.stories
             ga.apart |= gb.apart
@@ -358,13 +366,14 @@ class Grouping:
         return edges
 
 
-def _vector(headline: dict[str, str], idf: dict[str, float], names: set[str], known_case: bool):
-    """(weights, norm, terms, names) of a headline; names None when its
-    case is not known (a state's headline)."""
+def _vector(headline: dict[str, str], idf: dict[str, float], names: set[str], sure: set[str], known_case: bool):
+    """(weights, norm, terms, (names, sure names)) of a headline; names
+    None when its case is not known (a state's headline)."""
     weights = {t: idf[t] * (NAME_WEIGHT if t in names else NUMBER_WEIGHT if t[:1].isdigit() else 1.0)
                for t in headline}
     return (weights, math.sqrt(sum(v * v for v in weights.values())) or 1.0, frozenset(weights),
-            frozenset(t for t in headline if t in names) if known_case else None)
+            (frozenset(t for t in headline if t in names), frozenset(t for t in headline if t in sure))
+            if known_case else None)
 
 
 def _likeness(a: Node, b: Node, va, vb, rules: Rules) -> float:
@@ -381,7 +390,7 @@ def _likeness(a: Node, b: Node, va, vb, rules: Rules) -> float:
             # same: two events of one kind ("Earthquake in Peru", "... in
             # Chile"). A headline whose case is not known must have one of
             # the other's names.
-            if _apart(names_a, tb) or _apart(names_b, ta) or (names_a and names_b and not names_a & names_b):
+            if _apart(names_a, tb) or _apart(names_b, ta) or _named_apart(names_a, names_b):
                 continue
             best_shared = max(best_shared, len(shared))
             if shared:
@@ -396,8 +405,29 @@ def _likeness(a: Node, b: Node, va, vb, rules: Rules) -> float:
     return total / (len(va) * len(vb)) + bonus
 
 
+def _title_case(headline: dict[str, str]) -> bool:
+    """Every word capitalised: its case tells no name from a word."""
+    cases = set(headline.values())
+    return FIRST in cases and not cases & {NAMED, LOWER}
+
+
 def _apart(names, other_terms) -> bool:
-    return names is not None and bool(names) and not names & other_terms
+    """A headline of known case names someone (surely, else at all) that
+    the other, whose case is not known, does not mention."""
+    if names is None:
+        return False
+    named = names[1] or names[0]
+    return bool(named) and not named & other_terms
+
+
+def _named_apart(a, b) -> bool:
+    """Two headlines name different people or places: by their sure names,
+    or, where one has none, by every name (first words too)."""
+    if a is None or b is None:
+        return False
+    if a[1] and b[1]:
+        return not a[1] & b[1]
+    return bool(a[0]) and bool(b[0]) and not a[0] & b[0]
 
 
 def _average(total: float, a: _Group, b: _Group) -> float:

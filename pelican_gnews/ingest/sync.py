@@ -410,13 +410,13 @@ def follow_editors(run: _Run) -> None:
                     run.matcher.closed.add(sid)
                     logger.info("%s: joins: false; no other article joins this story", file)
             elif answer not in ("true", "yes", "on", "1"):
-                logger.warning("%s, line %d: joins: %r is not true or false; ignored", file, line, value)
+                logger.warning("%s:%d: joins: %r is not true or false; ignored", file, line, value)
         if "story" in said:
             value, line = said["story"]
             target = index.by_slug.get(str(value).strip()) if isinstance(value, str) else None
             into = by_file.get(run.relative(target)) if target is not None else None
             if target is None or target == path:
-                logger.warning("%s, line %d: story: %r names %s; ignored", file, line, value,
+                logger.warning("%s:%d: story: %r names %s; ignored", file, line, value,
                                "this story itself" if target == path else "no story of this site")
             elif sid is not None and into is not None:
                 run.matcher.merged[sid] = (into, file)
