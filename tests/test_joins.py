@@ -56,14 +56,20 @@ def _partition(site, items) -> set[frozenset[str]]:
     return {frozenset(g) for g in groups.values()}
 
 
-def test_a_search_feeds_items_join_whatever_their_order(tmp_path):
+def test_a_search_feeds_items_join_whatever_the_order_of_items_and_feeds(tmp_path):
     items = KOREAN + PROCLAMATION + OTHERS + [CLUSTERED]
     partitions = []
     for number, order in enumerate([items, items[::-1], items[3:] + items[:3]]):
         site = identity.Site(tmp_path / f"order-{number}")
         site.sync({"search": ('"news" - Google News', order)}, NOW)
         partitions.append(_partition(site, KOREAN + PROCLAMATION + OTHERS))
-    assert partitions[0] == partitions[1] == partitions[2]
+    # The same items in two feeds, either feed first.
+    for number, names in enumerate([("search-a", "search-b"), ("search-b", "search-a")]):
+        site = identity.Site(tmp_path / f"feeds-{number}")
+        halves = {"search-a": items[::2], "search-b": items[1::2]}
+        site.sync({name: (f'"{name}" - Google News', halves[name]) for name in names}, NOW)
+        partitions.append(_partition(site, KOREAN + PROCLAMATION + OTHERS))
+    assert all(partition == partitions[0] for partition in partitions)
     stories = partitions[0]
     assert frozenset(i.token for i in KOREAN) in stories  # the two outlets' statement: one story
     assert frozenset(i.token for i in PROCLAMATION) in stories  # one event, one page

@@ -306,8 +306,10 @@ def sync(config: GNewsSettings, feeds: list[FeedSpec] | None = None, now: dateti
          on_feed_done: Callable[[FeedResult], None] | None = None) -> SyncReport:
     """Sync `feeds` (default: the configured ones) into the content folder.
 
-    Feeds are fetched in parallel (a slow server holds up only its own feed)
-    and stored one at a time, in order. Raises StateError when the sync
+    Feeds are fetched in parallel (each within its own time limit) and
+    parsed; once every feed is in, their items are grouped by likeness
+    (identity.Matcher.plan) and the feeds are stored one at a time, in
+    order. Raises StateError when the sync
     cannot start (the state file is unreadable, another sync holds the lock
     past GNEWS_LOCK_TIMEOUT, the staging folder is a link) or the state
     cannot be saved (then the feeds not yet stored are marked failed and the
