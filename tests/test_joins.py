@@ -8,7 +8,7 @@ import logging
 import sys
 from datetime import datetime, timedelta, timezone
 
-from conftest import ROOT, SHARED_FEEDS, needs_shared
+from conftest import ROOT, SHARED_FEEDS, Site, card_count, heading_count, needs_shared
 from feedmaker import Item, Related
 from pelican_gnews import frontmatter
 from pelican_gnews.ingest.identity import article_keys
@@ -109,6 +109,15 @@ def test_a_moved_story_file_is_the_same_story(tmp_path, caplog):
     assert PROCLAMATION[2].headline in moved.read_text(encoding="utf-8")  # ours still: it grew
     assert not old.exists()
     assert any("was moved to news/renamed-by-an-editor.md" in r.getMessage() for r in caplog.records)
+    # Built, the story is one page at its old address, with its three outlets, on the front page.
+    built = Site(site.root)
+    built.build()
+    slug = frontmatter.read(moved)[0]["slug"]
+    page = built.page(f"{slug}.html")
+    assert heading_count(page) == 3
+    assert card_count(built.page("index.html"), PROCLAMATION[0].headline) == 3
+    pages = [p for p in built.output.glob("*.html") if f"<h1><bdi>{PROCLAMATION[0].headline}" in p.read_text("utf-8")]
+    assert [p.name for p in pages] == [f"{slug}.html"]
 
 
 def _edit(path, **fields) -> None:
@@ -140,6 +149,14 @@ def test_editors_merge_and_split_stories(tmp_path, caplog):
     assert any("joins: false" in m for m in messages)
     # The edited files stay as the editors left them.
     assert f"story: {slug}" in (content / osaka.file).read_text(encoding="utf-8")
+    # Built: Osaka's story is part of the proclamation's page, not a card of its own.
+    built = Site(site.root)
+    built.build()
+    index = built.page("index.html")
+    assert OTHERS[0].headline not in index and PROCLAMATION[0].headline in index
+    page = built.page(f"{slug}.html")
+    assert "Summit Daily" in page and "Coastal Wire" in page  # Osaka's first outlet and its later one
+    assert heading_count(page) == 3
 
 
 def test_bad_join_decisions_are_named_and_change_nothing(tmp_path, caplog):
