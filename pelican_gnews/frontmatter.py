@@ -9,6 +9,7 @@ and line.
 from __future__ import annotations
 
 import json
+import logging
 from datetime import date, datetime
 from pathlib import Path
 
@@ -18,6 +19,8 @@ try:  # the C loader is ~10x faster and just as safe
     from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - libyaml is missing on some platforms
     from yaml import SafeLoader as _BaseLoader
+
+logger = logging.getLogger(__name__)
 
 DELIMITER = "---"
 # Front matter is a few KB (the seed's is 3 KB); more is a broken or hostile
@@ -105,6 +108,44 @@ def line_of(yaml_text: str, key: str, first_line: int = 2) -> int | None:
         if line.split(":", 1)[0].strip().lower() == key.lower() and ":" in line:
             return number + first_line
     return None
+
+
+# The one reading of a yes/no value (pinned, draft, joins, the state's
+# deleted), whoever wrote it: YAML's own booleans, and the words YAML 1.1
+# reads as booleans when a person quotes them, in any case.
+YES = frozenset({"true", "yes", "y", "on", "1"})
+NO = frozenset({"false", "no", "n", "off", "0"})
+
+
+def flag(value, key: str, *, unclear: bool, absent: bool | None = False,
+         where: str | Path = "", line: int | None = None, then: str = ""):
+    """A yes/no key's value as a bool: the one reading of every boolean key.
+
+    `absent` is the answer for no value (None, or empty text). A value that
+    is neither yes nor no (`ture`, `always`, a date, a list, 2) gets
+    `unclear`, the caller's safe side (pinned: the file is kept; draft: the
+    story stays hidden; deleted: the story is not brought back), and one
+    warning naming `where` (a file), its `line` and the key.
+    """
+    if isinstance(value, bool):
+        return value
+    if value is None:
+        return absent
+    if isinstance(value, (int, float)):
+        if value in (0, 1):
+            return value == 1
+    elif isinstance(value, str):
+        word = value.strip().lower()
+        if not word:
+            return absent
+        if word in YES or word in NO:
+            return word in YES
+    shown = value if isinstance(value, str) else str(value)
+    shown = shown if len(shown) <= 80 else shown[:80] + "..."
+    place = f"{where}:{line}: " if where and line else (f"{where}: " if where else "")
+    logger.warning("%s%s: %r is not true or false; %s", place, key, shown,
+                   then or f"read as {'true' if unclear else 'false'}")
+    return unclear
 
 
 def read(path: str | Path) -> tuple[dict, str] | None:

@@ -15,7 +15,9 @@ Editors keep control:
 
 * a story file a person changed is never removed: it keeps its page (an
   explicit `pinned: false` in it lets it expire like the others);
-* `pinned: true` keeps a story's page however old it is;
+* `pinned: true` keeps a story's page however old it is, and so does a
+  `pinned:` that is neither true nor false (`ture`, `always`, a date: one
+  reading for every yes/no key, frontmatter.flag), with a warning;
 * a story file a person deleted is simply forgotten.
 
 Feed items older than the window are not made into stories (they would
@@ -100,19 +102,30 @@ def newest(state: SyncState) -> datetime | None:
     return max((d for d in (r.published for r in state.stories.values()) if d is not None), default=None)
 
 
-def pinned(data: bytes) -> bool | None:
-    """The file's `pinned:` value: True, False, or None when it has none."""
+def pinned(data: bytes, where: str = "<story>") -> bool | None:
+    """The file's `pinned:` value: True, False, or None when it has none.
+
+    Read as every yes/no key is (frontmatter.flag): a value that is neither
+    (`ture`, `always`, a date) is True, with a warning naming the file and
+    line; a file whose front matter cannot be read has none (None), and is
+    kept as edited. Only a clear `pinned: false` lets an edited story go."""
     parts = frontmatter.split(data.decode("utf-8", "replace"))
     if parts is None:
-        return None
+        return None  # no front matter: an edited file, kept as such
+    yaml_text, _body, first_line = parts
     try:
-        meta = frontmatter.load(parts[0], "<story>", parts[2])
+        meta = frontmatter.load(yaml_text, where, first_line)
     except ValueError:
         return None  # unreadable: the build says so; here it is kept
-    value = next((v for k, v in meta.items() if str(k).lower() == "pinned"), None)
-    if value is None or value == "":
+    found = [v for k, v in meta.items() if str(k).strip().lower() == "pinned"]
+    if not found:
         return None
-    return value is True or str(value).strip().lower() in ("true", "yes", "on", "1")
+    line = frontmatter.line_of(yaml_text, "pinned", first_line)
+    readings = [frontmatter.flag(value, "pinned", unclear=True, absent=None, where=where, line=line,
+                                 then="read as true; the story keeps its page") for value in found]
+    if any(readings):
+        return True
+    return False if False in readings else None
 
 
 def entry_of(data: bytes, story_id: str, when: datetime) -> archive.Entry:
@@ -169,7 +182,7 @@ def expire(run, now: datetime) -> RetentionReport:
             report.problems.append(f"{record.file}: {exc.strerror or exc}; left as it is")
             continue
         if record.sha256 is None or sha256(data) != record.sha256:
-            pin = pinned(data)
+            pin = pinned(data, record.file)
             if pin is not False:
                 if pin:
                     report.kept_pinned += 1

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 
+from .. import frontmatter
 from ..text import safe_url
 from .atomic import sha256, write_atomic
 
@@ -44,17 +45,11 @@ class LockTimeout(StateError):
     pass
 
 
-def _flag(value, where: str) -> bool:
-    """A yes/no value as JSON or a person writes it; unknown means yes
-    (for `deleted`, the safe side: a story is not brought back)."""
-    if isinstance(value, bool):
-        return value
-    if value is None or value == 0 or str(value).strip().lower() in ("false", "no", "0", "off", ""):
-        return False
-    if value == 1 or str(value).strip().lower() in ("true", "yes", "1", "on"):
-        return True
-    logger.warning("%s: %r is not true or false; read as true", where, value)
-    return True
+def _flag(value, where: str, key: str) -> bool:
+    """A yes/no value as JSON or a person writes it, read as story files'
+    keys are (frontmatter.flag); unclear means yes (for `deleted`, the safe
+    side: a story is not brought back)."""
+    return frontmatter.flag(value, key, unclear=True, where=where)
 
 
 def _when(value, where: str) -> str:
@@ -157,7 +152,7 @@ class SyncState:
                 record = StoryRecord(
                     file=str(raw["file"]), sha256=raw.get("sha256"),
                     keys=[str(k) for k in raw.get("keys", [])],
-                    deleted=_flag(raw.get("deleted", False), f"{where}: deleted"),
+                    deleted=_flag(raw.get("deleted", False), where, "deleted"),
                     date=_when(raw["date"], f"{where}: date") if raw.get("date") else "",
                     seen=_when(raw["seen"], f"{where}: seen") if raw.get("seen") else "",
                     rank=_rank(raw.get("rank"), f"{where}: rank"),

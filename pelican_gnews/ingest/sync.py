@@ -27,6 +27,7 @@ from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
 
+from .. import frontmatter
 from ..settings import FeedSpec, GNewsSettings
 from ..text import safe_url
 from . import atomic, journal, retention
@@ -406,13 +407,10 @@ def follow_editors(run: _Run) -> None:
         sid = by_file.get(file)
         if "joins" in said:
             value, line = said["joins"]
-            answer = str(value).strip().lower()
-            if answer in ("false", "no", "off", "0"):
+            if not frontmatter.flag(value, "joins", unclear=True, where=file, line=line, then="ignored"):
                 if sid is not None:
                     run.matcher.closed.add(sid)
                     logger.info("%s: joins: false; no other article joins this story", file)
-            elif answer not in ("true", "yes", "on", "1"):
-                logger.warning("%s:%d: joins: %r is not true or false; ignored", file, line, value)
         if "story" in said:
             value, line = said["story"]
             target = index.by_slug.get(str(value).strip()) if isinstance(value, str) else None

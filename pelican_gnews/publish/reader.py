@@ -35,7 +35,6 @@ MAX_NOTE_BLOCK = 1024
 # An editor's slug: words of letters, digits, _ and -, optionally in folders;
 # never "..", a leading "/", or anything a file name cannot hold.
 _SLUG = re.compile(r"[\w-]+(?:/[\w-]+)*")
-_TRUE = {"true", "yes", "on", "1"}
 _URL_KEYS = ("image", "link", "source", "outlet_url", "full_coverage", "publisher_link")
 _TEXT_KEYS = ("outlet", "guid", "language")
 # Keys whose value may be a YAML list; others must be text.
@@ -168,7 +167,7 @@ class StoryReader(MarkdownReader):
                     logger.warning("%s; the slug is made from the title instead", problem(
                         key, f"slug {slug!r} is not a page name (letters, digits, - and _, folders by /)"))
             elif key == "draft":
-                if value is True or str(value).strip().lower() in _TRUE:
+                if frontmatter.flag(value, key, unclear=True, where=source_path, line=frontmatter.line_of(yaml_text, key)):
                     metadata["status"] = "draft"
             elif key == "status":
                 metadata["status"] = clean_text(value, 20)
