@@ -122,7 +122,7 @@ def _main(argv: list[str] | None = None) -> int:
     from pelican.log import init as init_logging  # noqa: PLC0415 - Pelican's rich logging
     from pelican.settings import read_settings  # noqa: PLC0415
 
-    from .settings import SettingsError, feed_spec, from_pelican  # noqa: PLC0415
+    from .settings import SettingsError, check, feed_spec, from_pelican  # noqa: PLC0415
     from .ingest.sync import StateError, sync  # noqa: PLC0415
 
     init_logging(level=args.level or logging.WARNING, name="pelican_gnews", handler=None)
@@ -144,13 +144,22 @@ def _main(argv: list[str] | None = None) -> int:
         logger.error("%s:%s: the settings file is not valid Python: %s", args.settings, exc.lineno, exc.msg)
         return EXIT_USAGE
     except Exception as exc:  # noqa: BLE001 - any error running the settings file
-        logger.error("%s: cannot read the settings: %s: %s", args.settings, type(exc).__name__, exc)
+        # Pelican's own reading stops at some bad values (DEFAULT_LANG = 5):
+        # the settings as the file wrote them name the setting, when they can.
+        found = _raw_problems(args.settings)
+        for problem in found:
+            logger.error("%s: %s", args.settings, problem)
+        if not found:
+            logger.error("%s: cannot read the settings: %s: %s", args.settings, type(exc).__name__, exc)
         return EXIT_USAGE
     try:
+        # Every setting checked before anything starts: one line per bad one.
+        check(settings)
         config = from_pelican(settings)
         feeds = [feed_spec(f) for f in args.feeds] if args.feeds else None
     except SettingsError as exc:
-        logger.error("%s: %s", args.settings, exc)
+        for problem in exc.problems:
+            logger.error("%s: %s", args.settings, problem)
         return EXIT_USAGE
     if args.command == "clean-start":
         return _clean_start(config, args)
@@ -173,22 +182,76 @@ def _main(argv: list[str] | None = None) -> int:
     return EXIT_ALL_FAILED if len(report.failed) == len(report.results) else EXIT_FEED_FAILED
 
 
-def _merge_state(args) -> int:
-    import json  # noqa: PLC0415
+def _raw_problems(path: str) -> list[str]:
+    """The bad settings of a settings file as it wrote them (Pelican's
+    defaults under them), without Pelican's own reading."""
+    from pelican.settings import DEFAULT_CONFIG, get_settings_from_file  # noqa: PLC0415
 
+    from .settings import problems  # noqa: PLC0415
+
+    try:
+        raw = get_settings_from_file(path)
+    except Exception:  # noqa: BLE001 - reported by the caller as it is
+        return []
+    return [line for _, line in problems({**DEFAULT_CONFIG, **raw})]
+
+
+def _merge_state(args) -> int:
     from .ingest.state import format_document, merge  # noqa: PLC0415
 
     docs = []
     for name in (args.base, args.ours, args.theirs):
         try:
-            with open(name, encoding="utf-8") as handle:
-                text = handle.read()
-            docs.append(json.loads(text) if text.strip() else {})
-        except (OSError, ValueError) as exc:
-            print(f"pelican-gnews merge-state: {name}: {exc}", file=sys.stderr)
+            docs.append(_state_document(name))
+        except (OSError, ValueError, RecursionError) as exc:
+            print(f"pelican-gnews merge-state: {name}: {_one_line(exc)}", file=sys.stderr)
             return EXIT_USAGE
     sys.stdout.write(format_document(merge(*docs)))
     return EXIT_OK
+
+
+STATE_SECTIONS = ("feeds", "stories", "links")
+
+
+def _one_line(exc: BaseException) -> str:
+    if isinstance(exc, RecursionError):
+        return "nested too deeply to be a sync state"
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def _state_document(name: str) -> dict:
+    """A state document as merge() expects it: a JSON object whose feeds,
+    stories and links are objects of objects (an empty file: no state).
+    Anything else is a ValueError saying what it got and what it takes."""
+    import json  # noqa: PLC0415
+
+    def constant(word):
+        raise ValueError(f"{word} is not a JSON number")
+
+    with open(name, encoding="utf-8-sig") as handle:
+        text = handle.read()
+    if not text.strip():
+        return {}
+    doc = json.loads(text, parse_constant=constant)
+    kinds = {dict: "an object", list: "a list", str: "a text", bool: "true or false", type(None): "null"}
+
+    def kind(value) -> str:
+        return kinds.get(type(value), "a number")
+
+    if not isinstance(doc, dict):
+        raise ValueError(f"the state is {kind(doc)}; it takes a JSON object with "
+                         f"{', '.join(repr(s) for s in STATE_SECTIONS)}")
+    for section in STATE_SECTIONS:
+        entries = doc.get(section)
+        if entries is None:
+            continue
+        if not isinstance(entries, dict):
+            raise ValueError(f"the state's {section!r} is {kind(entries)}; it takes an object")
+        wanted, what = (str, "a text (an address)") if section == "links" else (dict, "an object")
+        for key, value in entries.items():
+            if not isinstance(value, wanted):
+                raise ValueError(f"the state's {section!r} entry {key[:60]!r} is {kind(value)}; it takes {what}")
+    return doc
 
 
 def _clean_start(config, args) -> int:
