@@ -43,6 +43,34 @@ _SPACE = re.compile(f"[{_SPACE_CHARS}]{{2,}}")
 _ANY_SPACE = re.compile(f"[\\s{_SPACE_CHARS}]")
 
 
+# What XML 1.0 cannot hold (C0 controls but tab, newline and carriage
+# return; lone surrogates; U+FFFE and U+FFFF). Atom refuses the whole feed
+# for one of them, YAML refuses the file, and a lone surrogate cannot even be
+# written as UTF-8 (a JSON feed, a page).
+_UNHOLDABLE = re.compile("[\x00-\x08\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Vertical tab and form feed, as word processors paste line and page breaks.
+_PASTED_BREAK = re.compile("[\x0b\x0c]")
+# A language tag (BCP 47's shape: letters, then subtags of letters and
+# digits); never a dot or a slash, so it can name a file or a URL part.
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(?:[-_][A-Za-z0-9]{1,8})*")
+
+
+def holdable(value: str, breaks: str = "\n") -> str:
+    """`value` as every output can hold it (XML, JSON, HTML, YAML): a
+    vertical tab or form feed becomes `breaks`, and the other characters
+    XML 1.0 cannot hold go. Markup stays Markup."""
+    if not isinstance(value, str) or (value.isprintable() and "\ufffe" not in value and "\uffff" not in value):
+        return value
+    text = _UNHOLDABLE.sub("", _PASTED_BREAK.sub(breaks, value))
+    return type(value)(text) if type(value) is not str else text
+
+
+def language_tag(value: object) -> str:
+    """`value` if it is a language tag ("en", "pt-BR", "zh_Hant"), else ''."""
+    text = str(value or "").strip()
+    return text if len(text) <= 35 and _LANGUAGE_TAG.fullmatch(text) else ""
+
+
 def _joiner_needed(text: str, at: int) -> bool:
     """Whether the ZWNJ/ZWJ at `at` joins letters of a script that spells
     with it (both neighbours letters or marks beyond Latin, Greek, Cyrillic

@@ -7,6 +7,7 @@ and http(s) links only.
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import logging
 import re
@@ -17,12 +18,16 @@ from urllib.parse import parse_qs, urlsplit
 
 
 from ..cluster import MAX_OUTLET, Cluster, Coverage, parse_cluster
-from ..text import clean_text, html_to_text, safe_url
+from ..text import clean_text, html_to_text, language_tag, safe_url
 
 logger = logging.getLogger(__name__)
 
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _TRUNCATED = re.compile(r"no element found|unclosed token|unclosed CDATA")
+# A numeric character reference; feedparser raises on one that names no
+# character (a surrogate, beyond U+10FFFF, too many digits for an int).
+_CHAR_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));")
+_ITEM_START = re.compile(rb"<(?:[A-Za-z][\w.-]*:)?(?:item|entry)[\s>/]")
 # A publish time further ahead than this is a feed error, not news.
 MAX_FUTURE = timedelta(days=1)
 
@@ -95,11 +100,9 @@ def _language(feed: dict, link: str) -> str:
     if not lang:
         # Google's links carry the edition: ?hl=de&gl=DE&ceid=DE:de
         lang = (parse_qs(urlsplit(link).query).get("hl") or [""])[0]
-    lang = lang.replace("_", "-")
-    # A BCP 47 tag is letters, digits and hyphens; anything else is noise.
-    if not all(part.isascii() and part.isalnum() for part in lang.split("-") if part):
-        return ""
-    return lang
+    # A BCP 47 tag is letters, digits and hyphens; anything else is noise
+    # (and must never reach a file name or a URL: text.language_tag).
+    return language_tag(lang.replace("_", "-"))
 
 
 def _entry_text(entry: dict, key: str) -> str:
@@ -149,6 +152,7 @@ def parse_feed(data: bytes, name: str, now: datetime | None = None) -> ParsedFee
     head = data[:1024].lstrip().lower()
     if head.startswith((b"<!doctype html", b"<html")):
         raise FeedError("not a feed: an HTML page (a consent, login or error page?)")
+    data = _drop_bad_references(data, name)
     import feedparser  # noqa: PLC0415 - only a sync that has new bytes pays for it
 
     try:
@@ -180,13 +184,48 @@ def parse_feed(data: bytes, name: str, now: datetime | None = None) -> ParsedFee
     build_time = _published({"updated_parsed": dict.get(meta, "updated_parsed")})
 
     for number, entry in enumerate(parsed.entries, 1):
-        story = _story(entry, feed_name=name, number=number, now=now, build_time=build_time)
+        try:
+            story = _story(entry, feed_name=name, number=number, now=now, build_time=build_time)
+        except (ValueError, OverflowError, UnicodeError, RecursionError, TypeError) as exc:
+            # One item feedparser handed over in a shape nothing here
+            # expects costs that item, never the feed.
+            story = f"{name}: item {number}: skipped, it cannot be read ({type(exc).__name__}: {clean_text(exc, 200)})"
         if isinstance(story, str):
             feed.skipped.append(story)
             logger.warning("%s", story)
         else:
             feed.stories.append(story)
     return feed
+
+
+def _names_no_character(match: re.Match) -> bool:
+    hex_digits, decimal = match.groups()
+    digits = (hex_digits or decimal).lstrip(b"0")
+    if len(digits) > 7:  # beyond U+10FFFF either way; int() need not see it
+        return True
+    code = int(digits or b"0", 16 if hex_digits else 10)
+    return code > 0x10FFFF or 0xD800 <= code <= 0xDFFF
+
+
+def _drop_bad_references(data: bytes, name: str) -> bytes:
+    """`data` without the character references that name no character
+    (`&#xD800;`, `&#x110000;`): feedparser fails the whole document on one.
+    Each item that had one gets a line naming the feed and the item."""
+    if b"&#" not in data:
+        return data
+    bad = [m for m in _CHAR_REF.finditer(data) if _names_no_character(m)]
+    if not bad:
+        return data
+    starts = [m.start() for m in _ITEM_START.finditer(data)]
+    by_item: dict[int, list[str]] = {}
+    for match in bad:
+        number = bisect.bisect_right(starts, match.start())  # 0: the feed's own fields
+        by_item.setdefault(number, []).append(match.group().decode("ascii")[:20])
+    for number, refs in by_item.items():
+        where = f"{name}: item {number}" if number else f"{name}: the feed's own fields"
+        shown = ", ".join(refs[:3]) + (", …" if len(refs) > 3 else "")
+        logger.warning("%s: %d character reference(s) naming no character dropped (%s)", where, len(refs), shown)
+    return _CHAR_REF.sub(lambda m: b"" if _names_no_character(m) else m.group(), data)
 
 
 def _story(entry, *, feed_name, number, now, build_time) -> Story | str:

@@ -27,6 +27,7 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlsplit
 
+from ..text import MAX_URL, clean_text, safe_url
 from .fetch import _CANCELLED, FetchError, Limits, RateLimited, request_once
 from .links import article_token, publisher_url
 
@@ -49,6 +50,14 @@ class ResolveSettings:
     timeout: float = 5.0  # seconds one request may take
 
 
+class Rejected(str):
+    """An answer for one article that is not a usable address: `why` says why."""
+
+    @property
+    def why(self) -> str:
+        return str(self)
+
+
 class Stopped(Exception):
     """Google said no (or something else did): no more requests this run."""
 
@@ -65,7 +74,7 @@ class Resolver:
 
     def known(self, key: str, link: str) -> str:
         """The publisher URL of an article, if known without asking."""
-        return self.cache.get(key) or publisher_url(article_token(link))
+        return safe_url(self.cache.get(key)) or safe_url(publisher_url(article_token(link)))
 
     def resolve(self, wanted: list[tuple[str, str]]) -> None:
         """Find the publisher URLs of these (article key, link) pairs, most
@@ -76,7 +85,7 @@ class Resolver:
         for key, link in wanted:
             if key in self.cache:
                 continue
-            url = publisher_url(article_token(link))
+            url = safe_url(publisher_url(article_token(link)))
             if url:
                 self.cache[key] = url
             elif article_token(link) and (key, link) not in asking:
@@ -94,8 +103,14 @@ class Resolver:
                         raise Stopped(f"this run's budget of {self.settings.budget} requests is spent")
                 signed = [(key, token, *self._signature(token))
                           for key, link in chunk for token in [article_token(link)]]
-                for (key, _, _, _), url in zip(signed, self._batch([s[1:] for s in signed])):
-                    if url:
+                answers = self._batch([s[1:] for s in signed])
+                for (key, link), url in zip(chunk, answers):
+                    if isinstance(url, Rejected):
+                        # One bad answer costs its article's address, never
+                        # the feed; and it never reaches the state or a file.
+                        logger.warning("pelican-gnews: link resolution: article %s (%s): %s; its address "
+                                       "is not kept", key, clean_text(link, 200), url.why)
+                    elif url:
                         self.cache[key] = url
                         self.resolved += 1
         except Stopped as stop:
@@ -159,9 +174,24 @@ class Resolver:
         return _answers(text, len(signed))
 
 
+def _address(url: object) -> str:
+    """An answered URL as kept: an http(s) address of at most MAX_URL
+    characters with no white space or control character, else a Rejected
+    saying what it is (a YAML story file and the state hold it as it is)."""
+    if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+        return ""
+    if safe_url(url):
+        return url
+    if len(url) > MAX_URL:
+        return Rejected(f"an answer of {len(url)} characters, not an address")
+    return Rejected(f"an answer that is not a clean http(s) address ({url[:100]!r}"
+                    f"{'…' if len(url) > 100 else ''})")
+
+
 def _answers(text: str, count: int) -> list[str]:
-    """The URLs in a batchexecute answer, in the order asked ('' for none)."""
-    found = [""] * count
+    """The URLs in a batchexecute answer, in the order asked ('' for none,
+    a Rejected for an answer that is not an address)."""
+    found: list[str] = [""] * count
     try:
         for line in text.split("\n"):
             if not line.startswith("["):
@@ -169,11 +199,21 @@ def _answers(text: str, count: int) -> list[str]:
             for entry in json.loads(line):
                 if not (isinstance(entry, list) and len(entry) > 2 and entry[:2] == ["wrb.fr", "Fbv4je"]):
                     continue
-                inner = json.loads(entry[2]) if isinstance(entry[2], str) else None
                 number = int(entry[6]) if len(entry) > 6 and str(entry[6]).isdigit() else 0
+                if not 1 <= number <= count:
+                    continue
+                try:
+                    inner = json.loads(entry[2]) if isinstance(entry[2], str) else None
+                except RecursionError:
+                    found[number - 1] = Rejected("an answer nested too deep to read")
+                    continue
+                except ValueError:
+                    found[number - 1] = Rejected("an answer that is not JSON")
+                    continue
                 url = inner[1] if isinstance(inner, list) and len(inner) > 1 and inner[0] == "garturlres" else ""
-                if 1 <= number <= count and isinstance(url, str) and url.startswith(("https://", "http://")):
-                    found[number - 1] = url
+                found[number - 1] = _address(url)
+    except RecursionError:
+        raise Stopped("an answer nested too deep to read") from None
     except (ValueError, TypeError, IndexError):
         raise Stopped("an answer not in the shape it used to have (Google changed it)") from None
     if not any(found):

@@ -42,6 +42,24 @@ def story_id(*keys: str) -> str:
     return hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
+def name_slug(name: str, settings, kind: str, *, preserve_case: bool | None = None) -> str:
+    """The page name of a name the site lists (an outlet, a tag, a section,
+    an author): Pelican's slug of it, made as Pelican makes it for `kind`
+    (its `<KIND>_REGEX_SUBSTITUTIONS`); a name Pelican makes nothing of
+    ("★", "#", "🔥") gets `<kind>-<hash of the name>`, a visible address of
+    its own, the same on every machine and in every build."""
+    from pelican.utils import slugify as pelican_slugify  # noqa: PLC0415 - the build side only
+
+    subs = settings.get(f"{kind.upper()}_REGEX_SUBSTITUTIONS", settings.get("SLUG_REGEX_SUBSTITUTIONS", []))
+    if preserve_case is None:
+        preserve_case = settings.get("SLUGIFY_PRESERVE_CASE", False)
+    slug = pelican_slugify(name, regex_subs=subs, preserve_case=preserve_case,
+                           use_unicode=settings.get("SLUGIFY_USE_UNICODE", False))
+    if slug.strip(".-_ "):
+        return slug
+    return f"{kind}-{hashlib.sha1(name.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
+
+
 def pelican_slug(title: str) -> str:
     """The slug Pelican gives a file without one (its own slugify of the
     title), which the content index must know is taken."""

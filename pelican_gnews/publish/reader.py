@@ -21,7 +21,8 @@ from pelican.utils import get_date
 
 from .. import frontmatter
 from ..cluster import describe, first_ol, parse_cluster, split_headline
-from ..text import clean_text, html_to_text, safe_url
+from ..ingest.slugs import name_slug
+from ..text import clean_text, holdable, html_to_text, language_tag, safe_url
 from .render import coverage_html, text_direction
 
 logger = logging.getLogger(__name__)
@@ -36,7 +37,10 @@ MAX_NOTE_BLOCK = 1024
 # never "..", a leading "/", or anything a file name cannot hold.
 _SLUG = re.compile(r"[\w-]+(?:/[\w-]+)*")
 _URL_KEYS = ("image", "link", "source", "outlet_url", "full_coverage", "publisher_link")
-_TEXT_KEYS = ("outlet", "guid", "language")
+_TEXT_KEYS = ("outlet", "guid")
+# Keys naming the story's language; Pelican puts `lang` in page names and
+# the theme and search pages put `language` in URLs, so each must be a tag.
+_LANGUAGE_KEYS = ("language", "lang")
 # Keys whose value may be a YAML list; others must be text.
 _LIST_KEYS = frozenset({"categories", "category", "tags", "author", "authors"})
 # Keys without which a story cannot be published: a wrong type is an error.
@@ -104,16 +108,61 @@ class StoryReader(MarkdownReader):
         if parts is None:
             if is_txt:
                 return "", {"status": "skip"}
-            return super().read(source_path)
+            return self._holdable(*super().read(source_path), source_path)
         yaml_text, body, first_line = parts
         try:
-            meta = frontmatter.load(yaml_text, source_path, first_line)
-            return self._content(body, meta, source_path, yaml_text)
+            # What no output can hold (a pasted vertical tab, a NUL) goes
+            # before YAML sees it (YAML refuses the file for it) and after
+            # (its escapes, "\v", make them again): see _holdable.
+            meta = frontmatter.load(holdable(yaml_text, " "), source_path, first_line)
+            return self._holdable(*self._content(holdable(body), meta, source_path, yaml_text), source_path)
         except frontmatter.FrontMatterError as exc:
             # Pelican logs only "Could not process <file>" unless --debug;
             # say what is wrong and where, then let Pelican skip the file.
             logger.error("%s", exc)
             raise
+
+    def _named(self, cls, name: str):
+        """A Tag, Category or Author whose page has a visible name of its
+        own, also for a name of symbols only (★, #, 🔥): slugs.name_slug,
+        as outlets have."""
+        item = cls(name, self.settings)
+        item.slug = name_slug(name, self.settings, cls.__name__.lower())
+        return item
+
+    def _holdable(self, content: str, metadata: dict, source_path) -> tuple[str, dict]:
+        """The story as every output can hold it, whichever reader read it:
+        the one place where text.holdable meets every value of a story file
+        (content, text values, names of tags, sections and authors), so
+        Atom, JSON, HTML and YAML never get a character they cannot hold.
+        A language value that is no language tag is left out with a warning
+        (it names search pages and, with Pelican's `lang`, story pages)."""
+        def clean(value):
+            if isinstance(value, str):
+                return holdable(value)
+            if isinstance(value, list):
+                return [clean(v) for v in value]
+            if isinstance(value, tuple):
+                return tuple(clean(v) for v in value)
+            if isinstance(value, dict):
+                return {clean(k): clean(v) for k, v in value.items()}
+            if isinstance(value, (Tag, Category, Author)):
+                # Pelican's own reader's (slug made from the name on first
+                # use; empty for "★") and any whose name had to change.
+                if getattr(value, "_slug_from_name", True) or holdable(value.name) != value.name:
+                    return self._named(type(value), holdable(value.name))
+            return value
+
+        metadata = {key: clean(value) for key, value in metadata.items()}
+        for key in _LANGUAGE_KEYS:
+            if key in metadata and not language_tag(metadata[key]):
+                value = metadata.pop(key)
+                if value:
+                    logger.warning("%s: %s %r is not a language tag (en, pt-BR, zh-Hant); ignored",
+                                   source_path, key, clean_text(value, 80))
+        if "language" not in metadata:
+            metadata.pop("foreign_lang", None)
+        return clean(content), metadata
 
     def _content(self, body: str, meta: dict, source_path: str, yaml_text: str = ""):
         where = first_ol(body)
@@ -174,14 +223,21 @@ class StoryReader(MarkdownReader):
             elif key in ("categories", "category"):
                 names = _as_list(value)
                 if names:
-                    metadata["category"] = Category(names[0], self.settings)
+                    metadata["category"] = self._named(Category, names[0])
             elif key == "tags":
-                metadata["tags"] = [Tag(name, self.settings) for name in _as_list(value)]
+                metadata["tags"] = [self._named(Tag, name) for name in _as_list(value)]
             elif key in ("author", "authors"):
-                metadata["authors"] = [Author(n, self.settings) for n in _as_list(value)]
+                metadata["authors"] = [self._named(Author, n) for n in _as_list(value)]
                 metadata["author"] = metadata["authors"][0] if metadata["authors"] else None
             elif key in _URL_KEYS:
                 metadata[key] = safe_url(value)
+            elif key in _LANGUAGE_KEYS:
+                tag = language_tag(clean_text(value, 100))
+                if tag:
+                    metadata[key] = tag
+                elif clean_text(value, 100):
+                    logger.warning("%s; ignored", problem(key, f"{key} {clean_text(value, 80)!r} is not a language "
+                                                              "tag (en, pt-BR, zh-Hant)"))
             elif key in _TEXT_KEYS:
                 metadata[key] = clean_text(value, 500)
             else:

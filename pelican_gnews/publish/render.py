@@ -6,14 +6,12 @@ with every value escaped, so no markup from a feed reaches a page or a feed.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import dataclass, field
 from functools import cached_property
 from html import escape
 
 from pelican.generators import Generator, PelicanTemplateNotFound
-from pelican.utils import slugify
 
 from ..settings import setting
 
@@ -73,13 +71,9 @@ class Outlet:
 
 
 def outlet_slug(name: str, settings) -> str:
-    slug = slugify(
-        name,
-        regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", []),
-        preserve_case=False,
-        use_unicode=settings.get("SLUGIFY_USE_UNICODE", False),
-    )
-    return slug or "outlet-" + hashlib.sha1(name.encode()).hexdigest()[:8]
+    from ..ingest.slugs import name_slug  # noqa: PLC0415 - one helper for every name's page
+
+    return name_slug(name, settings, "outlet", preserve_case=False)
 
 
 def _place(outlet: Outlet, slug: str, settings) -> None:
