@@ -178,15 +178,14 @@ class Matcher:
                 if not story.outlet or story.date_is_fallback:
                     continue  # likeness needs an outlet and a real date
                 owner = self._known(story)
-                others = related(story)
-                headlines = [(story.headline, story.outlet)] + [(e.headline, e.outlet) for e in others]
                 node = self._planned.setdefault(self._item_key(story),
                                                 f"story:{owner}" if owner else self._item_key(story))
+                # Its lead's headline, as a story of the state is known by its leads'.
                 grouping.add(Node(node,
-                                  item_terms(headlines, languages),
+                                  item_terms([(story.headline, story.outlet)], languages),
                                   {normal_words(e.outlet) for e in story.coverage} | {normal_words(story.outlet)},
                                   [story.published], story=owner or "",
-                                  apart={url} if others or not lists_articles else set()))
+                                  apart={url} if listed_apart(story, lists_articles) else set()))
         grouping.run()
         self._grouping = grouping
 

@@ -34,7 +34,6 @@ from __future__ import annotations
 import heapq
 import math
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -54,6 +53,7 @@ _PROBE_TERMS = 6  # an item's rarest terms, used to find its candidates
 _PROBE_MIN_CAP, _PROBE_SHARE = 20, 0.01  # terms in more headlines than this are not probed
 
 _WORD = re.compile(r"[\w'’.]+")
+_DIGIT = re.compile(r"\d")
 _LEAD_LABEL = re.compile(
     r"^\s*(?:[\[【〔(（〈<«]\s*[^\]】〕)）〉>»]{1,12}\s*[\]】〕)）〉>»]|"
     r"(?:live(?:\s+updates?)?|breaking(?:\s+news)?|watch|video|exclusive|update[ds]?|opinion|analysis|photos?|"
@@ -61,7 +61,14 @@ _LEAD_LABEL = re.compile(
     r"senaste nytt|direkt|速報|動画|独自|속보|단독|종합|عاجل|بالفيديو|بالصور)\s*[:：|｜\-–—]+)\s*",
     re.IGNORECASE)
 _TAIL = re.compile(r"\s+[|｜\-–—]\s+|\s*[|｜]\s*")
-_UNSPACED = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "THAI", "LAO", "KHMER", "MYANMAR")
+# Scripts written without spaces between words (or, for Hangul, with
+# particles glued to them): Thai, Lao, Myanmar, Hangul Jamo, Khmer, CJK
+# punctuation, kana, Hangul compatibility Jamo, CJK ideographs (and their
+# extensions and compatibility forms), Hangul syllables, half-width kana.
+_UNSPACED_CHARS = ("\u0e00-\u0eff\u1000-\u109f\u1100-\u11ff\u1780-\u17ff\u3040-\u30ff\u3130-\u318f"
+                   "\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f"
+                   "\U00020000-\U0003134f")
+_RUNS = re.compile(f"([{_UNSPACED_CHARS}]+)|([^{_UNSPACED_CHARS}]+)")
 
 
 @dataclass(frozen=True)
@@ -103,20 +110,9 @@ def plain_headline(headline: str, outlet: str = "") -> str:
     return text or headline
 
 
-def _unspaced(char: str) -> bool:
-    return unicodedata.name(char, "").startswith(_UNSPACED)
-
-
 def _script_runs(text: str) -> list[tuple[bool, str]]:
     """(unspaced, text) runs: words of spaced scripts, stretches of unspaced ones."""
-    runs: list[list] = []
-    for char in text:
-        flag = _unspaced(char)
-        if runs and runs[-1][0] == flag:
-            runs[-1][1] += char
-        else:
-            runs.append([flag, char])
-    return [(flag, chunk) for flag, chunk in runs]
+    return [(bool(unspaced), unspaced or spaced) for unspaced, spaced in _RUNS.findall(text)]
 
 
 @lru_cache(maxsize=16)
@@ -153,7 +149,7 @@ def _unspaced_terms(chunk: str, languages: frozenset[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for surface, kind in tokens:
         # One Han character is a word (米, 中): a common one weighs little by its IDF.
-        if kind == "other" or (len(surface) < 2 and not surface.isdigit() and not _unspaced(surface)):
+        if kind == "other" or (len(surface) < 2 and not surface.isdigit() and not _RUNS.match(surface).group(1)):
             continue
         term = surface.casefold()
         out[term] = NAMED if kind == "name" or out.get(term) == NAMED else LOWER
@@ -168,12 +164,12 @@ def headline_terms(headline: str, outlet: str = "", languages: frozenset[str] = 
     of a sync together (Grouping.run)."""
     text = plain_headline(headline, outlet).replace("’", "'")
     stop = _stopwords(languages)
-    spaced = [m.group(0).strip(".'") for m in _WORD.finditer(" ".join(c for flag, c in _script_runs(text)
-                                                                        if not flag))]
-    spaced = [w for w in spaced if w]
+    runs = _script_runs(text)
+    spaced = [w for m in _WORD.finditer(" ".join(c for unspaced, c in runs if not unspaced))
+              if (w := m.group(0).strip(".'"))]
     # Capitals tell names only where the headline is not in Title Case.
-    capitals = [w for w in spaced if w[:1].isupper()]
-    title_case = len(spaced) >= 3 and len(capitals) >= 0.6 * len(spaced)
+    capitals = sum(1 for w in spaced if w[:1].isupper())
+    title_case = len(spaced) >= 3 and capitals >= 0.6 * len(spaced)
     out: dict[str, str] = {}
     for number, word in enumerate(spaced):
         lower = word.casefold()
@@ -181,20 +177,22 @@ def headline_terms(headline: str, outlet: str = "", languages: frozenset[str] = 
         short = len(lower) < 3 and not lower.isdigit() and not (word.isupper() and len(word) == 2)
         if short or lower in stop or lower.rstrip("s") in stop:
             continue
-        if any(c.isdigit() for c in word) or not word[:1].isupper():
+        digits = _DIGIT.search(word) is not None
+        if digits or not word[:1].isupper():
             # Small letters are evidence against a name; a script without
             # capitals (Arabic, Hebrew) gives none either way.
-            case = LOWER if word[:1].islower() and not any(c.isdigit() for c in word) else UNKNOWN
+            case = LOWER if not digits and word[:1].islower() else UNKNOWN
         elif (word.isupper() and len(word) > 1) or (number and not title_case):
             case = NAMED
         else:
             case = FIRST
-        lower = re.sub(r"'s$", "", lower)
+        if lower.endswith("'s"):
+            lower = lower[:-2]
         term = _stem(lower[:-1] if len(lower) > 4 and lower.endswith("s") and not lower.endswith("ss")
                      and lower.isascii() else lower)
         out[term] = case if out.get(term) in (None, UNKNOWN, FIRST) else out[term]
-    for flag, chunk in _script_runs(text):
-        if flag:
+    for unspaced, chunk in runs:
+        if unspaced:
             out.update(_unspaced_terms(chunk, languages))
     return tuple(sorted(out.items()))
 
