@@ -324,7 +324,7 @@ def report(invented: Scores, exploded: list[tuple[str, Scores, Scores]], costs: 
     for name, scores, spread in exploded:
         row(f"{name}, exploded into one-source items", scores, "P ≥ 0.95, F1 ≥ 0.88",
             scores.precision >= 0.95 and scores.f1 >= 0.88)
-        row(f"the same, each item's time up to 3 h from its cluster's", spread, "P ≥ 0.95, F1 ≥ 0.88",
+        row("the same, each item's time up to 3 h from its cluster's", spread, "P ≥ 0.95, F1 ≥ 0.88",
             spread.precision >= 0.95 and spread.f1 >= 0.88)
     lines += ["", "Exploded clusters are joined by headline likeness alone (the items share no link). What limits "
               "recall is the headlines themselves: many of Google's clusters hold headlines with no word in common "

@@ -15,7 +15,6 @@ import json
 import logging
 import re
 import shutil
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -23,9 +22,8 @@ import pytest
 from conftest import ROOT, SAMPLE_FEEDS, SEED_STORY, Site, copy_project, run_tool
 from pelican_gnews import frontmatter
 from pelican_gnews.ingest import archive
-from pelican_gnews.ingest.clean_start import overlapping_folders
 from pelican_gnews.ingest.state import SyncState
-from pelican_gnews.settings import from_pelican
+from pelican_gnews.settings import problems
 from test_retention import Rolling, items
 
 # Values an editor may write after `pinned:` (as YAML text), by what they mean.
@@ -268,25 +266,22 @@ def test_clean_start_refuses_overlapping_folders_and_removes_nothing(tmp_path, s
         assert _files(project) == before
 
 
-def test_overlapping_folders_names_the_settings(tmp_path):
+def test_overlapping_folders_name_the_settings(tmp_path):
+    """One check of the settings (settings.problems) refuses them for the
+    sync, the build and clean-start alike."""
     content = tmp_path / "content"
     content.mkdir()
-    good = from_pelican({"PATH": str(content)})
-    assert overlapping_folders(good) == []
+    base = {"PATH": str(content), "OUTPUT_PATH": str(tmp_path / "output")}
+    assert problems(base) == []
     # Stories in PATH itself: the archive is a folder of PATH, as it must be.
-    assert overlapping_folders(replace(good, content_dir=content)) == []
-    cases = {
-        "GNEWS_ARCHIVE_DIR and GNEWS_CONTENT_DIR are the same": replace(good, archive_dir=good.content_dir),
-        "GNEWS_ARCHIVE_DIR (": replace(good, archive_dir=good.content_dir / "a"),
-        "GNEWS_CONTENT_DIR (": replace(good, content_dir=good.archive_dir / "news"),
-        "GNEWS_ARCHIVE_DIR ({content}) must be a folder inside PATH": replace(good, archive_dir=content),
-        "GNEWS_STATE_FILE (": replace(good, state_file=content / "state.json"),
-        "the staging folder beside GNEWS_STATE_FILE": replace(
-            good, path=tmp_path / ".gnews-tmp" / "c", content_dir=tmp_path / ".gnews-tmp" / "c" / "news",
-            archive_dir=tmp_path / ".gnews-tmp" / "c" / "archive", state_file=tmp_path / "state.json"),
-    }
-    for expected, config in cases.items():
-        found = overlapping_folders(config)
-        assert found and any(m.startswith(expected.format(content=content)) for m in found), (expected, found)
-    outside = replace(good, archive_dir=tmp_path / "elsewhere")
-    assert any("GNEWS_ARCHIVE_DIR" in m for m in overlapping_folders(outside))
+    assert problems({**base, "GNEWS_CONTENT_DIR": "."}) == []
+    cases = [({"GNEWS_ARCHIVE_DIR": "news"}, "GNEWS_ARCHIVE_DIR"),
+             ({"GNEWS_ARCHIVE_DIR": "news/a"}, "GNEWS_ARCHIVE_DIR"),
+             ({"GNEWS_CONTENT_DIR": "archive/news"}, "GNEWS_CONTENT_DIR"),
+             ({"GNEWS_ARCHIVE_DIR": "."}, "GNEWS_ARCHIVE_DIR"),
+             ({"GNEWS_ARCHIVE_DIR": "../elsewhere"}, "GNEWS_ARCHIVE_DIR"),
+             ({"GNEWS_STATE_FILE": str(content / "state.json")}, "GNEWS_STATE_FILE")]
+    for extra, name in cases:
+        found = problems({**base, **extra})
+        assert [key for key, _ in found] == [name], (extra, found)
+        assert found[0][1].startswith(name)

@@ -18,7 +18,8 @@ sample feeds produced, file by file, and nothing a person touched or added:
 * the sync state (gnews-state.json) and its journal.
 
 Settings whose folders overlap (the archive in the story folder, the state
-inside PATH...) are refused first, naming the settings (overlapping_folders).
+inside PATH...) never get here: the settings check refuses them first
+(settings.problems), naming the settings.
 
 Without --yes it only says what it would remove; with --yes it removes
 exactly that list (a file written meanwhile is kept and named).
@@ -51,50 +52,6 @@ def is_sample(url: str, samples: Path) -> bool:
         return Path(url).resolve().is_relative_to(samples.resolve())
     except (OSError, ValueError):
         return False
-
-
-def _within(inner: Path, outer: Path) -> bool:
-    return inner == outer or inner.is_relative_to(outer)
-
-
-def overlapping_folders(config: GNewsSettings) -> list[str]:
-    """One message per pair of settings whose folders overlap; [] when none.
-
-    The story folder (GNEWS_CONTENT_DIR) and the archive's (GNEWS_ARCHIVE_DIR)
-    must be apart: neither inside nor equal to the other (except that the
-    stories may live in PATH itself, the archive then in a folder of it);
-    both inside PATH, the archive never PATH itself; the state file, its
-    journal and lock, and the staging folder beside it (.gnews-tmp) outside
-    PATH, and PATH not inside the staging folder. For clean-start (which
-    refuses such settings) and for the settings check.
-    """
-    path, content, folder = config.path, config.content_dir, config.archive_dir
-    found: list[str] = []
-    if not _within(content, path):
-        found.append(f"GNEWS_CONTENT_DIR ({content}) is outside PATH ({path}); it must be a folder inside PATH")
-    if folder is not None:
-        if folder == path or not folder.is_relative_to(path):
-            found.append(f"GNEWS_ARCHIVE_DIR ({folder}) must be a folder inside PATH ({path}), not PATH "
-                         "itself or outside it")
-        elif folder == content:
-            found.append(f"GNEWS_ARCHIVE_DIR and GNEWS_CONTENT_DIR are the same folder ({folder}); the "
-                         "archive's month files need a folder of their own, apart from the story files")
-        elif content != path and folder.is_relative_to(content):
-            found.append(f"GNEWS_ARCHIVE_DIR ({folder}) is inside GNEWS_CONTENT_DIR ({content}); the "
-                         "archive's month files need a folder of their own, apart from the story files")
-        elif content.is_relative_to(folder):
-            found.append(f"GNEWS_CONTENT_DIR ({content}) is inside GNEWS_ARCHIVE_DIR ({folder}); the "
-                         "story files need a folder of their own, apart from the archive's month files")
-    for what, file in (("GNEWS_STATE_FILE", config.state_file),
-                       ("the sync journal beside GNEWS_STATE_FILE", journal.journal_path(config.state_file)),
-                       ("the lock file beside GNEWS_STATE_FILE", config.lock_file)):
-        if _within(file, path):
-            found.append(f"{what} ({file}) is inside PATH ({path}); it must be outside the content folder")
-    temp = config.temp_dir
-    if _within(temp, path) or _within(path, temp):
-        found.append(f"the staging folder beside GNEWS_STATE_FILE ({temp}) and PATH ({path}) overlap; "
-                     "put GNEWS_STATE_FILE outside PATH")
-    return list(dict.fromkeys(found))
 
 
 @dataclass
@@ -143,9 +100,6 @@ def plan(config: GNewsSettings, samples: Path) -> Plan:
     """What a clean start removes; refuses settings whose folders overlap,
     and refuses while samples are still the feeds or once the site's own
     feeds have been synced into the same state."""
-    overlaps = overlapping_folders(config)
-    if overlaps:
-        raise CleanStartError("; ".join(overlaps))
     listed = [spec.url for spec in config.feeds if is_sample(spec.url, samples)]
     if listed:
         raise CleanStartError(

@@ -30,7 +30,7 @@ from pathlib import Path, PurePosixPath
 
 from .. import frontmatter
 from ..text import safe_url
-from .atomic import sha256, write_atomic
+from .atomic import write_atomic
 
 logger = logging.getLogger(__name__)
 
