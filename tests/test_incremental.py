@@ -5,9 +5,12 @@ byte for byte the cold build of the same content, and renders less."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+
+import pytest
 
 from conftest import ROOT, report_figure, run_tool, site_files
 from feedmaker import Item, Related, feed_xml
@@ -169,3 +172,115 @@ def test_a_build_that_fails_half_way_is_followed_by_a_full_one(tmp_path):
     proc = run_tool("pelican", "content", "-s", "conf.py", cwd=project)
     assert proc.returncode != 0
     assert not manifest.exists() and not (project / "cache" / "gnews-build-key").exists()
+
+
+# An editor saving while the build runs: after every story was read, before
+# any page is written (the plugin runs in the pelican process).
+SAVER = '''
+from pathlib import Path
+from pelican import signals
+
+def save(*args):
+    job = Path("save-during-build.json")
+    if job.is_file():
+        import json, os
+        for target, old, new in json.loads(job.read_text()):
+            path = Path(target)
+            if new is None:
+                path.unlink()
+            else:
+                tmp = path.with_name(path.name + ".swp")
+                tmp.write_text(path.read_text(encoding="utf-8").replace(old, new) if path.exists() else old + new,
+                               encoding="utf-8")
+                os.replace(tmp, path)
+        job.unlink()
+
+def register():
+    signals.all_generators_finalized.connect(save)
+'''
+
+FILTER = '''
+
+def shout(text):
+    return str(text).upper()
+
+JINJA_FILTERS = {"shout": shout}
+'''
+
+
+def _differing(project: Path, where: Path) -> list[str]:
+    cold = where
+    cold.mkdir()
+    shutil.copy(project / "conf.py", cold)
+    shutil.copy(project / "saver.py", cold)
+    shutil.copytree(project / "content", cold / "content", dirs_exist_ok=True)
+    shutil.copy(project / "gnews-state.json", cold)
+    build(cold)
+    built, expected = site_files(project / "output"), site_files(cold / "output")
+    return sorted(name for name in set(built) | set(expected) if built.get(name) != expected.get(name))
+
+
+@pytest.mark.parametrize("function_setting", [False, True])
+def test_incremental_equals_cold_after_saves_during_a_build_and_renamed_archive_months(tmp_path,
+                                                                                     function_setting):
+    """The differential test, with what made stale pages for good: files
+    saved, added and deleted while a build runs, an archive month renamed
+    with the same bytes (and saved with a byte-order mark), and a setting
+    whose value is a function (which Pelican's content cache cannot hold)."""
+    project = tmp_path / "site"
+    project.mkdir()
+    conf(project)
+    text = (project / "conf.py").read_text().replace("PLUGINS = ['pelican_gnews']",
+                                                     "PLUGINS = ['pelican_gnews', 'saver']\nPLUGIN_PATHS = ['.']")
+    (project / "conf.py").write_text(text + (FILTER if function_setting else ""))
+    (project / "saver.py").write_text(SAVER)
+    sync_feed(project, [story(day, n) for day in range(14) for n in range(6)], T0 + timedelta(days=14))
+    news, folder = project / "content" / "news", project / "content" / "archive"
+    months = sorted(folder.glob("*.jsonl"))
+    assert months, "the first sync archived old items"
+    build(project)
+    n = 0
+
+    def check(label: str) -> None:
+        nonlocal n
+        n += 1
+        assert _differing(project, tmp_path / f"cold{n}") == [], label
+
+    # 1. Saved during a build: an edit, a new story, a deletion.
+    edited, deleted = next(news.glob("*update-13-2*")), next(news.glob("*update-12-3*"))
+    (project / "save-during-build.json").write_text(json.dumps([
+        [str(edited), "update 13.2", "update 13.2 (corrected)"], [str(deleted), "", None],
+        [str(news / "late.md"), "---\ntitle: Late story\ndate: 2026-05-17T09:00:00+00:00\n---\n", "Late.\n"]]))
+    build(project)
+    assert not (project / "save-during-build.json").exists()
+    for label in ("after the build it was saved in", "two builds later"):
+        build(project)
+        check(label)
+    assert "update 13.2 (corrected)" in (project / "output" / f"{edited.stem}.html").read_text(encoding="utf-8")
+    assert "update 13.2 (corrected)" in (project / "output" / "feeds" / "all.atom.xml").read_text(encoding="utf-8")
+    assert not (project / "output" / f"{deleted.stem}.html").exists()
+
+    # 2. An archive month renamed with the same bytes, then saved with a BOM.
+    renamed = months[0].with_name("2025-12.jsonl")
+    os.replace(months[0], renamed)
+    build(project)
+    check("renamed month")
+    first_day = (project / "output" / "archive" / "2025" / "12" / "01" / "index.html").read_text(encoding="utf-8")
+    assert first_day.count("<li id=") == len([l for l in renamed.read_text().splitlines() if l.strip()])
+    renamed.write_bytes(b"\xef\xbb\xbf" + renamed.read_bytes())
+    build(project)
+    check("month with a byte-order mark")
+
+    # 3. A month file saved while a build runs.
+    (project / "save-during-build.json").write_text(json.dumps([[str(renamed), '"sources": ', '"sources": 1']]))
+    build(project)
+    build(project)
+    check("month saved during a build")
+    assert '"sources": 1' in renamed.read_text(encoding="utf-8-sig")
+    build(project)
+    check("and the build after it")
+    stats = json.loads((project / "cache" / "gnews-build-stats.json").read_text())
+    if function_setting:  # nothing kept, nothing stale, no failed build
+        assert stats["kept"] == 0 and not (project / "cache" / "ArticlesGenerator-Readers").exists()
+    else:
+        assert stats["kept"] > 0

@@ -27,8 +27,14 @@ logger = logging.getLogger(__name__)
 
 SUFFIX = ".jsonl"
 _MONTH_NAME = re.compile(r"(\d{4})-(\d{2})\.jsonl")
-# Every line is written with its id first, so ids are found without parsing.
-_ID = re.compile(r'^\{"id": ("(?:[^"\\]|\\.)*")')
+# Every line is written with its id first, so ids are found without parsing
+# (after a byte-order mark an editor's tool may have put before it).
+_ID = re.compile(r'^\ufeff?\{"id": ("(?:[^"\\]|\\.)*")')
+BOM = "\ufeff"
+# More sources than any cluster has: a line that claims them is broken.
+MAX_SOURCES = 100_000
+_EARLIEST = datetime.min.replace(tzinfo=timezone.utc)
+_LATEST = datetime.max.replace(tzinfo=timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -54,31 +60,62 @@ class Entry:
         return json.dumps(data, ensure_ascii=False)
 
 
+def in_utc(when: datetime) -> datetime:
+    """`when` in UTC; a time the calendar cannot hold in UTC (the first day
+    of year 1 east of Greenwich, the last of 9999 west of it) is its edge."""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    try:
+        return when.astimezone(timezone.utc)
+    except (OverflowError, ValueError):
+        return _EARLIEST if when.year == 1 else _LATEST
+
+
 def month_of(when: datetime) -> str:
-    return when.astimezone(timezone.utc).strftime("%Y-%m")
+    """The month of a time, UTC ("2026-11"; year 1 is "0001-01")."""
+    utc = in_utc(when)
+    return f"{utc.year:04d}-{utc.month:02d}"
 
 
 def month_files(folder: Path) -> dict[str, Path]:
-    """The archive's month files by month ("2026-11"), oldest first."""
+    """The archive's month files by month ("2026-11"), oldest first. A
+    file named like one that is no month of the calendar (0000-01.jsonl,
+    2026-13.jsonl) is named in a warning and left out, and left on disk."""
     if not folder.is_dir():
         return {}
     found = {}
     for path in folder.iterdir():
         match = _MONTH_NAME.fullmatch(path.name)
-        if match and 1 <= int(match.group(2)) <= 12 and not path.is_symlink() and path.is_file():
+        if not match or path.is_symlink() or not path.is_file():
+            continue
+        if 1 <= int(match.group(1)) and 1 <= int(match.group(2)) <= 12:
             found[f"{match.group(1)}-{match.group(2)}"] = path
+        else:
+            logger.warning("%s: not a month of the calendar; this archive file is left out", path)
     return dict(sorted(found.items()))
+
+
+def read_text(data: bytes) -> str:
+    """A month file's text: UTF-8 (a bad byte is U+FFFD), without the
+    byte-order mark an editor's tool may have put at its start."""
+    text = data.decode("utf-8", "replace")
+    return text[1:] if text.startswith(BOM) else text
 
 
 def parse_line(line: str, where: str, warn: bool = True) -> Entry | None:
     try:
-        data = json.loads(line)
+        # A byte-order mark at a line's start (files joined with cat).
+        data = json.loads(line.lstrip(BOM))
         if not isinstance(data, dict):
             raise ValueError("not a JSON object")
         date = datetime.fromisoformat(str(data["date"]))
         if date.tzinfo is None:
             date = date.replace(tzinfo=timezone.utc)
+        # Raises OverflowError for a time the calendar cannot hold in UTC.
+        date.astimezone(timezone.utc)
         sources = data.get("sources", 0)
+        if isinstance(sources, (int, float)) and not isinstance(sources, bool) and sources > MAX_SOURCES:
+            raise ValueError(f"{MAX_SOURCES}+ sources")
         return Entry(
             id=clean_text(data.get("id", ""), 200), date=date,
             headline=clean_text(data["headline"], 2000), outlet=clean_text(data.get("outlet", ""), 500),
@@ -87,17 +124,19 @@ def parse_line(line: str, where: str, warn: bool = True) -> Entry | None:
             slug=clean_text(data.get("slug", ""), 200), section=clean_text(data.get("section", ""), 200),
             language=clean_text(data.get("language", ""), 50),
         )
-    except (ValueError, KeyError, TypeError, OverflowError) as exc:
+    except (ValueError, KeyError, TypeError, OverflowError, RecursionError) as exc:
         if warn:
-            logger.warning("%s: archive line not readable (%s); left out of the archive page", where, exc)
+            reason = "nested too deeply" if isinstance(exc, RecursionError) else (
+                f"date out of range: {exc}" if isinstance(exc, OverflowError) else clean_text(exc, 200))
+            logger.warning("%s: archive line not readable (%s); left out of the archive page", where, reason)
         return None
 
 
-def read_month_lines(path: Path, warn: bool = True) -> list[tuple[int, Entry, str]]:
+def read_month_lines(path: Path, warn: bool = True, data: bytes | None = None) -> list[tuple[int, Entry, str]]:
     """Every readable entry of a month file with its line and its number,
-    in file order."""
+    in file order (`data`: its bytes, already read)."""
     try:
-        text = path.read_bytes().decode("utf-8", "replace")
+        text = read_text(path.read_bytes() if data is None else data)
     except OSError as exc:
         if warn:
             logger.warning("%s: cannot read the archive month (%s)", path, exc.strerror or exc)
@@ -117,8 +156,16 @@ def read_month(path: Path, warn: bool = True) -> list[Entry]:
 
 
 def ids_in(text: str) -> set[str]:
-    """The story ids of a month file's text, read without parsing its lines."""
-    return {json.loads(match.group(1)) for line in text.split("\n") if (match := _ID.match(line))}
+    """The story ids of a month file's text, read without parsing its lines
+    (an id that is not a JSON string, as a bad escape makes it, is none)."""
+    ids = set()
+    for line in text.split("\n"):
+        if match := _ID.match(line):
+            try:
+                ids.add(json.loads(match.group(1)))
+            except ValueError:
+                continue
+    return ids
 
 
 def archived_ids(folder: Path, months) -> set[str]:
@@ -126,7 +173,7 @@ def archived_ids(folder: Path, months) -> set[str]:
     found: set[str] = set()
     for month in months:
         try:
-            found |= ids_in((folder / f"{month}{SUFFIX}").read_bytes().decode("utf-8", "replace"))
+            found |= ids_in(read_text((folder / f"{month}{SUFFIX}").read_bytes()))
         except FileNotFoundError:
             pass
     return found
@@ -141,7 +188,7 @@ def lines_known(folder: Path, months) -> tuple[set[str], set[str], set[str]]:
     slugs: set[str] = set()
     for month in months:
         try:
-            text = (folder / f"{month}{SUFFIX}").read_bytes().decode("utf-8", "replace")
+            text = read_text((folder / f"{month}{SUFFIX}").read_bytes())
         except FileNotFoundError:
             continue
         ids |= ids_in(text)
@@ -150,7 +197,7 @@ def lines_known(folder: Path, months) -> tuple[set[str], set[str], set[str]]:
                 continue
             try:
                 data = json.loads(line)
-            except ValueError:
+            except (ValueError, RecursionError):
                 continue
             if isinstance(data, dict):
                 links.add(str(data.get("link") or ""))
@@ -171,10 +218,10 @@ def add(folder: Path, entries: list[Entry], temp_dir: Path) -> int:
     for month, new in sorted(by_month.items()):
         path = folder / f"{month}{SUFFIX}"
         try:
-            text = path.read_bytes().decode("utf-8", "replace")
+            data = path.read_bytes()  # kept byte for byte, whatever it holds
         except FileNotFoundError:
-            text = ""
-        known = ids_in(text)
+            data = b""
+        known = ids_in(read_text(data))
         lines = []
         for entry in new:
             if entry.id not in known:
@@ -182,8 +229,8 @@ def add(folder: Path, entries: list[Entry], temp_dir: Path) -> int:
                 lines.append(entry.as_line())
         if not lines:
             continue
-        if text and not text.endswith("\n"):
-            text += "\n"
-        write_atomic(path, (text + "\n".join(lines) + "\n").encode("utf-8"), temp_dir)
+        if data and not data.endswith(b"\n"):
+            data += b"\n"
+        write_atomic(path, data + ("\n".join(lines) + "\n").encode("utf-8", "surrogatepass"), temp_dir)
         added += len(lines)
     return added

@@ -15,8 +15,10 @@ is not the address's name) and the site one list of its months
 script looks an unknown address up there and links to its line.
 
 Month files are parsed only when their bytes change (a cache keyed by their
-SHA-1 keeps each day's story keys and the SHA-1 of its lines), so a site's hourly
-build does not grow with the archive's age.
+name and the SHA-1 of their bytes keeps each day's story keys and the SHA-1 of
+its lines), so a site's hourly build does not grow with the archive's age. A
+file renamed (or copied) to another month is parsed again: its days are that
+month's.
 """
 
 from __future__ import annotations
@@ -119,7 +121,8 @@ class Month:
 
     @property
     def date(self) -> datetime:
-        return datetime.strptime(self.name, "%Y-%m").replace(tzinfo=timezone.utc)
+        year, month = self.name.split("-")
+        return datetime(int(year), int(month), 1, tzinfo=timezone.utc)
 
     @property
     def count(self) -> int:
@@ -128,7 +131,8 @@ class Month:
     def day(self, number: int) -> Day:
         if number not in self.days:
             date = self.date.replace(day=number)
-            values = {"year": f"{date:%Y}", "month": f"{date:%m}", "day": f"{date:%d}"}
+            # Four digits in any year (strftime writes year 1 as "1").
+            values = {"year": f"{date.year:04d}", "month": f"{date.month:02d}", "day": f"{date.day:02d}"}
             self.days[number] = Day(date, setting(self.settings, "GNEWS_ARCHIVE_DAY_URL").format(**values),
                                     setting(self.settings, "GNEWS_ARCHIVE_DAY_SAVE_AS").format(**values), self)
         return self.days[number]
@@ -140,8 +144,8 @@ class Month:
     @property
     def day_url_pattern(self) -> str:
         """A day's address with `{day}` left in (for the 404 page's script)."""
-        return setting(self.settings, "GNEWS_ARCHIVE_DAY_URL").format(year=f"{self.date:%Y}",
-                                                                      month=f"{self.date:%m}", day="{day}")
+        return setting(self.settings, "GNEWS_ARCHIVE_DAY_URL").format(year=f"{self.date.year:04d}",
+                                                                      month=f"{self.date.month:02d}", day="{day}")
 
     @cached_property
     def archived(self) -> dict[int, list[archive.Entry]]:
@@ -167,7 +171,8 @@ class Month:
 
 class ParseCache:
     """What the pages need of each month file without its lines (each day's
-    story keys and the SHA-1 of its lines), by the SHA-1 of the file's bytes,
+    story keys and the SHA-1 of its lines), by the file's month and the
+    SHA-1 of its bytes (a line's day depends on the month it is filed in),
     kept from earlier builds (in CACHE_PATH with incremental builds): an
     hourly build parses only the months that changed, however many the
     archive holds, and reads no month's lines unless it renders its pages."""
@@ -176,43 +181,66 @@ class ParseCache:
         self.path = Path(settings.get("CACHE_PATH") or "cache") / CACHE_NAME if incremental_on(settings) else None
         self.old: dict[str, dict] = {}
         self.new: dict[str, dict] = {}
-        self.parsed: dict[str, list[archive.Entry]] = {}  # files read in this build, by SHA-1
+        self.parsed: dict[str, list[archive.Entry]] = {}  # files read in this build, by month
         if self.path is not None and settings.get("LOAD_CONTENT_CACHE", True):  # not with --ignore-cache
-            with contextlib.suppress(OSError, pickle.PickleError, EOFError, AttributeError, ValueError, TypeError):
+            # Anything unreadable is an empty cache: every month is parsed.
+            with contextlib.suppress(Exception):
                 with open(self.path, "rb") as handle:
-                    self.old = pickle.load(handle)
+                    old = pickle.load(handle)
+                self.old = old if isinstance(old, dict) else {}
 
     def days(self, name: str, path: Path) -> tuple[str, dict[int, tuple[str, tuple]]]:
         """The file's SHA-1, and for each day its lines' SHA-1 and story keys."""
-        digest = hashlib.sha1(path.read_bytes()).hexdigest()
-        if digest not in self.old:
+        data = path.read_bytes()
+        digest = hashlib.sha1(data).hexdigest()
+        key = f"{name} {digest}"
+        if not _well_formed(self.old.get(key)):
             by_day: dict[int, list] = {}
-            entries = archive.read_month_lines(path)
+            entries = archive.read_month_lines(path, data=data)
             for number, entry, line in entries:
                 by_day.setdefault(day_of(entry.date, name, f"{path}:{number}"), []).append((story_key(entry.slug, entry.link), line))
-            self.parsed[digest] = [entry for _, entry, _ in entries]
-            self.old[digest] = {
-                day: (hashlib.sha1("\n".join(line for _, line in pairs).encode("utf-8")).hexdigest(),
+            # What was hashed is what was parsed: a file saved meanwhile is
+            # parsed again by the next build.
+            self.parsed[name] = [entry for _, entry, _ in entries]
+            self.old[key] = {
+                day: (hashlib.sha1("\n".join(line for _, line in pairs).encode("utf-8", "surrogatepass")).hexdigest(),
                       tuple(key for key, _ in pairs))
                 for day, pairs in by_day.items()}
-        self.new[digest] = self.old[digest]
-        return digest, self.new[digest]
+        self.new[key] = self.old[key]
+        return digest, self.new[key]
 
     def save(self) -> None:
         if self.path is None:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_name(self.path.name + ".tmp")
-        with open(tmp, "wb") as handle:
-            pickle.dump(self.new, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with open(tmp, "wb") as handle:
+                pickle.dump(self.new, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path)
+        except Exception as exc:  # noqa: BLE001 - a disk error or a pickling one
+            # The next build parses every month: slower, never wrong.
+            logger.warning("pelican-gnews: cannot save the archive cache %s (%s)", self.path,
+                           getattr(exc, "strerror", None) or exc)
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            with contextlib.suppress(OSError):
+                self.path.unlink()
+
+
+def _well_formed(days) -> bool:
+    """Whether a cache entry is what ParseCache.days makes (a cache file
+    from another version, or edited, is parsed again)."""
+    return isinstance(days, dict) and all(
+        isinstance(n, int) and isinstance(v, tuple) and len(v) == 2 and isinstance(v[0], str)
+        and isinstance(v[1], tuple) for n, v in days.items())
 
 
 def day_of(date: datetime, month: str, where=None) -> int:
     """The day of the month a story's line is on (UTC, as its month is).
     A line an editor moved into another month's file is shown on that
     month's first day."""
-    utc = date.astimezone(timezone.utc)
+    utc = archive.in_utc(date)
     if archive.month_of(utc) == month:
         return utc.day
     if where is not None:
@@ -257,7 +285,7 @@ def collect_months(articles, settings) -> list[Month]:
     for name, path in archive.month_files(folder).items() if folder else ():
         month = months.setdefault(name, _place(settings, name))
         month.digest, days = cache.days(name, path)
-        month.path, month.parsed = path, cache.parsed.get(month.digest)
+        month.path, month.parsed = path, cache.parsed.get(name)
         month.back_keys = frozenset(live.intersection(key for _, keys in days.values() for key in keys))
         for number, (digest, keys) in days.items():
             day = month.day(number)

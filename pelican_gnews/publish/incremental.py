@@ -25,6 +25,20 @@ theme does: the stories of other pages are not in the fingerprint.
 
 The manifest is removed when a build starts and written when it ends, so a
 build that fails half-way leaves none, and the next build is a full one.
+
+A story is fingerprinted by what the build read of it (its content and
+metadata), not by its file: a file saved while a build runs is rendered,
+and recorded, as it was read. Pelican's content cache, though, stamps what
+it read with the file's bytes when it stores it; so a build during which a
+content file changed saves no build key, and the next build is a full one
+(the files under PATH are stat'ed when the build starts and ends).
+
+Pelican's content cache is checked as well (guard_content_cache): it is
+loaded only if its files are the ones a finished build saved (their size
+and SHA-1 are kept with the build key), and it is saved whole or not at
+all (safe_cache_saves). A setting the build key cannot fingerprint (a
+function, as JINJA_FILTERS holds) turns both caches off: every build is
+a full one, never one that fails or keeps a stale page.
 At the end, files of the output that this build did not write or keep are
 removed, as Pelican's DELETE_OUTPUT_DIRECTORY would have done before it.
 """
@@ -32,15 +46,20 @@ removed, as Pelican's DELETE_OUTPUT_DIRECTORY would have done before it.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import decimal
 import hashlib
 import json
 import logging
 import os
-from pathlib import Path
+import pickle
+import re
+from pathlib import Path, PurePath
 
 import babel
 import jinja2
 import pelican
+from pelican.cache import FileDataCacher
 from pelican.urlwrappers import URLWrapper
 
 from .pagination import Page, Pages
@@ -72,7 +91,7 @@ def _files_hash(folders) -> str:
         root = Path(folder)
         if not root.is_dir():
             continue
-        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
             digest.update(path.relative_to(root).as_posix().encode("utf-8", "surrogatepass"))
             digest.update(hashlib.sha1(path.read_bytes()).digest())
     return digest.hexdigest()
@@ -83,61 +102,241 @@ _CACHE_SETTINGS = frozenset({"LOAD_CONTENT_CACHE", "CACHE_CONTENT", "CACHE_PATH"
                              "CHECK_MODIFIED_METHOD", "CONTENT_CACHING_LAYER", "DELETE_OUTPUT_DIRECTORY"})
 
 
-def _settings_repr(settings) -> str:
-    """The settings as text, leaving out the caches' own and values whose
-    text changes from one run to the next (objects printed with their
-    address)."""
-    parts = []
-    # Paths inside the folder the build runs in are compared as relative:
-    # a checkout in another folder builds the same site.
+# Values whose repr is the same text for the same value in every run.
+_EXACT = (str, bytes, int, float, bool, type(None), complex, dt.date, dt.time, dt.timedelta, dt.tzinfo,
+          decimal.Decimal, re.Pattern, range)
+
+
+def _canon(value, here: str, depth: int = 0):
+    """A value as text that is the same in every run, or UNKNOWN (a
+    function, an object printed with its address, anything this does not
+    know): such a value cannot say whether it changed."""
+    if depth > 50:
+        return UNKNOWN
+    if isinstance(value, str):
+        # Paths inside the folder the build runs in are compared as
+        # relative: a checkout in another folder builds the same site.
+        return repr(value.replace(here, "<site>"))
+    if isinstance(value, PurePath):
+        return _canon(str(value), here, depth + 1)
+    if isinstance(value, _EXACT):
+        text = repr(value)
+        return UNKNOWN if text.startswith("<") or " at 0x" in text else text
+    if isinstance(value, (list, tuple, set, frozenset)):
+        parts = [_canon(v, here, depth + 1) for v in value]
+        if any(p is UNKNOWN for p in parts):
+            return UNKNOWN
+        if isinstance(value, (set, frozenset)):
+            parts.sort()
+        # A named tuple (Pelican's pagination patterns) is its fields.
+        return f"{type(value).__name__}[{', '.join(parts)}]"
+    if isinstance(value, dict):
+        parts = [(_canon(k, here, depth + 1), _canon(v, here, depth + 1)) for k, v in value.items()]
+        if any(p is UNKNOWN for pair in parts for p in pair):
+            return UNKNOWN
+        return "{" + ", ".join(f"{k}: {v}" for k, v in sorted(parts)) + "}"
+    return UNKNOWN
+
+
+def unknown_settings(settings) -> list[str]:
+    """The settings whose value the build key cannot fingerprint."""
     here = os.getcwd()
+    return [key for key in sorted(set(settings) - _CACHE_SETTINGS) if _canon(settings[key], here) is UNKNOWN]
+
+
+def _settings_repr(settings) -> str | None:
+    """The settings as text, leaving out the caches' own; None when one of
+    them cannot be fingerprinted."""
+    here = os.getcwd()
+    parts = []
     for key in sorted(set(settings) - _CACHE_SETTINGS):
-        text = repr(settings[key]).replace(here, "<site>")
-        if " at 0x" not in text:
-            parts.append(f"{key}={text}")
+        text = _canon(settings[key], here)
+        if text is UNKNOWN:
+            return None
+        parts.append(f"{key}={text}")
     return "\n".join(parts)
 
 
-def build_key(settings) -> str:
+def build_key(settings) -> str | None:
     """What every cached thing of a build depends on: this package's code
     and catalogs, Pelican's, Jinja's and Babel's versions (Babel's CLDR
-    data formats the dates), and the settings."""
+    data formats the dates), and the settings. None when a setting cannot
+    be fingerprinted: then nothing is kept from one build to the next."""
+    text = _settings_repr(settings)
+    if text is None:
+        return None
     return _sha(_files_hash([Path(__file__).resolve().parent.parent]), pelican.__version__, jinja2.__version__,
-                babel.__version__, _settings_repr(settings))
+                babel.__version__, text)
 
 
-_key_at_start = ""
+def _content_stamps(settings) -> dict[str, tuple]:
+    """Every file under PATH (the stories and the archive) with what tells
+    a write from none (inode, size, change and modification times)."""
+    stamps = {}
+    root = settings.get("PATH") or "."
+    # Folders the build writes itself, should they be under PATH.
+    own = {os.path.realpath(settings.get(k) or "") for k in ("OUTPUT_PATH", "CACHE_PATH") if settings.get(k)}
+    for dirpath, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if os.path.realpath(os.path.join(dirpath, d)) not in own]
+        for name in files:
+            path = os.path.join(dirpath, name)
+            with contextlib.suppress(OSError):
+                st = os.stat(path)
+                stamps[path] = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    return stamps
 
 
-def guard_content_cache(settings) -> bool:
-    """Pelican's content cache knows nothing of code or settings changes:
-    when the build key is not the one the cache was made with, the cache is
-    not loaded this time (and is made anew). Returns whether it may load.
-    The key is removed until the build ends (save_build_key), so a failed
-    build is followed by a full one."""
-    global _key_at_start
-    path = Path(settings.get("CACHE_PATH") or "cache") / BUILD_KEY_NAME
+def _cache_files(cache: Path) -> dict[str, list]:
+    """Pelican's content cache files (every file of CACHE_PATH but this
+    package's own), by name, with their size and SHA-1."""
+    found = {}
+    if cache.is_dir():
+        for path in sorted(cache.iterdir()):
+            if path.is_file() and not path.name.startswith("gnews-") and not path.name.endswith(".tmp"):
+                with contextlib.suppress(OSError):
+                    data = path.read_bytes()
+                    found[path.name] = [len(data), hashlib.sha1(data).hexdigest()]
+    return found
+
+
+class CacheGuard:
+    """What one build knows of the caches it started with (kept on the
+    Pelican object, for finish_cache_guard)."""
+
+    def __init__(self, key: str | None, stamps: dict):
+        self.key = key
+        self.stamps = stamps
+
+
+def caching_on(settings) -> bool:
+    return bool(settings.get("CACHE_CONTENT") or settings.get("LOAD_CONTENT_CACHE")
+                or settings.get("GNEWS_INCREMENTAL"))
+
+
+def guard_content_cache(pelican_or_settings) -> bool:
+    """Pelican's content cache knows nothing of code or settings changes,
+    and Pelican stops on a cache file it cannot read: the cache is loaded
+    only when the build key is the one the cache was made with and its
+    files are as the last finished build saved them; otherwise it is not
+    loaded (and is made anew), and neither are the incremental pages'
+    fingerprints. Returns whether it may load. The key is removed until the
+    build ends (finish_cache_guard), so a failed build is followed by a full
+    one. A setting the key cannot fingerprint turns the caches off."""
+    settings = getattr(pelican_or_settings, "settings", pelican_or_settings)
+    cache = Path(settings.get("CACHE_PATH") or "cache")
+    path = cache / BUILD_KEY_NAME
     # Taken before the build starts: plugins and Pelican add settings as it
     # runs, and the next build compares its own start with this one.
-    _key_at_start = build_key(settings)
+    key = build_key(settings)
     try:
-        same = path.read_text(encoding="utf-8").strip() == _key_at_start
-    except OSError:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        same = (key is not None and isinstance(record, dict) and record.get("key") == key
+                and record.get("files") == _cache_files(cache))
+    except (OSError, ValueError):
         same = False
     with contextlib.suppress(OSError):
         path.unlink()
+    if key is None:
+        names = ", ".join(unknown_settings(settings))
+        logger.info("pelican-gnews: setting %s holds a value the build cannot fingerprint (a function, an "
+                    "object); no cache is kept between builds and every build is a full one", names)
+        settings["CACHE_CONTENT"] = False
     if not same and settings.get("LOAD_CONTENT_CACHE"):
-        logger.info("pelican-gnews: code or settings changed since the content cache was made; not loading it")
+        if key is not None:
+            logger.info("pelican-gnews: code, settings or cache files changed since the content cache was made; "
+                        "not loading it")
         settings["LOAD_CONTENT_CACHE"] = False
+    if hasattr(pelican_or_settings, "settings"):
+        pelican_or_settings.gnews_cache_guard = CacheGuard(key, _content_stamps(settings))
     return same
 
 
-def save_build_key(settings) -> None:
-    if not _key_at_start:
+def finish_cache_guard(pelican) -> None:
+    """At the end of a build that did not fail: keep the build key and the
+    content cache files' digests, unless a content file changed while the
+    build ran (then what Pelican cached of it may be the old text under the
+    new file's stamp, and the next build reads everything again)."""
+    guard = getattr(pelican, "gnews_cache_guard", None)
+    if guard is None or guard.key is None:
         return
-    path = Path(settings.get("CACHE_PATH") or "cache") / BUILD_KEY_NAME
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(_key_at_start + "\n", encoding="utf-8")
+    settings = pelican.settings
+    now = _content_stamps(settings)
+    changed = sorted(set(now.items()) ^ set(guard.stamps.items()))
+    if changed:
+        logger.info("pelican-gnews: %d content file(s) changed while the build ran (%s); the next build "
+                    "is a full one", len({p for p, _ in changed}), changed[0][0])
+        return
+    cache = Path(settings.get("CACHE_PATH") or "cache")
+    path = cache / BUILD_KEY_NAME
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps({"key": guard.key, "files": _cache_files(cache)}) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        logger.warning("pelican-gnews: cannot save %s (%s); the next build is a full one", path,
+                       exc.strerror or exc)
+
+
+def _unpicklable(settings) -> str:
+    """The settings whose value cannot be pickled, for a message."""
+    names = []
+    for key, value in settings.items():
+        try:
+            pickle.dumps(value)
+        except Exception:  # noqa: BLE001 - pickling raises many kinds
+            names.append(key)
+    return ", ".join(sorted(names))
+
+
+def _safe_save(cacher):
+    """Pelican's save_cache, but whole or not at all: pickled to a file
+    beside the cache and put in its place; on any failure the old cache
+    file is removed too (the next build reads every file again) and one
+    line says why."""
+
+    def save_cache():
+        if not getattr(cacher, "_cache_data_policy", False):
+            return
+        path = Path(cacher._cache_path)
+        tmp = path.with_name(path.name + ".tmp")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with cacher._cache_open(tmp, "wb") as handle:
+                pickle.dump(cacher._cache, handle)
+            os.replace(tmp, path)
+        except Exception as exc:  # noqa: BLE001 - pickling raises many kinds
+            culprits = _unpicklable(cacher.settings)
+            logger.warning("pelican-gnews: content cache %s not saved (%s%s); the next build reads every file",
+                           path.name, f"setting {culprits} cannot be stored" if culprits else "",
+                           "" if culprits else str(exc)[:200])
+            for stale in (tmp, path):
+                with contextlib.suppress(OSError):
+                    stale.unlink()
+
+    return save_cache
+
+
+def safe_cache_saves(generator) -> None:
+    """For each generator: its content caches (Pelican's generator and
+    reader levels) are saved by _safe_save."""
+    for cacher in (generator, getattr(generator, "readers", None)):
+        if isinstance(cacher, FileDataCacher):
+            cacher.save_cache = _safe_save(cacher)
+
+
+def _loose(value) -> str:
+    """A metadata value the reader made that _canon does not know (a tag,
+    a section, Markup): its type and text."""
+    if isinstance(value, (list, tuple)):
+        return repr([_loose(v) for v in value])
+    if isinstance(value, dict):
+        return repr(sorted((str(k), _loose(v)) for k, v in value.items()))
+    if isinstance(value, URLWrapper):
+        return f"{type(value).__name__}:{value.name}"
+    text = repr(value)
+    # An object printed with its address: its text then (a page may show it).
+    return f"{type(value).__name__}:{value}" if " at 0x" in text else text
 
 
 class Fingerprints:
@@ -148,24 +347,34 @@ class Fingerprints:
         theme = settings.get("THEME", "")
         overrides = settings.get("THEME_TEMPLATES_OVERRIDES", [])
         nav = [(str(c), c.url) for c, _ in context.get("categories", [])]
-        self.base = _sha(build_key(settings), _files_hash([os.path.join(theme, "templates"), *overrides]),
-                         nav, [context.get(k) for k in _CHROME_KEYS])
+        key = build_key(settings)
+        # None: a setting cannot be fingerprinted, and every page is rendered.
+        self.base = None if key is None else _sha(
+            key, _files_hash([os.path.join(theme, "templates"), *overrides]), nav,
+            [context.get(k) for k in _CHROME_KEYS])
         self._stories: dict[tuple[int, bool], str] = {}
-        self._files: dict[str, str] = {}
+        self._read: dict[int, str] = {}
         self._urls: dict[tuple[str, str], str] = {}
         # archive_pages imports the writer, which imports this module.
         from .archive_pages import Day, Month  # noqa: PLC0415
 
         self._day_type, self._month_type = Day, Month
 
-    def _file(self, path: str) -> str:
-        if path not in self._files:
-            try:
-                with open(path, "rb") as handle:
-                    self._files[path] = hashlib.sha1(handle.read()).hexdigest()
-            except OSError:
-                self._files[path] = "missing"
-        return self._files[path]
+    def _text(self, story) -> str:
+        """What the build read of a story's file: the content and metadata
+        its reader made (not the file's bytes now, which an editor may
+        have saved since it was read)."""
+        if id(story) not in self._read:
+            metadata = getattr(story, "metadata", None) or {}
+            here = os.getcwd()
+            parts = [(str(k), exact if (exact := _canon(v, here)) is not UNKNOWN else _loose(v))
+                     for k, v in metadata.items()]
+            # Its file by its place in PATH: a checkout elsewhere is the same site.
+            source = getattr(story, "source_path", "") or ""
+            with contextlib.suppress(ValueError):
+                source = os.path.relpath(source, self.settings.get("PATH") or here) if source else ""
+            self._read[id(story)] = _sha(source, getattr(story, "_content", None), sorted(parts))
+        return self._read[id(story)]
 
     def _own(self, story) -> tuple:
         """What a story shows of itself: its file and the addresses Pelican
@@ -180,7 +389,7 @@ class Fingerprints:
                   getattr(story, "sources_count", 0)) if facts else None
         # Publisher addresses found by link resolution after the file was written.
         direct = (getattr(story, "publisher_link", ""), [e.get("direct") for e, _ in getattr(story, "timeline", ())])
-        return (self._file(getattr(story, "source_path", "") or ""), story.url, story.save_as, story.slug,
+        return (self._text(story), story.url, story.save_as, story.slug,
                 str(getattr(story, "status", "")), self._url(category) if category else "",
                 [self._url(t) for t in getattr(story, "tags", None) or []], outlet.url if outlet else "",
                 repr(growth), direct, self._joins(story))
@@ -191,7 +400,7 @@ class Fingerprints:
         it lists."""
         into = getattr(story, "merged_into", None)
         return (into.url if into is not None else "", str(getattr(into, "title", "")) if into is not None else "",
-                [self._file(getattr(s, "source_path", "") or "") for s in getattr(story, "merged_from", None) or []])
+                [self._text(s) for s in getattr(story, "merged_from", None) or []])
 
     def _url(self, item) -> str:
         """A tag's or section's address (Pelican formats it at every use)."""

@@ -14,7 +14,7 @@ from pelican.utils import order_content
 from ..settings import SettingsError, from_pelican
 from . import localisation, merge, ranking, search, taxonomy, translations
 from .archive_pages import ArchiveGenerator
-from .incremental import guard_content_cache
+from .incremental import caching_on, finish_cache_guard, guard_content_cache, safe_cache_saves
 from .outputs import keep_pages_apart, loop_safe_get_files
 from .reader import StoryReader
 from .render import OutletsGenerator, link_neighbours
@@ -119,10 +119,13 @@ def use_stable_pagination(pelican):
 
 def incremental_output(pelican) -> None:
     """With GNEWS_INCREMENTAL, the output is kept between builds (the
-    writer removes what a build does not produce, at its end)."""
+    writer removes what a build does not produce, at its end). With it or
+    Pelican's content cache, the caches are loaded only if they can be
+    trusted (incremental.guard_content_cache)."""
     if incremental_on(pelican.settings):
         pelican.delete_outputdir = False
-        guard_content_cache(pelican.settings)
+    if caching_on(pelican.settings):
+        guard_content_cache(pelican)
 
 
 _generators: list = []
@@ -134,6 +137,7 @@ def remember_generators(generators) -> None:
 
 def finish(pelican) -> None:
     finish_build(pelican, _generators)
+    finish_cache_guard(pelican)  # last: the caches are whole once the writer is done
 
 
 def link_stories(generator) -> None:
@@ -188,6 +192,7 @@ def register() -> None:
     signals.get_generators.connect(add_generators)
     signals.get_writer.connect(use_stable_pagination)
     signals.generator_init.connect(prepare_generator)
+    signals.generator_init.connect(safe_cache_saves)
     signals.all_generators_finalized.connect(keep_pages_apart)
     signals.all_generators_finalized.connect(remember_generators)
     signals.initialized.connect(incremental_output)

@@ -25,7 +25,7 @@ from pelican.writers import Writer
 from ..settings import setting
 
 from . import jsonfeed, search
-from .incremental import MANIFEST_NAME, STATS_NAME, Fingerprints, Manifest, remove_stale, save_build_key
+from .incremental import MANIFEST_NAME, STATS_NAME, Fingerprints, Manifest, remove_stale
 from .pagination import Page, paginate
 from .crawlers import Sitemap
 
@@ -206,8 +206,7 @@ class GNewsWriter(Writer):
         # The search index is Pagefind's, rebuilt after this (search.py).
         keep = set(self.settings.get("OUTPUT_RETENTION", ())) | ({search.BUNDLE} if search.search_on(self.settings) else set())
         removed = remove_stale(self.output_path, self.produced, keep)
-        self.manifest.save()
-        save_build_key(self.settings)
+        self.manifest.save()  # the build key is saved after this (incremental.finish_cache_guard)
         # For the workflow's job summary (and anyone timing builds).
         stats = {"rendered": self.manifest.rendered, "kept": self.manifest.kept, "removed": removed,
                  "files": len(self.produced)}
