@@ -81,6 +81,7 @@ class Rules:
     window: timedelta = timedelta(hours=120)  # never joined further apart
 
 
+@lru_cache(maxsize=16384)  # outlets' names, again and again
 def normal_words(text: str) -> str:
     return re.sub(r"[\W_]+", " ", text.casefold()).strip()
 
@@ -156,6 +157,21 @@ def _unspaced_terms(chunk: str, languages: frozenset[str]) -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=65536)  # headlines share most of their words
+def _term(word: str, languages: frozenset[str]) -> str:
+    """The term a word of a spaced script stands for; '' for none."""
+    lower = word.casefold()
+    # Short words are grammar, except numbers and acronyms (EU, FN, HD).
+    short = len(lower) < 3 and not lower.isdigit() and not (word.isupper() and len(word) == 2)
+    stop = _stopwords(languages)
+    if short or lower in stop or lower.rstrip("s") in stop:
+        return ""
+    if lower.endswith("'s"):
+        lower = lower[:-2]
+    return _stem(lower[:-1] if len(lower) > 4 and lower.endswith("s") and not lower.endswith("ss")
+                 and lower.isascii() else lower)
+
+
 @lru_cache(maxsize=8192)  # a headline is seen by the state and by several feeds
 def headline_terms(headline: str, outlet: str = "", languages: frozenset[str] = frozenset()
                    ) -> tuple[tuple[str, str], ...]:
@@ -163,7 +179,6 @@ def headline_terms(headline: str, outlet: str = "", languages: frozenset[str] = 
     LOWER, UNKNOWN): whether a term is a name is told by all the headlines
     of a sync together (Grouping.run)."""
     text = plain_headline(headline, outlet).replace("’", "'")
-    stop = _stopwords(languages)
     runs = _script_runs(text)
     spaced = [w for m in _WORD.finditer(" ".join(c for unspaced, c in runs if not unspaced))
               if (w := m.group(0).strip(".'"))]
@@ -172,24 +187,17 @@ def headline_terms(headline: str, outlet: str = "", languages: frozenset[str] = 
     title_case = len(spaced) >= 3 and capitals >= 0.6 * len(spaced)
     out: dict[str, str] = {}
     for number, word in enumerate(spaced):
-        lower = word.casefold()
-        # Short words are grammar, except numbers and acronyms (EU, FN, HD).
-        short = len(lower) < 3 and not lower.isdigit() and not (word.isupper() and len(word) == 2)
-        if short or lower in stop or lower.rstrip("s") in stop:
+        term = _term(word, languages)
+        if not term:
             continue
-        digits = _DIGIT.search(word) is not None
-        if digits or not word[:1].isupper():
+        if term[:1].isdigit() or not word[:1].isupper():
             # Small letters are evidence against a name; a script without
             # capitals (Arabic, Hebrew) gives none either way.
-            case = LOWER if not digits and word[:1].islower() else UNKNOWN
+            case = LOWER if word[:1].islower() and _DIGIT.search(word) is None else UNKNOWN
         elif (word.isupper() and len(word) > 1) or (number and not title_case):
             case = NAMED
         else:
             case = FIRST
-        if lower.endswith("'s"):
-            lower = lower[:-2]
-        term = _stem(lower[:-1] if len(lower) > 4 and lower.endswith("s") and not lower.endswith("ss")
-                     and lower.isascii() else lower)
         out[term] = case if out.get(term) in (None, UNKNOWN, FIRST) else out[term]
     for unspaced, chunk in runs:
         if unspaced:
@@ -290,9 +298,15 @@ class Grouping:
         # Written with a capital mid-headline somewhere: surely a name (a
         # first word may be a common noun: "Wildfires burn ...").
         sure = {t for t in names if NAMED in evidence[t] and not t[:1].isdigit()}
-        vectors = [[_vector(h, idf, names, sure, known_case=not node.story and not _title_case(h))
-                    for h in node.headlines] for node in nodes]
-        edges = self._edges(nodes, vectors, df, docs)
+        vectors: dict[int, list] = {}
+
+        def vector(n: int) -> list:  # made for the nodes that have candidates only
+            if n not in vectors:
+                vectors[n] = [_vector(h, idf, names, sure, known_case=not nodes[n].story and not _title_case(h))
+                              for h in nodes[n].headlines]
+            return vectors[n]
+
+        edges = self._edges(nodes, vector, df, docs)
         groups = {n: _Group(1, {node.story} if node.story else set(),
                             set(node.apart), set(node.outlets), [n])
                   for n, node in enumerate(nodes)}
@@ -340,7 +354,7 @@ class Grouping:
             for member in group.members:
                 self._root[order[member]] = order[head]
 
-    def _edges(self, nodes: list[Node], vectors, df, docs: int) -> dict[tuple[int, int], float]:
+    def _edges(self, nodes: list[Node], vector, df, docs: int) -> dict[tuple[int, int], float]:
         """Likeness of every pair of nodes that share a rare term and are
         close enough in time: the mean cosine of their headlines, plus the
         bonus for closeness."""
@@ -358,7 +372,7 @@ class Grouping:
                 pair = (a, b)
                 if pair in edges or (node.story and nodes[b].story):  # stories are never merged
                     continue
-                value = _likeness(node, nodes[b], vectors[a], vectors[b], rules)
+                value = _likeness(node, nodes[b], vector(a), vector(b), rules)
                 if value > 0:
                     edges[pair] = value
         return edges
