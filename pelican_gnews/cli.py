@@ -103,6 +103,9 @@ def _log_handler() -> logging.Handler:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # The command sets up its logger for itself; run in a process that goes
+    # on (a script, a test), it leaves the logger as it found it.
+    saved = logger.level, logger.propagate, list(logger.handlers)
     try:
         return _main(argv)
     except KeyboardInterrupt:
@@ -111,6 +114,10 @@ def main(argv: list[str] | None = None) -> int:
         print("pelican-gnews: interrupted; nothing half-written (the next sync completes the work)",
               file=sys.stderr)
         return EXIT_INTERRUPTED
+    finally:
+        logger.setLevel(saved[0])
+        logger.propagate = saved[1]
+        logger.handlers[:] = saved[2]
 
 
 def _main(argv: list[str] | None = None) -> int:
