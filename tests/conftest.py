@@ -170,6 +170,25 @@ def serve(directory: Path, handler_class=None):
         server.server_close()
 
 
+class LoopbackServer:
+    """A threaded HTTP server on 127.0.0.1 for `with`: `handler` answers,
+    `base` is its address."""
+
+    def start(self, handler) -> None:
+        from http.server import ThreadingHTTPServer
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __enter__(self):
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
 def require_tool(available: bool, what: str, how: str) -> None:
     """Skip a test whose tool is missing on a developer's machine; in CI
     (where .ci/run installs everything) a missing tool is a failure."""

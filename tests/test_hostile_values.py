@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 import xml.etree.ElementTree as ET
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, unquote
 
@@ -19,7 +18,7 @@ import pytest
 from pelican.log import LimitFilter
 from pelican.settings import DEFAULT_CONFIG
 
-from conftest import PUBLISH_URL, site_files
+from conftest import PUBLISH_URL, LoopbackServer, site_files
 from pelican_gnews import frontmatter
 from pelican_gnews.ingest.identity import article_keys
 from pelican_gnews.ingest.parse import parse_feed
@@ -42,7 +41,7 @@ def every_line_shows():
 # -- class 1: a publisher URL answered by link resolution ---------------------------------------
 
 
-class RawGoogle:
+class RawGoogle(LoopbackServer):
     """news.google.com's two endpoints, answering each token with the raw
     JSON text given for it (the `garturlres` text, as Google nests it), or
     with `whole` as the entire batchexecute answer."""
@@ -76,16 +75,7 @@ class RawGoogle:
                             number] for _, payload, _, number in calls]
                 self._send((")]}'\n\n" + json.dumps(answers)).encode())
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def __enter__(self):
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+        self.start(Handler)
 
 
 def _answer(url) -> str:

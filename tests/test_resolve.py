@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 import time
 from datetime import datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, unquote
 
 import pytest
 
+from conftest import LoopbackServer
 from feedmaker import Item, Related, article_token, feed_xml
 from pelican_gnews import frontmatter
 from pelican_gnews.ingest.state import SyncState
@@ -25,7 +25,7 @@ from pelican_gnews.settings import from_pelican
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
 
 
-class FakeGoogle:
+class FakeGoogle(LoopbackServer):
     """news.google.com's two endpoints, with a mode: ok, 429, sorry,
     consent, changed (article pages without the signature), slow."""
 
@@ -84,16 +84,7 @@ class FakeGoogle:
                 text = ")]}'\n\n" + json.dumps(answers + [["di", 42], ["af.httprm", 42, "-1", 7]])
                 self._send(200, text.encode())
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def __enter__(self):
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+        self.start(Handler)
 
 
 def opaque_feed(site, count: int = 3) -> tuple[str, dict[str, str]]:
