@@ -154,7 +154,7 @@ class Matcher:
         self._grouping: Grouping | None = None
         self._filed: dict[int, str] = {}  # group -> the story its first item was filed under
         self._planned: dict[str, str] = {}  # item key -> its node in the groups (a story's, or its own)
-        # What editors decided in story files (sync.follow_editors):
+        # What editors decided in story files (sync.follow_decisions):
         self.closed: set[str] = set()  # `joins: false`: nothing else joins these stories
         self.merged: dict[str, tuple[str, str]] = {}  # `story: <slug>`: story -> (story it is in, file)
 

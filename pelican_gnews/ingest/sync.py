@@ -334,7 +334,7 @@ def sync(config: GNewsSettings, feeds: list[FeedSpec] | None = None, now: dateti
         removed = atomic.clean_staging(config.temp_dir, config.content_dir)
         if removed:
             logger.info("Removed %d temporary file(s) left by an interrupted sync", removed)
-        follow_editors(run)
+        follow_moves(run)
         fetches = _start_fetches(specs, run)
         ready: list[tuple[FeedSpec, FeedResult, _Ready | None]] = []
         stored = 0
@@ -346,6 +346,8 @@ def sync(config: GNewsSettings, feeds: list[FeedSpec] | None = None, now: dateti
             # Every feed's items are known before the first is filed: the
             # likeness groups come from all of them, whatever their order.
             feeds = [(spec.url, r) for spec, _, r in ready if r is not None]
+            if feeds:  # (a sync with nothing new reads no story file)
+                follow_decisions(run)
             run.matcher.plan([(url, r.feed.lists_articles, r.stories) for url, r in feeds],
                              frozenset(r.feed.language or "en" for _, r in feeds))
             for spec, result, item in ready:
@@ -376,31 +378,36 @@ def sync(config: GNewsSettings, feeds: list[FeedSpec] | None = None, now: dateti
     return report
 
 
-def follow_editors(run: _Run) -> None:
-    """What editors did to story files since the last sync: a story file
-    moved or renamed (`git mv`) is the same story, found by its identity
-    (its link's keys); `joins: false` keeps every other article out of a
-    story, `story: <slug>` puts a story into another (identity.Matcher).
-    A value that names nothing, or a bad value, is a warning with the file
-    and line, and changes nothing."""
+def follow_moves(run: _Run) -> None:
+    """A story file an editor moved or renamed (`git mv`) is the same story,
+    found by its identity (its link's keys): the state follows it. The
+    content folder is read only when a story's file is missing."""
     state = run.state
     missing = [(sid, r) for sid, r in state.stories.items()
                if not r.deleted and not (run.config.path / r.file).exists()]
-    index = run.index
-    if missing:
-        by_key: dict[str, Path] = {}
-        for key, path in index.by_key.items():
-            if key.startswith("link:") and run.relative(path) not in run.files:
-                for article in article_keys(key[len("link:"):]):
-                    by_key.setdefault(article, path)
-        for sid, record in missing:
-            path = next((by_key[k] for k in record.keys if k in by_key), None)
-            if path is None or run.relative(path) in run.files:
-                continue
-            old, record.file = record.file, run.relative(path)
-            run.files.discard(old)
-            run.files.add(record.file)
-            logger.info("%s was moved to %s by an editor; the story follows it", old, record.file)
+    if not missing:
+        return
+    by_key: dict[str, Path] = {}
+    for key, path in run.index.by_key.items():
+        if key.startswith("link:") and run.relative(path) not in run.files:
+            for article in article_keys(key[len("link:"):]):
+                by_key.setdefault(article, path)
+    for sid, record in missing:
+        path = next((by_key[k] for k in record.keys if k in by_key), None)
+        if path is None or run.relative(path) in run.files:
+            continue
+        old, record.file = record.file, run.relative(path)
+        run.files.discard(old)
+        run.files.add(record.file)
+        logger.info("%s was moved to %s by an editor; the story follows it", old, record.file)
+
+
+def follow_decisions(run: _Run) -> None:
+    """What editors decided in story files: `joins: false` keeps every other
+    article out of a story, `story: <slug>` puts a story into another
+    (identity.Matcher). A value that names nothing, or a bad value, is a
+    warning with the file and line, and changes nothing."""
+    state, index = run.state, run.index
     by_file = {r.file: sid for sid, r in state.stories.items() if not r.deleted}
     for path, said in sorted(index.decisions.items()):
         file = run.relative(path)
