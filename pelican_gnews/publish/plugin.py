@@ -54,7 +54,11 @@ def sync_before_build(pelican) -> None:
     for result in report.failed:
         logger.warning("pelican-gnews: feed %s not synced (%s); building with what is on disk",
                        result.feed.url, result.error)
-    logger.info("pelican-gnews: %s", report.summary())
+    # The one summary `pelican-gnews sync` prints too. Pelican hides INFO
+    # lines unless -v but always prints its own "Done:" line through its
+    # console: this line goes the same way, unwrapped so a CI log keeps it whole.
+    from pelican.log import console  # noqa: PLC0415 - Pelican's console, as its "Done:" line
+    console.print(f"pelican-gnews: {report.summary()}", markup=False, highlight=False, soft_wrap=True)
 
 
 def use_story_reader(readers) -> None:
