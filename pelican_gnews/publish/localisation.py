@@ -17,14 +17,17 @@ gettext callables read DEFAULT_LANG from the template's context.
 from __future__ import annotations
 
 import io
+import json
 import logging
-from datetime import datetime
+import re
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_datetime, format_skeleton, format_time
+from babel.dates import (format_date, format_datetime, format_skeleton, format_time, match_skeleton,
+                         tokenize_pattern)
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -220,6 +223,33 @@ def day_text_filter(context, moment: datetime, skeleton: str) -> str:
     return format_skeleton(skeleton, moment, tzinfo=zone, locale=locale)
 
 
+@lru_cache(maxsize=64)
+def _day_form(language: str) -> str:
+    locale = babel_locale(language)
+    pattern = locale.datetime_skeletons[match_skeleton("yMMMMd", locale.datetime_skeletons)].pattern
+    parts: list = []
+    for kind, value in tokenize_pattern(pattern):
+        if kind != "field":
+            parts.append(value)
+            continue
+        char, count = value
+        if char in "ML" and count >= 3:  # a month's name, as Babel writes it in this form
+            names = [format_date(date(2000, month, 1), char * count, locale=locale) for month in range(1, 13)]
+            parts.append([char, count, names])
+        else:  # y, d, a month's number: Latin digits, as Babel writes them
+            parts.append([char, count])
+    return json.dumps(parts, ensure_ascii=False)
+
+
+@pass_context
+def day_form(context) -> str:
+    """A calendar day's form in the interface's language (the archive's
+    "yMMMMd", as day_text writes it), for a script that knows the day only in
+    the browser: Babel's CLDR pattern as JSON parts, literal text or
+    [field, width, month names]."""
+    return _day_form(ui_language(context))
+
+
 @pass_context
 def zone_filter(context, moment: datetime) -> str:
     """The site's zone at that moment, as the language names it (JST, MEZ, +0300)."""
@@ -271,13 +301,34 @@ def ui_dir(context) -> str:
     return text_direction(ui_language(context))
 
 
+# Stops after which a language writes the next sentence with no space:
+# Chinese and Japanese full-width ones. Every other script takes one space.
+_CLOSED_STOPS = ("\u3002", "\uff01", "\uff1f", "\uff0e")  # 。！？．
+_TAG = re.compile(r"<[^>]*>")
+
+
+def sentence_gap(sentence: str) -> str:
+    """What goes between a sentence (text or HTML) and the next one."""
+    return "" if _TAG.sub("", str(sentence)).rstrip().endswith(_CLOSED_STOPS) else " "
+
+
+def sentences(*parts) -> Markup:
+    """Sentences (translated separately) joined as their language writes
+    them; empty parts are left out. Text that is not Markup is escaped."""
+    joined = Markup("")
+    for part in (p for p in parts if str(p).strip()):
+        joined += (Markup(sentence_gap(joined)) if joined else Markup("")) + part
+    return joined
+
+
 def _install_callables(env) -> None:
     env.policies["ext.i18n.trimmed"] = True
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)
     env.filters.update(moment=moment_filter, day_text=day_text_filter, zone=zone_filter,
                        language_name=language_name_filter, number=number_filter)
     env.globals.update(moment_html=moment_html, count_html=count_html, ui_lang=ui_lang_global,
-                       ui_attrs=ui_attrs, ui_dir=ui_dir, plural_table=plural_table)
+                       ui_attrs=ui_attrs, ui_dir=ui_dir, plural_table=plural_table,
+                       sentences=sentences, sentence_gap=sentence_gap, day_form=day_form)
 
 
 def install(env) -> None:
