@@ -13,6 +13,7 @@ import unicodedata
 from slugify import slugify
 
 from .romanize import romanize
+from .segment import language_of
 
 MAX_LENGTH = 100
 # Unicode slugs are cut by bytes too: a file name holds 255 bytes, and a
@@ -42,22 +43,89 @@ def story_id(*keys: str) -> str:
     return hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
-def name_slug(name: str, settings, kind: str, *, preserve_case: bool | None = None) -> str:
+def name_slug(name: str, settings, kind: str, *, language: str = "", preserve_case: bool | None = None) -> str:
     """The page name of a name the site lists (an outlet, a tag, a section,
-    an author): Pelican's slug of it, made as Pelican makes it for `kind`
-    (its `<KIND>_REGEX_SUBSTITUTIONS`); a name Pelican makes nothing of
-    ("★", "#", "🔥") gets `<kind>-<hash of the name>`, a visible address of
-    its own, the same on every machine and in every build."""
+    an author), spelled by the rules of story slugs for `language` (its
+    script romanized as romanize.py reads it, German umlauts spelled out,
+    its own script where GNEWS_SLUG_UNICODE or SLUGIFY_USE_UNICODE asks),
+    then shaped by Pelican's `<KIND>_REGEX_SUBSTITUTIONS` as Pelican shapes
+    it; a name that leaves nothing ("★", "#", "🔥") gets `<kind>-<hash of
+    the name>`, a visible address of its own, the same on every machine and
+    in every build. `language`: name_language's choice."""
     from pelican.utils import slugify as pelican_slugify  # noqa: PLC0415 - the build side only
 
+    subs, preserve_case, unicode = _pelican_rules(settings, kind, preserve_case)
+    unicode = unicode or unicode_wanted(language, settings.get("GNEWS_SLUG_UNICODE", False))
+    text = unicodedata.normalize("NFC", name or "")
+    if not unicode:
+        text = romanize(_spelled_out(text, language), language)
+    slug = pelican_slugify(text, regex_subs=subs, preserve_case=preserve_case, use_unicode=unicode)
+    if unicode:
+        slug = _within_bytes(slug)
+    return slug if slug.strip(".-_ ") else _symbols_slug(name, kind)
+
+
+def pelican_name_slug(name: str, settings, kind: str, *, preserve_case: bool | None = None) -> str:
+    """The page name this project gave `name` before name_slug spelled names
+    as stories are spelled: Pelican's own slugify (Unidecode, which reads Han
+    as Mandarin and drops Arabic's vowels). Old addresses are redirected
+    from it (publish/redirects.py)."""
+    from pelican.utils import slugify as pelican_slugify  # noqa: PLC0415
+
+    subs, preserve_case, unicode = _pelican_rules(settings, kind, preserve_case)
+    slug = pelican_slugify(name or "", regex_subs=subs, preserve_case=preserve_case, use_unicode=unicode)
+    return slug if slug.strip(".-_ ") else _symbols_slug(name, kind)
+
+
+def _pelican_rules(settings, kind: str, preserve_case: bool | None) -> tuple[list, bool, bool]:
+    """What Pelican's URLWrapper slugifies a `kind` with: its regex
+    substitutions, case, and SLUGIFY_USE_UNICODE."""
     subs = settings.get(f"{kind.upper()}_REGEX_SUBSTITUTIONS", settings.get("SLUG_REGEX_SUBSTITUTIONS", []))
     if preserve_case is None:
         preserve_case = settings.get("SLUGIFY_PRESERVE_CASE", False)
-    slug = pelican_slugify(name, regex_subs=subs, preserve_case=preserve_case,
-                           use_unicode=settings.get("SLUGIFY_USE_UNICODE", False))
-    if slug.strip(".-_ "):
-        return slug
-    return f"{kind}-{hashlib.sha1(name.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
+    return subs, bool(preserve_case), bool(settings.get("SLUGIFY_USE_UNICODE", False))
+
+
+def _symbols_slug(name: str, kind: str) -> str:
+    return f"{kind}-{hashlib.sha1((name or '').encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
+
+
+def _spelled_out(text: str, language: str) -> str:
+    for letter, spelling in _SPELLED_OUT.get(_primary(language), ()):
+        text = text.replace(letter, spelling)
+    return text
+
+
+def _within_bytes(slug: str) -> str:
+    while len(slug.encode("utf-8")) > MAX_BYTES:
+        slug = slug[:-1].rstrip("-")
+    return slug
+
+
+def _primary(language) -> str:
+    return str(language or "").split("-")[0].split("_")[0].lower()
+
+
+def name_language(name: str, languages, default_lang: str, site_languages=()) -> str:
+    """The one language whose rules spell a name's address, from the
+    languages of the stories that carry it (`languages`; "" for a story
+    that names none). Decided by the set, never by the order stories are
+    read in, so a name has one address in every build of the same site:
+    one language is that language; of several, the one the name's script
+    says (kana Japanese, Hangul Korean), else the site's DEFAULT_LANG, else
+    the reading of Han the site's languages suggest (segment.language_of),
+    else the first by code. None: the script's, else DEFAULT_LANG."""
+    known = sorted({_primary(lang) for lang in languages} - {""})
+    if len(known) == 1:
+        return known[0]
+    default = _primary(default_lang)
+    script = language_of(name or "", ("zh",))
+    if script != language_of(name or "", ("ja",)):
+        script = ""  # Han alone: Japanese or Chinese alike
+    by_site = language_of(name or "", {*map(_primary, site_languages), *known, default})
+    if not known:
+        return script or by_site or default
+    return next((c for c in (script, default, by_site) if c in known), known[0])
 
 
 def pelican_slug(title: str) -> str:
@@ -71,8 +139,11 @@ def unicode_wanted(language: str, setting) -> bool:
     codes (["ja", "ar"]) whose stories keep their own script in slugs."""
     if setting is True:
         return True
-    primary = (language or "").split("-")[0].lower()
-    return bool(setting) and primary in {str(code).split("-")[0].lower() for code in setting}
+    if isinstance(setting, str):
+        setting = [setting]
+    if not isinstance(setting, (list, tuple, set, frozenset)):
+        return False  # a bad value: settings.problems names it when the build starts
+    return _primary(language) in {_primary(code) for code in setting}
 
 
 def base_slug(title: str, language: str = "", *, unicode: bool = False) -> str:
@@ -81,10 +152,8 @@ def base_slug(title: str, language: str = "", *, unicode: bool = False) -> str:
     title = unicodedata.normalize("NFC", title or "")
     if unicode:
         slug = slugify(title, max_length=MAX_LENGTH, word_boundary=True, save_order=True, allow_unicode=True)
-        while len(slug.encode("utf-8")) > MAX_BYTES:
-            slug = slug[:-1].rstrip("-")
-        return slug
-    replacements = _SPELLED_OUT.get((language or "").split("-")[0].lower(), [])
+        return _within_bytes(slug)
+    replacements = _SPELLED_OUT.get(_primary(language), [])
     return slugify(romanize(title, language), max_length=MAX_LENGTH, word_boundary=True, save_order=True,
                    replacements=replacements)
 

@@ -16,8 +16,10 @@ from . import localisation, merge, ranking, search, taxonomy, translations
 from .archive_pages import ArchiveGenerator
 from .incremental import caching_on, finish_cache_guard, guard_content_cache, safe_cache_saves
 from .outputs import keep_pages_apart, loop_safe_get_files
-from .reader import StoryReader
+from .reader import StoryReader, settle_name_slugs
+from .redirects import RedirectsGenerator
 from .render import OutletsGenerator, link_neighbours
+from .rst_reader import use_docutils_language
 from .tag_index import TagIndexGenerator, take_over_tags_page
 from .crawlers import RobotsGenerator
 from .translations import process_translations
@@ -108,13 +110,18 @@ def keep_duplicate_slugs(generator) -> None:
 
 def settle_stories(generator) -> None:
     """Once every story is read: slugs made unique, then editors' joins
-    (merge.py), before sections, tags, dates and feeds are made."""
+    (merge.py), then one address for each tag, section and author name,
+    before sections, tags, dates and feeds are made."""
     keep_duplicate_slugs(generator)
     merge.merge_stories(generator)
+    settle_name_slugs(generator.articles + generator.translations + generator.drafts + generator.drafts_translations
+                      + generator.hidden_articles + generator.hidden_translations, generator.settings)
 
 
 def add_generators(pelican):
-    return [OutletsGenerator, ArchiveGenerator, RobotsGenerator, search.SearchGenerator, TagIndexGenerator]
+    # Redirects last: they go where no page of the build is.
+    return [OutletsGenerator, ArchiveGenerator, RobotsGenerator, search.SearchGenerator, TagIndexGenerator,
+            RedirectsGenerator]
 
 
 def use_stable_pagination(pelican):
@@ -188,6 +195,7 @@ def register() -> None:
     signals.initialized.connect(paginate_outlet_pages)
     signals.initialized.connect(sync_before_build)
     signals.readers_init.connect(use_story_reader)
+    signals.readers_init.connect(use_docutils_language)
     signals.article_generator_pretaxonomy.connect(settle_stories)
     signals.article_generator_finalized.connect(link_stories)
     signals.article_generator_finalized.connect(rank_stories)

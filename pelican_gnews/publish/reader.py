@@ -21,9 +21,9 @@ from pelican.utils import get_date
 
 from .. import frontmatter
 from ..cluster import describe, first_ol, parse_cluster, split_headline
-from ..ingest.slugs import name_slug
+from ..ingest.slugs import name_language, name_slug
 from ..text import clean_text, holdable, html_to_text, language_tag, safe_url
-from .render import coverage_html, text_direction
+from .render import coverage_html, story_language, text_direction
 
 logger = logging.getLogger(__name__)
 
@@ -122,12 +122,21 @@ class StoryReader(MarkdownReader):
             logger.error("%s", exc)
             raise
 
-    def _named(self, cls, name: str):
-        """A Tag, Category or Author whose page has a visible name of its
-        own, also for a name of symbols only (★, #, 🔥): slugs.name_slug,
-        as outlets have."""
+    def _named(self, cls, name: str, language: str):
+        """A Tag, Category or Author whose address is spelled as the story's
+        slug is, in the story's `language` (slugs.name_slug, as outlets
+        have), with a visible name also for a name of symbols only (★, #,
+        🔥). A name carried by stories of several languages gets one
+        address once every story is read (settle_name_slugs)."""
         item = cls(name, self.settings)
-        item.slug = name_slug(name, self.settings, cls.__name__.lower())
+        # A build reads thousands of files naming the same few hundred names.
+        memo = self.__dict__.setdefault("_name_slugs", {})
+        key = (cls, name, language)
+        if key not in memo:
+            default = str(self.settings.get("DEFAULT_LANG", "en"))
+            memo[key] = name_slug(name, self.settings, cls.__name__.lower(),
+                                  language=name_language(name, [language], default, [default]))
+        item.slug = memo[key]
         return item
 
     def _holdable(self, content: str, metadata: dict, source_path) -> tuple[str, dict]:
@@ -137,6 +146,8 @@ class StoryReader(MarkdownReader):
         Atom, JSON, HTML and YAML never get a character they cannot hold.
         A language value that is no language tag is left out with a warning
         (it names search pages and, with Pelican's `lang`, story pages)."""
+        language = story_language({k: metadata[k] for k in _LANGUAGE_KEYS if language_tag(metadata.get(k))})
+
         def clean(value):
             if isinstance(value, str):
                 return holdable(value)
@@ -150,7 +161,7 @@ class StoryReader(MarkdownReader):
                 # Pelican's own reader's (slug made from the name on first
                 # use; empty for "★") and any whose name had to change.
                 if getattr(value, "_slug_from_name", True) or holdable(value.name) != value.name:
-                    return self._named(type(value), holdable(value.name))
+                    return self._named(type(value), holdable(value.name), language)
             return value
 
         metadata = {key: clean(value) for key, value in metadata.items()}
@@ -169,6 +180,7 @@ class StoryReader(MarkdownReader):
         cluster = parse_cluster(body[where[0]:where[1]] if where else body)
         coverage = [e.as_dict() for e in cluster.entries]
         metadata: dict = {}
+        names: dict[str, tuple] = {}  # named once the story's language is known
 
         def problem(key, what):
             return frontmatter.FrontMatterError(source_path, frontmatter.line_of(yaml_text, key), what)
@@ -221,14 +233,13 @@ class StoryReader(MarkdownReader):
             elif key == "status":
                 metadata["status"] = clean_text(value, 20)
             elif key in ("categories", "category"):
-                names = _as_list(value)
-                if names:
-                    metadata["category"] = self._named(Category, names[0])
+                first = _as_list(value)[:1]
+                if first:
+                    names["category"] = (Category, first)
             elif key == "tags":
-                metadata["tags"] = [self._named(Tag, name) for name in _as_list(value)]
+                names["tags"] = (Tag, _as_list(value))
             elif key in ("author", "authors"):
-                metadata["authors"] = [self._named(Author, n) for n in _as_list(value)]
-                metadata["author"] = metadata["authors"][0] if metadata["authors"] else None
+                names["authors"] = (Author, _as_list(value))
             elif key in _URL_KEYS:
                 metadata[key] = safe_url(value)
             elif key in _LANGUAGE_KEYS:
@@ -242,8 +253,14 @@ class StoryReader(MarkdownReader):
                 metadata[key] = clean_text(value, 500)
             else:
                 metadata[key] = value
-        if metadata.get("author") is None:
-            metadata.pop("author", None)
+        language = story_language(metadata)
+        for key, (cls, values) in names.items():
+            metadata[key] = [self._named(cls, name, language) for name in values]
+        if "category" in names:
+            metadata["category"] = metadata["category"][0]
+        if metadata.get("authors"):
+            metadata["author"] = metadata["authors"][0]
+        else:
             metadata.pop("authors", None)
 
         title = metadata.get("plain_title", "")
@@ -278,6 +295,42 @@ class StoryReader(MarkdownReader):
         if not rest.strip():
             return ""
         return '<div class="notes">' + notes_html(rest, self.settings["MARKDOWN"]) + "</div>"
+
+
+def names_of(story):
+    """The Tag, Category and Author objects a story carries."""
+    yield from getattr(story, "tags", None) or ()
+    for attr in ("category", "author"):
+        if getattr(story, attr, None) is not None:
+            yield getattr(story, attr)
+    yield from getattr(story, "authors", None) or ()
+
+
+def settle_name_slugs(stories, settings) -> None:
+    """One address per name once every story is read: a tag, section or
+    author carried by stories of several languages is spelled by the one
+    language slugs.name_language picks from the set of them (the reader
+    spelled it in each story's own), and so is every object naming it
+    (Pelican groups them by slug), whatever order the files were read in.
+    Names of Pelican's own making (DEFAULT_CATEGORY, a folder's name) get
+    the same rules."""
+    stories = list(stories)
+    carriers: dict[tuple[type, str], set[str]] = {}
+    for story in stories:
+        language = story_language(getattr(story, "metadata", {}))
+        for item in names_of(story):
+            carriers.setdefault((type(item), item.name), set()).add(language)
+    site = {language for languages in carriers.values() for language in languages}
+    default = str(settings.get("DEFAULT_LANG", "en"))
+    slugs: dict[tuple[type, str], str] = {}
+    for story in stories:
+        for item in names_of(story):
+            key = (type(item), item.name)
+            if key not in slugs:
+                language = name_language(item.name, carriers[key], default, site)
+                slugs[key] = name_slug(item.name, settings, key[0].__name__.lower(), language=language)
+            if item.slug != slugs[key]:
+                item.slug = slugs[key]
 
 
 def notes_html(text: str, markdown_settings: dict) -> str:

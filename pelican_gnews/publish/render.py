@@ -24,6 +24,12 @@ def text_direction(language: str) -> str:
     return "rtl" if (language or "").split("-")[0].lower() in RTL_LANGUAGES else "ltr"
 
 
+def story_language(metadata) -> str:
+    """The language a story file names (`language`, or Pelican's `lang`),
+    '' when it names none."""
+    return str(metadata.get("language") or metadata.get("lang") or "")
+
+
 def coverage_html(entries, full_coverage: str = "") -> str:
     """The related-coverage list as shown on pages and in Atom entries."""
     items = "".join(
@@ -53,6 +59,7 @@ class Outlet:
     feed_path: str
     led: list = field(default_factory=list)  # stories whose lead outlet it is
     related: list = field(default_factory=list)  # stories it appears in as other coverage
+    spellings: list = field(default_factory=list)  # every name it is known by (redirects.py)
 
     @cached_property
     def stories(self) -> list:
@@ -70,10 +77,36 @@ class Outlet:
         return self.name
 
 
-def outlet_slug(name: str, settings) -> str:
+def outlet_slug(name: str, settings, language: str = "") -> str:
     from ..ingest.slugs import name_slug  # noqa: PLC0415 - one helper for every name's page
 
-    return name_slug(name, settings, "outlet", preserve_case=False)
+    return name_slug(name, settings, "outlet", language=language, preserve_case=False)
+
+
+def _outlet_names(article) -> list[str]:
+    """Every outlet of the merged story (ranking.py): its lead, its
+    coverage's and those that joined a story whose file an editor has since
+    changed."""
+    names = [getattr(article, "outlet", "")]
+    names += [e.get("outlet") for e in getattr(article, "coverage", None) or []]
+    return [n for n in names + list(getattr(article, "joined_outlets", None) or []) if n]
+
+
+def outlet_slugs(articles, settings) -> dict[str, str]:
+    """Each outlet name's slug, spelled in the language of the stories it
+    is in (one language for a name in stories of several:
+    slugs.name_language, as tags have)."""
+    from ..ingest.slugs import name_language  # noqa: PLC0415
+
+    carriers: dict[str, set[str]] = {}
+    for article in articles:
+        language = story_language(getattr(article, "metadata", {}))
+        for name in _outlet_names(article):
+            carriers.setdefault(name, set()).add(language)
+    site = {language for languages in carriers.values() for language in languages}
+    default = str(settings.get("DEFAULT_LANG", "en"))
+    return {name: outlet_slug(name, settings, name_language(name, languages, default, site))
+            for name, languages in carriers.items()}
 
 
 def _place(outlet: Outlet, slug: str, settings) -> None:
@@ -89,10 +122,10 @@ def collect_outlets(articles, settings) -> dict[str, Outlet]:
     oldest story), so a variant in one new story never renames a page."""
     outlets: dict[str, Outlet] = {}
     spellings: dict[str, dict[str, list[int]]] = {}
-    slugs: dict[str, str] = {}  # a few hundred names, each met thousands of times
+    slugs = outlet_slugs(articles, settings)  # a few hundred names, each met thousands of times
 
     def get(name: str) -> Outlet:
-        slug = slugs.get(name) or slugs.setdefault(name, outlet_slug(name, settings))
+        slug = slugs[name]
         if slug not in outlets:
             outlets[slug] = Outlet(name=name, slug="", url="", save_as="", feed_path="")
             _place(outlets[slug], slug, settings)
@@ -109,16 +142,14 @@ def collect_outlets(articles, settings) -> dict[str, Outlet]:
             outlet.led.append(article)
             if outlet_pages_on(settings):
                 article.outlet_page = outlet
-        # Every outlet of the merged story (ranking.py): also those that
-        # joined a story whose file an editor has since changed.
-        names = [e.get("outlet") for e in getattr(article, "coverage", None) or []]
-        for name in names + list(getattr(article, "joined_outlets", None) or []):
-            if name and name != lead:
+        for name in _outlet_names(article):
+            if name != lead:
                 outlet = get(name)
                 if not outlet.related or outlet.related[-1] is not article:
                     outlet.related.append(article)
     for slug, names in spellings.items():
         outlets[slug].name = max(names, key=lambda n: (names[n][0], names[n][1], n))
+        outlets[slug].spellings = sorted(names)
     _paginate_apart(outlets, settings)
     return outlets
 
