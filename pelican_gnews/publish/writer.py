@@ -229,7 +229,10 @@ def write_data(writer, context, save_as: str, shown, make_text) -> None:
             data = None
     if data is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        # One rename: a server reading the output meanwhile gets the old file or the new one.
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
     getattr(writer, "data_written", lambda *args: None)(context, save_as, shown)
 
 
