@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import os
+import pkgutil
 import re
 import string
 from dataclasses import dataclass
@@ -307,6 +308,29 @@ def _timezone(value):
 
 def _language(value):
     return None if isinstance(value, str) and LANGUAGE.match(value) else "a language code, like 'en' or 'pt-BR'"
+
+
+# docutils names Chinese by region; the script says which one.
+_DOCUTILS_SCRIPTS = {"zh-hant": "zh-tw", "zh-hans": "zh-cn"}
+
+
+def docutils_language(language: str) -> str:
+    """The language docutils reads reST in for a DEFAULT_LANG: the tag or its
+    region-less code where docutils has it (pt-BR, sv-SE: sv), else the one
+    docutils has for that code (pt: pt-br, zh: zh-cn), else English, which
+    docutils falls back to anyway (it has no Malayalam or Hindi): a site in
+    any language builds without Pelican's "no localization" warning."""
+    from docutils.parsers.rst import languages  # noqa: PLC0415 - Pelican's; only a build asks
+    from docutils.utils import normalize_language_tag  # noqa: PLC0415
+
+    known = {name.replace("_", "-") for _, name, _ in pkgutil.iter_modules(languages.__path__)}
+    tags = normalize_language_tag(str(language or "en").replace("_", "-"))
+    for tag in tags:
+        tag = _DOCUTILS_SCRIPTS.get(tag, tag)
+        if tag in known:
+            return tag
+    same = sorted(code for code in known if code.split("-")[0] == tags[-1])
+    return same[0] if same else "en"
 
 
 SECONDS = _number(0, MAX_SECONDS, unit=" of seconds")
