@@ -20,7 +20,6 @@ from .reader import StoryReader, settle_name_slugs
 from .redirects import RedirectsGenerator
 from .render import OutletsGenerator, link_neighbours
 from .rst_reader import use_docutils_language
-from .rst_reader import use_docutils_language
 from .tag_index import TagIndexGenerator, take_over_tags_page
 from .crawlers import RobotsGenerator
 from .translations import process_translations
@@ -196,7 +195,6 @@ def register() -> None:
     signals.initialized.connect(paginate_outlet_pages)
     signals.initialized.connect(sync_before_build)
     signals.readers_init.connect(use_story_reader)
-    signals.readers_init.connect(use_docutils_language)
     signals.readers_init.connect(use_docutils_language)
     signals.article_generator_pretaxonomy.connect(settle_stories)
     signals.article_generator_finalized.connect(link_stories)
