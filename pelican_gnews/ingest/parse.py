@@ -75,13 +75,20 @@ class ParsedFeed:
         return "/search" in urlsplit(self.link).path
 
 
-_QUOTE_PAIRS = (('"', '"'), ("'", "'"), ("“", "”"), ("«", "»"), ("„", "“"), ("「", "」"))
+_QUOTE_PAIRS = (('"', '"'), ("'", "'"), ("“", "”"), ("‘", "’"), ("«", "»"), ("‹", "›"), ("„", "“"),
+                ("「", "」"), ("『", "』"))
+# A title's segments are parted by a dash between spaces (hyphen, en or em).
+_SEGMENTS = re.compile(r"\s+[-\u2013\u2014]\s+")
 
 
 def section_from_title(title: str) -> str:
-    """'World - Latest - Google News' -> 'World'; '"q" - Google News' -> 'q'."""
-    parts = [p.strip() for p in title.split(" - ")]
-    if len(parts) > 1 and parts[-1].lower().startswith("google news"):
+    """'World - Latest - Google News' -> 'World'; '"q" - Google 뉴스' -> 'q'.
+
+    Every edition ends its feeds' titles with Google's name for the service
+    ("Google News", "Google Notícias", "Google ニュース", "أخبار Google"):
+    the last segment, when it names Google, is dropped."""
+    parts = [p.strip() for p in _SEGMENTS.split(clean_text(title, 1000))]
+    if len(parts) > 1 and "google" in parts[-1].lower():
         parts = parts[:-1]
     quoted = bool(parts) and parts[0][:1] in {left for left, _ in _QUOTE_PAIRS}
     # 'World - Latest' is the World section; a quoted query is kept whole.
