@@ -9,7 +9,11 @@ Google News puts the cluster in each item's description, in one of two shapes:
   possibly followed by the same ``<strong>`` full-coverage link.
 
 Pre-2017 feeds (NFE/1.0) used a ``<table>`` layout; the same rule — a link,
-then the next ``<font>`` names its outlet — recovers most of it.
+then the next ``<font>`` names its outlet — recovers the headlines. After
+them, a ``<font class="p">`` lists more outlets by name alone, linked to
+their article or as plain text ("A&nbsp;-<a>B</a>"): each is kept, an entry
+with no headline, and with no link where the feed gave none. A story file
+writes them back in the same shapes (render_cluster).
 
 The parser only *extracts* (headline, link, outlet) values. The HTML we write
 and render is always rebuilt from those values, never passed through.
@@ -33,6 +37,9 @@ _OL_START = re.compile(r"<ol\b", re.IGNORECASE)
 _OL_END = re.compile(r"</ol\s*>", re.IGNORECASE)
 # The full-coverage link's paths on news.google.com, current and legacy.
 _FULL_COVERAGE_PATHS = ("/stories/", "/news/more", "/news/story")
+OUTLET_COLOR = "#6f6f6f"  # Google's grey for outlet names
+# Names in a legacy outlet list are parted by "&nbsp;-" (or a spaced dash).
+_LIST_SEPARATOR = re.compile(r"\s*\u00a0-\s*|\s+-\s+")
 
 
 @dataclass(frozen=True)
@@ -84,6 +91,7 @@ class _ClusterReader:
         self._outlet_depth = 0  # depth of the <font> naming the awaited outlet
         self._font_text: list[str] = []
         self._awaiting_outlet: list[str] | None = None
+        self._list_depth = 0  # depth of a legacy <font class="p"> listing outlets by name
 
     def start(self, tag, attrs):
         if tag == "strong":
@@ -99,10 +107,18 @@ class _ClusterReader:
         elif tag == "font" and self._link is None:
             self._font_depth += 1
             # Only a <font> opened after the anchor names its outlet; fonts
-            # that wrap the whole layout (legacy feeds) do not.
-            if self._awaiting_outlet is not None and not self._outlet_depth:
+            # that wrap the whole layout (legacy feeds) do not. A grey one
+            # after no anchor names an outlet without a link.
+            if self._outlet_depth:
+                return
+            if self._awaiting_outlet is None and (attrs.get("color") or "").lower() == OUTLET_COLOR:
+                self._awaiting_outlet = ["", "", ""]
+                self.entries.append(self._awaiting_outlet)
+            if self._awaiting_outlet is not None:
                 self._outlet_depth = self._font_depth
                 self._font_text = []
+            elif "p" in (attrs.get("class") or "").split() and not self._list_depth:
+                self._list_depth = self._font_depth
 
     def end(self, tag):
         if tag == "strong" and self._strong:
@@ -116,6 +132,8 @@ class _ClusterReader:
                 if outlet and self._awaiting_outlet is not None:
                     self._awaiting_outlet[2] = outlet
                 self._awaiting_outlet = None
+            if self._font_depth == self._list_depth:
+                self._list_depth = 0
             self._font_depth -= 1
 
     def data(self, data):
@@ -125,6 +143,10 @@ class _ClusterReader:
             self._anchor_text.append(data)
         elif self._outlet_depth:
             self._font_text.append(data)
+        elif self._list_depth:
+            for name in _LIST_SEPARATOR.split(data):
+                if (outlet := clean_text(name, MAX_OUTLET)) and len(self.entries) < MAX_ENTRIES:
+                    self.entries.append(["", "", outlet])
 
     def _close_anchor(self) -> None:
         href, text = self._link or "", clean_text("".join(self._anchor_text))
@@ -136,6 +158,11 @@ class _ClusterReader:
                 self.full_coverage = link
             return
         if not link or not text or len(self.entries) >= MAX_ENTRIES:
+            # The outlet named after a dropped link goes with it.
+            self._awaiting_outlet = ["", "", ""]
+            return
+        if self._list_depth:  # a legacy outlet list: the link's text is the outlet
+            self.entries.append(["", link, clean_text(text, MAX_OUTLET)])
             self._awaiting_outlet = None
             return
         # Legacy layout links a thumbnail and then the headline to the same
@@ -177,11 +204,13 @@ def parse_cluster(description: str | None) -> Cluster:
     seen: set[str] = set()
     entries = []
     for headline, link, outlet in reader.entries:
-        # An entry without an outlet is not coverage (legacy "more" links).
-        if outlet and link not in seen:
-            seen.add(link)
+        # An entry without an outlet is not coverage (legacy "more" links);
+        # an outlet without a link is, once.
+        key = link or f"outlet:{outlet}"
+        if outlet and key not in seen and (link or outlet not in {e.outlet for e in entries}):
+            seen.add(key)
             entries.append(Coverage(headline, link, outlet))
-    return Cluster(tuple(entries), reader.full_coverage)
+    return Cluster(tuple(entries[:MAX_ENTRIES]), reader.full_coverage)
 
 
 def first_ol(body: str) -> tuple[int, int] | None:
@@ -206,7 +235,7 @@ def split_headline(title: str, outlet: str, outlets) -> tuple[str, str]:
 
 def describe(entries) -> str:
     """Readable one-line text of a cluster: 'Headline — Outlet · Headline — Outlet'."""
-    return " · ".join(f"{e.headline} — {e.outlet}" if e.outlet else e.headline for e in entries)
+    return " · ".join(" — ".join(part for part in (e.headline, e.outlet) if part) for e in entries)
 
 
 def render_cluster(entries, full_coverage: str = "") -> str:
@@ -217,6 +246,12 @@ def render_cluster(entries, full_coverage: str = "") -> str:
     """
     items = []
     for entry in entries:
+        if not entry.headline:  # an outlet named alone, as legacy feeds list it
+            name = html.escape(entry.outlet, quote=False)
+            items.append('<li><font class="p"><a href="{}" target="_blank">{}</a></font></li>'.format(
+                html.escape(entry.link, quote=True), name) if entry.link
+                else f'<li><font color="{OUTLET_COLOR}">{name}</font></li>')
+            continue
         items.append(
             '<li><a href="{}" target="_blank">{}</a>&nbsp;&nbsp;'
             '<font color="#6f6f6f">{}</font></li>'.format(

@@ -33,7 +33,10 @@ def story_language(metadata) -> str:
 def coverage_html(entries, full_coverage: str = "") -> str:
     """The related-coverage list as shown on pages and in Atom entries."""
     items = "".join(
-        '<li><a href="{}"><bdi>{}</bdi></a> <span class="outlet"><bdi>{}</bdi></span></li>'.format(
+        # An outlet a legacy feed names alone: linked by its name, or text.
+        ('<li><a href="{0}"><bdi>{1}</bdi></a> <span class="outlet"><bdi>{2}</bdi></span></li>' if e["link"] and e["headline"]
+         else '<li><a class="outlet" href="{0}"><bdi>{2}</bdi></a></li>' if e["link"]
+         else '<li><span class="outlet"><bdi>{2}</bdi></span></li>').format(
             escape(e["link"]), escape(e["headline"], quote=False), escape(e["outlet"], quote=False)
         )
         for e in entries
