@@ -6,7 +6,7 @@ script gets the spelling its readers would type instead:
 
 | script | spelling | by |
 |---|---|---|
-| Japanese (kana; Han in a Japanese feed) | Hepburn romaji | pykakasi |
+| Japanese (kana; Han in a Japanese feed) | Hepburn romaji, words read in context | cutlet (MeCab with UniDic), pykakasi if it cannot load |
 | Chinese (Han elsewhere) | Hanyu Pinyin without tones | pypinyin |
 | Korean (Hangul) | Revised Romanization, with its sound changes | korean-romanizer |
 | Arabic | a simple transliteration that keeps the written long vowels and the article (al-) | this module |
@@ -21,9 +21,12 @@ versions: a slug is made once and then read back from its file.
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from functools import lru_cache
+
+logger = logging.getLogger(__name__)
 
 _ARABIC = {
     "ا": "a", "أ": "a", "إ": "i", "آ": "aa", "ٱ": "a", "ء": "", "ؤ": "u", "ئ": "i",
@@ -88,15 +91,54 @@ def hebrew(text: str) -> str:
     return " ".join(out)
 
 
-@lru_cache(maxsize=1)
-def _kakasi():
-    import pykakasi  # noqa: PLC0415 - its dictionary loads in a second: only for Japanese
+# Characters the Japanese readers read: Han, kana, printable ASCII, full-
+# and half-width forms, CJK punctuation. Anything else (a no-break space, ×,
+# a control character) reads as a space: pykakasi repeats the word before a
+# character it has no reading for (miurahr/pykakasi#150: 株式市場\xa0 gave
+# "kabushikishijou kabushikishijou"), cutlet writes "?".
+def _readable(char: str) -> bool:
+    if not (" " <= char <= "~" or "\u3000" <= char <= "\u30ff" or "\uff01" <= char <= "\uff9f"
+            or script_of(char) in ("han", "kana")):
+        return False
+    return unicodedata.category(char) != "Cn"  # cutlet fails on unassigned kana (U+3097)
 
-    return pykakasi.kakasi()
+
+@lru_cache(maxsize=1)
+def _japanese_reader():
+    """cutlet's romaji (MeCab's words with UniDic's readings: 新国際機関 is
+    shin-kokusai kikan, 米FRB is bei FRB), or pykakasi's when cutlet or its
+    dictionary cannot load. Loanwords stay in Hepburn (ステーション is
+    suteeshon): cutlet's English spellings cover only some of them."""
+    try:
+        import cutlet  # noqa: PLC0415 - MeCab and its dictionary: only for Japanese
+
+        katsu = cutlet.Cutlet("hepburn", use_foreign_spelling=False)
+        katsu.romaji("日本")  # MeCab opens its dictionary on the first word
+        return katsu.romaji
+    except (ImportError, RuntimeError, OSError) as exc:
+        logger.warning("pelican-gnews: cutlet cannot read Japanese here (%s); new Japanese slugs are "
+                       "spelled by pykakasi, which misreads compounds (pip install cutlet unidic-lite)", exc)
+    import pykakasi  # noqa: PLC0415
+
+    kakasi = pykakasi.kakasi()
+
+    def read(text: str) -> str:
+        words, at = [], 0
+        for part in kakasi.convert(text):
+            if not text.startswith(part["orig"], at):
+                continue  # pykakasi#150: the word before a character it cannot read, again
+            at += len(part["orig"])
+            if part["hepburn"].strip():
+                words.append(part["hepburn"])
+        return " ".join(words)
+
+    return read
 
 
 def japanese(text: str) -> str:
-    return " ".join(part["hepburn"] for part in _kakasi().convert(text) if part["hepburn"].strip())
+    # NFKC first: full-width ＮＨＫ is NHK, half-width ｶﾅ is カナ.
+    text = "".join(char if _readable(char) else " " for char in unicodedata.normalize("NFKC", text))
+    return _japanese_reader()(text).lower() if text.strip() else ""
 
 
 def chinese(text: str) -> str:
@@ -118,7 +160,7 @@ def script_of(char: str) -> str:
     name = unicodedata.name(char, "")
     if name.startswith(("CJK UNIFIED", "CJK COMPATIBILITY IDEOGRAPH")) or char in "々〆":
         return "han"
-    if name.startswith(("HIRAGANA", "KATAKANA")) or char == "ー":
+    if name.startswith(("HIRAGANA", "KATAKANA", "HALFWIDTH KATAKANA")) or char == "ー":
         return "kana"
     if name.startswith("HANGUL"):
         return "hangul"
@@ -130,12 +172,20 @@ def script_of(char: str) -> str:
 
 
 # Runs of one script, punctuation and spaces attached to the run before.
-# In Japanese text Han and kana are one run: 新しい is read as a word.
+# In Japanese text Han, kana and the Latin letters and digits among them are
+# one run, read as a whole: 新しい is a word, 米FRB is bei (the U.S.), not
+# kome (rice), Windows風 is fuu. A Latin word with letters the Japanese
+# reader cannot read (café) is left whole to Unidecode.
 def _runs(text: str, japanese_text: bool) -> list[tuple[str, str]]:
+    foreign = set()
+    if japanese_text:
+        for word in re.finditer(r"[^\W_]+", text):
+            if any(script_of(c) == "other" and not _readable(c) for c in word.group()):
+                foreign.update(range(word.start(), word.end()))
     runs: list[list[str]] = []
-    for char in text:
+    for at, char in enumerate(text):
         script = script_of(char)
-        if japanese_text and script in ("han", "kana"):
+        if japanese_text and (script in ("han", "kana") or (_readable(char) and at not in foreign)):
             script = "kana"
         if script == "other" and runs and not (char.isalnum()):
             runs[-1][1] += char
