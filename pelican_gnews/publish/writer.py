@@ -223,7 +223,8 @@ def write_data(writer, context, save_as: str, shown, make_text) -> None:
     if shown is not None and memo is not None and memo(context, save_as, shown):
         return
     path = Path(writer.output_path) / save_as
-    data = make_text().encode("utf-8")
+    data = make_text()
+    data = data.encode("utf-8") if isinstance(data, str) else data  # bytes: an image (favicon.py)
     with contextlib.suppress(OSError):
         if path.read_bytes() == data:
             data = None
