@@ -14,6 +14,7 @@ from pelican.utils import order_content
 from ..settings import SettingsError, from_pelican
 from . import localisation, merge, ranking, search, taxonomy, translations
 from .archive_pages import ArchiveGenerator
+from .favicon import FaviconGenerator
 from .incremental import caching_on, finish_cache_guard, guard_content_cache, safe_cache_saves
 from .outputs import keep_pages_apart, loop_safe_get_files
 from .reader import StoryReader, settle_name_slugs
@@ -120,8 +121,8 @@ def settle_stories(generator) -> None:
 
 def add_generators(pelican):
     # Redirects last: they go where no page of the build is.
-    return [OutletsGenerator, ArchiveGenerator, RobotsGenerator, search.SearchGenerator, TagIndexGenerator,
-            RedirectsGenerator]
+    return [OutletsGenerator, ArchiveGenerator, RobotsGenerator, FaviconGenerator, search.SearchGenerator,
+            TagIndexGenerator, RedirectsGenerator]
 
 
 def use_stable_pagination(pelican):
