@@ -242,9 +242,10 @@ def _old_rules(monkeypatch) -> None:
 
 @pytest.fixture(scope="module")
 def rebuilt(tmp_path_factory):
-    """A Japanese site with an English story, built with the old names,
-    then with the new ones and again unchanged (incremental builds): the
-    output of each build."""
+    """A Japanese site with an English and a German story, built with the
+    old names, then with the new ones and again unchanged (incremental
+    builds, Pelican's content cache holding the old names' objects): the
+    output of each build, and the last build's figures."""
     root = tmp_path_factory.mktemp("rebuilt")
     feed = root / "feed.xml"
     title, items, _ = EDITIONS["ja"]
@@ -258,7 +259,7 @@ def rebuilt(tmp_path_factory):
                                    'categories:\n- "Sport"\ntags:\n- "Müller"\nlanguage: "de"\n---\n')
     settings = dict(GNEWS_FEEDS=[str(feed)], DEFAULT_LANG="ja", GNEWS_SEARCH=False, SITEURL=SITEURL,
                     RELATIVE_URLS=False, GNEWS_INCREMENTAL=True, CACHE_PATH=str(root / "cache"),
-                    GNEWS_SYNC_ON_BUILD=True)
+                    CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True)
     snapshots = []
     with pytest.MonkeyPatch.context() as monkeypatch:
         _old_rules(monkeypatch)
@@ -294,7 +295,8 @@ def test_old_addresses_become_redirects_to_the_new_ones(rebuilt):
     site, (before, after, again), stats = rebuilt
     moves = _moves(site)
     moves.pop("tag/muller.html")  # Müller's old address is Muller's page
-    assert {"tag/dong-jing.html", "category/totsupuniyu-su.html", "outlet/mei-ri-xin-wen.html"} <= set(moves)
+    assert {"category/totsupuniyu-su.html", "outlet/mei-ri-xin-wen.html"} <= set(moves)
+    assert any(old.startswith("tag/") for old in moves)
     for old, new in moves.items():
         assert "http-equiv" not in before[old] and "<main" in before[old], old  # a real page before
         assert new not in before
