@@ -14,11 +14,17 @@ is not the address's name) and the site one list of its months
 (`archive/months.json`): GitHub Pages has no redirects, so the 404 page's
 script looks an unknown address up there and links to its line.
 
+Days and months are the site's (TIMEZONE): a story is on the day printed
+beside it. Month files hold their lines by UTC month, so a line near a month's
+end is on a day of the month before or after its file's (a Tokyo site's
+1 February starts at 15:00 UTC on 31 January): a local month gathers its
+days from the files that have lines on them, at most three.
+
 Month files are parsed only when their bytes change (a cache keyed by their
-name and the SHA-1 of their bytes keeps each day's story keys and the SHA-1 of
-its lines), so a site's hourly build does not grow with the archive's age. A
-file renamed (or copied) to another month is parsed again: its days are that
-month's.
+name, the SHA-1 of their bytes and the time zone keeps each local day's story
+keys and the SHA-1 of its lines), so a site's hourly build does not grow with
+the archive's age. A file renamed (or copied) to another month is parsed
+again: its days are that month's; so is every file when TIMEZONE changes.
 """
 
 from __future__ import annotations
@@ -29,8 +35,9 @@ import json
 import logging
 import os
 import pickle
+import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, tzinfo
 from functools import cached_property
 from pathlib import Path
 
@@ -38,6 +45,7 @@ from pelican.generators import Generator, PelicanTemplateNotFound
 
 from ..ingest import archive
 from ..settings import SettingsError, from_pelican, setting
+from .localisation import _zone as zone_named
 from .writer import incremental_on, write_data
 
 logger = logging.getLogger(__name__)
@@ -63,11 +71,11 @@ class Line:
 
 @dataclass
 class Day:
-    date: datetime  # its midnight, UTC
+    date: datetime  # its midnight, in the site's zone
     url: str
     save_as: str
     month: Month = field(repr=False)
-    digest: str = ""  # SHA-1 of its archived lines: what they are
+    digest: str = ""  # SHA-1 of its archived lines (of each file they are in): what they are
     archived_keys: tuple = ()  # story_key() of each archived line
     live: list[Line] = field(default_factory=list)  # stories that have a page
     newer: Day | None = field(default=None, repr=False)  # the next day with stories
@@ -108,21 +116,22 @@ class Day:
 
 @dataclass
 class Month:
-    name: str  # "2026-11"
+    name: str  # "2026-11", in the site's zone
     url: str
     save_as: str
     urls_save_as: str
-    digest: str = ""  # SHA-1 of its archive file
-    path: Path | None = None  # the archive file
+    zone: tzinfo
+    digest: str = ""  # SHA-1 of its days' digests: what its archived lines are
+    files: dict[str, Path] = field(default_factory=dict)  # archive files with lines on its days, by their month
     days: dict[int, Day] = field(default_factory=dict)
     back_keys: frozenset = frozenset()  # archived stories that have a page again
-    parsed: list[archive.Entry] | None = field(default=None, repr=False)  # its file, if read in this build
+    parsed: dict[str, list[archive.Entry]] = field(default_factory=dict, repr=False)  # files read in this build
     settings: dict = field(default_factory=dict, repr=False)
 
     @property
     def date(self) -> datetime:
         year, month = self.name.split("-")
-        return datetime(int(year), int(month), 1, tzinfo=timezone.utc)
+        return datetime(int(year), int(month), 1, tzinfo=self.zone)
 
     @property
     def count(self) -> int:
@@ -149,35 +158,38 @@ class Month:
 
     @cached_property
     def archived(self) -> dict[int, list[archive.Entry]]:
-        """Its archived stories by day, read from its file only for a page
-        being rendered, or as the cache parsed it in this build (the cache's
-        parse has already warned of bad lines)."""
+        """Its archived stories by day, read from its files only for a page
+        being rendered, or as the cache parsed them in this build (the
+        cache's parse has already warned of bad lines)."""
         out: dict[int, list[archive.Entry]] = {}
-        parsed = self.parsed if self.parsed is not None else (
-            archive.read_month(self.path, warn=False) if self.path else ())
-        for entry in parsed:
-            if story_key(entry.slug, entry.link) not in self.back_keys:
-                out.setdefault(day_of(entry.date, self.name), []).append(entry)
+        for name, path in self.files.items():
+            parsed = self.parsed.get(name)
+            for entry in archive.read_month(path, warn=False) if parsed is None else parsed:
+                month, number = local_day(entry.date, name, self.zone)
+                if month == self.name and story_key(entry.slug, entry.link) not in self.back_keys:
+                    out.setdefault(number, []).append(entry)
         return out
 
     def release(self) -> None:
         """Drop the lines read for its pages (an old month holds tens of
         thousands)."""
         self.__dict__.pop("archived", None)
-        self.parsed = None
+        self.parsed = {}
         for day in self.days.values():
             day.__dict__.pop("lines", None)
 
 
 class ParseCache:
-    """What the pages need of each month file without its lines (each day's
-    story keys and the SHA-1 of its lines), by the file's month and the
-    SHA-1 of its bytes (a line's day depends on the month it is filed in),
-    kept from earlier builds (in CACHE_PATH with incremental builds): an
-    hourly build parses only the months that changed, however many the
-    archive holds, and reads no month's lines unless it renders its pages."""
+    """What the pages need of each month file without its lines (each local
+    day's story keys and the SHA-1 of its lines), by the file's month, the
+    SHA-1 of its bytes and the site's zone (a line's day depends on the
+    month it is filed in and on the zone), kept from earlier builds (in
+    CACHE_PATH with incremental builds): an hourly build parses only the
+    months that changed, however many the archive holds, and reads no
+    month's lines unless it renders its pages."""
 
-    def __init__(self, settings):
+    def __init__(self, settings, zone: tzinfo):
+        self.zone = zone
         self.path = Path(settings.get("CACHE_PATH") or "cache") / CACHE_NAME if incremental_on(settings) else None
         self.old: dict[str, dict] = {}
         self.new: dict[str, dict] = {}
@@ -189,16 +201,18 @@ class ParseCache:
                     old = pickle.load(handle)
                 self.old = old if isinstance(old, dict) else {}
 
-    def days(self, name: str, path: Path) -> tuple[str, dict[int, tuple[str, tuple]]]:
-        """The file's SHA-1, and for each day its lines' SHA-1 and story keys."""
+    def days(self, name: str, path: Path) -> tuple[str, dict[str, tuple[str, tuple]]]:
+        """The file's SHA-1, and for each local day ("2026-11-26") its
+        lines' SHA-1 and story keys."""
         data = path.read_bytes()
         digest = hashlib.sha1(data).hexdigest()
-        key = f"{name} {digest}"
+        key = f"{name} {digest} {self.zone}"
         if not _well_formed(self.old.get(key)):
-            by_day: dict[int, list] = {}
+            by_day: dict[str, list] = {}
             entries = archive.read_month_lines(path, data=data)
             for number, entry, line in entries:
-                by_day.setdefault(day_of(entry.date, name, f"{path}:{number}"), []).append((story_key(entry.slug, entry.link), line))
+                month, day = local_day(entry.date, name, self.zone, f"{path}:{number}")
+                by_day.setdefault(f"{month}-{day:02d}", []).append((story_key(entry.slug, entry.link), line))
             # What was hashed is what was parsed: a file saved meanwhile is
             # parsed again by the next build.
             self.parsed[name] = [entry for _, entry, _ in entries]
@@ -232,21 +246,46 @@ def _well_formed(days) -> bool:
     """Whether a cache entry is what ParseCache.days makes (a cache file
     from another version, or edited, is parsed again)."""
     return isinstance(days, dict) and all(
-        isinstance(n, int) and isinstance(v, tuple) and len(v) == 2 and isinstance(v[0], str)
+        isinstance(n, str) and _DAY.fullmatch(n) and isinstance(v, tuple) and len(v) == 2 and isinstance(v[0], str)
         and isinstance(v[1], tuple) for n, v in days.items())
 
 
-def day_of(date: datetime, month: str, where=None) -> int:
-    """The day of the month a story's line is on (UTC, as its month is).
-    A line an editor moved into another month's file is shown on that
-    month's first day."""
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def in_zone(when: datetime, zone: tzinfo) -> datetime:
+    """`when` in the site's zone; a time the calendar cannot hold there
+    (year 1 west of Greenwich, 9999 east of it) stays in UTC."""
+    utc = archive.in_utc(when)
+    try:
+        return utc.astimezone(zone)
+    except (OverflowError, ValueError):
+        return utc
+
+
+def month_day(when: datetime, zone: tzinfo) -> tuple[str, int]:
+    """The site's month ("2026-11") and day of the month a time is on."""
+    local = in_zone(when, zone)
+    return f"{local.year:04d}-{local.month:02d}", local.day
+
+
+def local_day(date: datetime, month: str, zone: tzinfo, where=None) -> tuple[str, int]:
+    """The site's month and day a story's line is on, filed in the month
+    file of `month` (its UTC month). A line an editor moved into another
+    month's file is shown on that month's first day."""
     utc = archive.in_utc(date)
     if archive.month_of(utc) == month:
-        return utc.day
+        return month_day(utc, zone)
     if where is not None:
         logger.warning("%s: a line dated %s is in the file of %s; shown on its first day", where,
                        utc.date().isoformat(), month)
-    return 1
+    return month, 1
+
+
+def site_zone(settings) -> tzinfo:
+    """The site's TIMEZONE, the zone its pages print times in (UTC, with a
+    warning, when it names no zone)."""
+    return zone_named(settings.get("TIMEZONE") or "UTC")
 
 
 def story_key(slug: str, link: str) -> str:
@@ -265,12 +304,16 @@ def story_url(settings, entry: archive.Entry) -> str:
         return f"{entry.slug}.html"
 
 
-def _place(settings, name: str) -> Month:
+def _place(settings, name: str, zone: tzinfo) -> Month:
     year, month = name.split("-")
     url = setting(settings, "GNEWS_ARCHIVE_MONTH_URL").format(year=year, month=month)
     save_as = setting(settings, "GNEWS_ARCHIVE_MONTH_SAVE_AS").format(year=year, month=month)
     folder = save_as.rsplit("/", 1)[0] + "/" if "/" in save_as else ""
-    return Month(name, url, save_as, f"{folder}urls.txt", settings=settings)
+    return Month(name, url, save_as, f"{folder}urls.txt", zone, settings=settings)
+
+
+def _sha1(parts) -> str:
+    return hashlib.sha1("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def collect_months(articles, settings) -> list[Month]:
@@ -281,20 +324,32 @@ def collect_months(articles, settings) -> list[Month]:
     except SettingsError:
         folder = None
     live = {story_key(a.slug, getattr(a, "link", "") or "") for a in articles}
-    cache = ParseCache(settings)
+    zone = site_zone(settings)
+    cache = ParseCache(settings, zone)
+    parts: dict[int, list[str]] = {}  # by id(day): the SHA-1 of its lines in each file
     for name, path in archive.month_files(folder).items() if folder else ():
-        month = months.setdefault(name, _place(settings, name))
-        month.digest, days = cache.days(name, path)
-        month.path, month.parsed = path, cache.parsed.get(name)
-        month.back_keys = frozenset(live.intersection(key for _, keys in days.values() for key in keys))
-        for number, (digest, keys) in days.items():
-            day = month.day(number)
-            day.digest, day.archived_keys = digest, keys
+        _, days = cache.days(name, path)
+        if not days:  # a file with no line the pages can show still has its month
+            months.setdefault(name, _place(settings, name, zone))
+        for local, (digest, keys) in sorted(days.items()):
+            month = months.setdefault(local[:7], _place(settings, local[:7], zone))
+            month.files[name] = path
+            if name in cache.parsed:
+                month.parsed[name] = cache.parsed[name]
+            day = month.day(int(local[8:]))
+            day.archived_keys += keys
+            parts.setdefault(id(day), []).append(digest)
     cache.save()
+    for month in months.values():
+        month.back_keys = frozenset(live.intersection(key for day in month.days.values() for key in day.archived_keys))
+        for day in month.days.values():
+            found = parts.get(id(day), [])
+            day.digest = found[0] if len(found) == 1 else _sha1(found)
+        month.digest = _sha1(f"{n} {month.days[n].digest}" for n in sorted(month.days))
     for article in articles:
-        name = archive.month_of(article.date)
-        month = months.setdefault(name, _place(settings, name))
-        month.day(day_of(article.date, name)).live.append(
+        name, number = month_day(article.date, zone)
+        month = months.setdefault(name, _place(settings, name, zone))
+        month.day(number).live.append(
             Line(article.date, getattr(article, "headline", "") or str(article.title), getattr(article, "outlet", ""),
                  article.url, getattr(article, "sources_count", 0), article.slug, article.url, True,
                  getattr(article, "foreign_lang", "")))
@@ -336,9 +391,9 @@ class ArchiveGenerator(Generator):
             # back on the site (and the settings, as every page does).
             write_data(writer, self.context, month.urls_save_as, [month.digest, sorted(month.back_keys)],
                        lambda month=month: "".join(
-                           _lookup_line(story_url(self.settings, e), day_of(e.date, month.name), e.slug)
-                           for e in sorted((e for day in month.archived.values() for e in day),
-                                           key=lambda e: (e.date, e.slug), reverse=True)))
+                           _lookup_line(story_url(self.settings, e), number, e.slug)
+                           for number, e in sorted(((n, e) for n, day in month.archived.items() for e in day),
+                                                   key=lambda pair: (pair[1].date, pair[1].slug), reverse=True)))
             month.release()
         write_data(writer, self.context, MONTHS_JSON, None, lambda: json.dumps(
             [{"month": m.name, "url": m.url, "urls": m.urls_save_as, "days": m.day_url_pattern} for m in self.months]))
