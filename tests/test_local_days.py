@@ -204,10 +204,24 @@ def test_a_story_page_prints_the_day_its_archive_page_is(tokyo):
     assert re.search(r"Jan 17, 2026[^<]*7:32", unescape(page))
 
 
+INCREMENTAL = dict(GNEWS_INCREMENTAL=True, CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True,
+                   CHECK_MODIFIED_METHOD="md5", CONTENT_CACHING_LAYER="reader")
+# Lines added to February's file between builds: on Tokyo's 1 February
+# (with lines of January's file) and 1 March.
+LATE = {"a-late-first-february": datetime(2026, 2, 1, 0, 30, tzinfo=timezone.utc),
+        "a-tokyo-march": datetime(2026, 2, 28, 16, 0, tzinfo=timezone.utc)}
+
+
+def add_lines(site: Site, lines: dict[str, datetime]) -> None:
+    path = site.content / "archive" / "2026-02.jsonl"
+    with path.open("a", encoding="utf-8") as handle:
+        for slug, when in lines.items():
+            handle.write(archive.Entry(id=slug, date=when, headline=f"Line {slug}", outlet="Valley Post",
+                                       link=f"https://valley.example/{slug}", sources=1, slug=slug).as_line() + "\n")
+
+
 def test_a_timezone_change_between_incremental_builds_moves_the_stories(tmp_path, tokyo, sao_paulo):
-    incremental = dict(GNEWS_INCREMENTAL=True, CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True,
-                       CHECK_MODIFIED_METHOD="md5", CONTENT_CACHING_LAYER="reader")
-    site = make_site(tmp_path / "site", "Asia/Tokyo", **incremental)
+    site = make_site(tmp_path / "site", "Asia/Tokyo", **INCREMENTAL)
     site.build()
     assert (site.root / "cache" / "gnews-archive.pickle").is_file()
     assert site_files(site.output) == site_files(tokyo.output)
@@ -215,3 +229,41 @@ def test_a_timezone_change_between_incremental_builds_moves_the_stories(tmp_path
     assert site_files(site.output) == site_files(sao_paulo.output)
     site.build()
     assert site_files(site.output) == site_files(tokyo.output)
+    # Unchanged settings: January's file is known to the cache and read
+    # only for the pages of Tokyo's February it has lines on.
+    add_lines(site, LATE)
+    site.build()
+    stats = json.loads((site.root / "cache" / "gnews-build-stats.json").read_text())
+    assert stats["kept"] > 0
+    cold = make_site(tmp_path / "cold", "Asia/Tokyo")
+    add_lines(cold, LATE)
+    cold.build()
+    assert site_files(site.output) == site_files(cold.output)
+    february = day_lines(site.page("archive/2026/02/01/index.html"))
+    assert [slug for slug, _ in february] == ["s-start-february", "a-start-february", "a-late-first-february",
+                                              "s-end-january", "a-end-january"]
+    assert day_lines(site.page("archive/2026/03/01/index.html")) == [("a-end-february", "08:00"),
+                                                                   ("a-tokyo-march", "01:00")]
+
+
+def test_the_archive_cache_knows_the_zone_it_grouped_in(tmp_path):
+    from pelican_gnews.publish.archive_pages import collect_months
+
+    site = make_site(tmp_path / "site", "UTC")
+    settings = {"PATH": str(site.content), "GNEWS_FEEDS": [], "GNEWS_INCREMENTAL": True,
+                "CACHE_PATH": str(tmp_path / "cache"), "LOAD_CONTENT_CACHE": True}
+    for zone in ("Asia/Tokyo", "America/Sao_Paulo", "Asia/Tokyo"):
+        months = collect_months([], {**settings, "TIMEZONE": zone})
+        assert {m.name: sorted(m.days) for m in months} == {
+            month: sorted(days) for month, days in EXPECTED[zone].items()}, zone
+        assert (tmp_path / "cache" / "gnews-archive.pickle").is_file()
+
+
+def test_a_timezone_that_names_no_zone_is_utc_with_one_line(tmp_path, utc, caplog):
+    site = make_site(tmp_path / "site", "Mars/Olympus")
+    site.build()
+    named = [r for r in caplog.records if "Mars/Olympus" in r.getMessage()]
+    assert len(named) == 1 and named[0].exc_info is None
+    archived = {name: data for name, data in site_files(site.output).items() if name.startswith("archive/")}
+    assert archived and archived == {name: data for name, data in site_files(utc.output).items()
+                                     if name.startswith("archive/")}
