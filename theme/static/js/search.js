@@ -27,6 +27,26 @@ function counted(count) {
 // A relative SITEURL (development builds) means the server's root.
 const root = new URL(/^[a-z]+:\/\//i.test(given) || given.startsWith("/") ? given.replace(/\/?$/, "/") : "/", location.href);
 
+// Chinese and Japanese (data-characters): a query's words in those scripts
+// are looked for as their characters in a row, which story pages carry
+// (theme/templates/_search.html says why), each word on its own: 米軍 finds
+// 米軍, not 米価 beside 軍事. Other words are Pagefind's usual search.
+const unspaced = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
+const inARow = (word) => `"${Array.from(word).join(" ")}"`;
+
+async function find(pagefind, query, options) {
+  const words = query ? query.split(/\s+/) : [];
+  const written = "characters" in form.dataset ? words.filter((word) => unspaced.test(word)) : [];
+  if (!written.length) return pagefind.debouncedSearch(query || null, options, 250);
+  const rest = words.filter((word) => !written.includes(word)).join(" ");
+  const first = await pagefind.debouncedSearch(inARow(written[0]), options, 250);
+  if (first === null) return null;
+  const others = await Promise.all([...written.slice(1).map(inARow), ...(rest ? [rest] : [])]
+    .map((words) => pagefind.search(words, options)));
+  const found = others.map((search) => new Set(search.results.map((r) => r.id)));
+  return { results: first.results.filter((r) => found.every((ids) => ids.has(r.id))) };
+}
+
 function option(select, value, count) {
   const item = document.createElement("option");
   item.value = value;
@@ -64,6 +84,7 @@ try {
     for (const [value, count] of Object.entries(filters[name] || {}).sort()) option(select, value, count);
   }
   document.querySelector("[data-search-off]").hidden = true;
+  document.querySelector("[data-search-local]").hidden = true;
   form.hidden = false;
   let asked = 0;
   async function run() {
@@ -76,7 +97,7 @@ try {
       status.textContent = "";
       return;
     }
-    const search = await pagefind.debouncedSearch(query || null, { filters: chosen, sort: query ? undefined : { date: "desc" } }, 250);
+    const search = await find(pagefind, query, { filters: chosen, sort: query ? undefined : { date: "desc" } });
     if (search === null || mine !== asked) return;  // a newer query took over
     const shown = await Promise.all(search.results.slice(0, 30).map((r) => r.data()));
     if (mine !== asked) return;
@@ -89,5 +110,6 @@ try {
   const asked_for = new URLSearchParams(location.search).get("q");
   if (asked_for) { form.elements.q.value = asked_for; run(); }
 } catch (error) {
-  status.textContent = words.unavailable;
+  // Opened from a file, the page already says how to serve the site.
+  if (location.protocol !== "file:") status.textContent = words.unavailable;
 }
