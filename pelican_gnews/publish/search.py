@@ -8,6 +8,15 @@ index per page language (`<html lang>`), fetched in fragments by the search
 page's script. Only search pages load a script; everything else stays
 readable without JavaScript.
 
+Chinese and Japanese: Pagefind splits pages into words with its own
+dictionary but queries with the browser's (Intl.Segmenter), and the two
+disagree (米軍 is one word in the index, 米 + 軍 in a query, which then
+matched 米価 beside 軍事). So those story pages also carry their headlines a
+character at a time, hidden (theme/templates/_search.html), and the search
+page looks for a query's Han and kana words as characters in a row
+(theme/static/js/search.js). Korean is spaced: Pagefind splits it at
+spaces on both sides.
+
 A search page per language of the site's stories: `search.html` in
 DEFAULT_LANG, `search/<lang>.html` for each other one, since Pagefind
 searches the index of the page's own language (languages without region:
