@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from datetime import datetime, timezone
 from html import unescape
 from pathlib import Path
 
 import pytest
-
 from conftest import Site, site_files
+
 from pelican_gnews.ingest import archive
 
 # Live stories (with a page): slug, UTC time.
@@ -116,7 +115,7 @@ def utc(tmp_path_factory) -> Site:
 
 def count(html: str) -> int:
     """The story count a page's heading line gives ("5 stories")."""
-    text = re.search(r'<p class="count">(.*?)</p>', html, re.S).group(1)
+    text = re.search(r'<p class="count">(.*?)</p>', html, re.DOTALL).group(1)
     return int(re.search(r"(\d+) stor(?:y|ies)", re.sub(r"<[^>]+>", "", text)).group(1))
 
 
@@ -204,8 +203,8 @@ def test_a_story_page_prints_the_day_its_archive_page_is(tokyo):
     assert re.search(r"Jan 17, 2026[^<]*7:32", unescape(page))
 
 
-INCREMENTAL = dict(GNEWS_INCREMENTAL=True, CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True,
-                   CHECK_MODIFIED_METHOD="md5", CONTENT_CACHING_LAYER="reader")
+INCREMENTAL = {"GNEWS_INCREMENTAL": True, "CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True,
+               "CHECK_MODIFIED_METHOD": "md5", "CONTENT_CACHING_LAYER": "reader"}
 # Lines added to February's file between builds: on Tokyo's 1 February
 # (with lines of January's file) and 1 March.
 LATE = {"a-late-first-february": datetime(2026, 2, 1, 0, 30, tzinfo=timezone.utc),

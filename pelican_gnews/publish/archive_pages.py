@@ -217,8 +217,7 @@ class ParseCache:
             # parsed again by the next build.
             self.parsed[name] = [entry for _, entry, _ in entries]
             self.old[key] = {
-                day: (hashlib.sha1("\n".join(line for _, line in pairs).encode("utf-8", "surrogatepass")).hexdigest(),
-                      tuple(key for key, _ in pairs))
+                day: (_sha1(line for _, line in pairs), tuple(key for key, _ in pairs))
                 for day, pairs in by_day.items()}
         self.new[key] = self.old[key]
         return digest, self.new[key]
@@ -313,6 +312,7 @@ def _place(settings, name: str, zone: tzinfo) -> Month:
 
 
 def _sha1(parts) -> str:
+    """The SHA-1 of lines of text."""
     return hashlib.sha1("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
@@ -326,7 +326,6 @@ def collect_months(articles, settings) -> list[Month]:
     live = {story_key(a.slug, getattr(a, "link", "") or "") for a in articles}
     zone = site_zone(settings)
     cache = ParseCache(settings, zone)
-    parts: dict[int, list[str]] = {}  # by id(day): the SHA-1 of its lines in each file
     for name, path in archive.month_files(folder).items() if folder else ():
         _, days = cache.days(name, path)
         if not days:  # a file with no line the pages can show still has its month
@@ -338,13 +337,11 @@ def collect_months(articles, settings) -> list[Month]:
                 month.parsed[name] = cache.parsed[name]
             day = month.day(int(local[8:]))
             day.archived_keys += keys
-            parts.setdefault(id(day), []).append(digest)
+            # A day with lines in two files (its UTC days are in two months).
+            day.digest = _sha1([day.digest, digest]) if day.digest else digest
     cache.save()
     for month in months.values():
         month.back_keys = frozenset(live.intersection(key for day in month.days.values() for key in day.archived_keys))
-        for day in month.days.values():
-            found = parts.get(id(day), [])
-            day.digest = found[0] if len(found) == 1 else _sha1(found)
         month.digest = _sha1(f"{n} {month.days[n].digest}" for n in sorted(month.days))
     for article in articles:
         name, number = month_day(article.date, zone)

@@ -1,0 +1,155 @@
+"""Which words of a spaced language's headline are verbs, adverbs or
+adjectives, so that tags (tags.py) are nouns and names only.
+
+* English: lemminflect's dictionary lists the parts of speech a word can
+  have ("reduces": verb; "shows": noun or verb). A word that can be a noun
+  is a verb only where a headline puts its verb: the first such word ending
+  in -s right after the subject ("Study Finds Ocean Heat Record").
+* Portuguese, Spanish, Galician, Catalan, French, Italian, Swedish:
+  simplemma's lemma. An inflected form whose lemma is an infinitive
+  ("mostram" -> "mostrar", "trouvent" -> "trouver", "säger" -> "säga") is
+  a verb; a plural noun ("lugares" -> "lugar") is not, by its ending.
+
+Both load their dictionaries on first use, once per language; a language
+neither knows gets "" (a noun, as far as tags are concerned).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+VERB, ADVERB, ADJECTIVE = "verb", "adverb", "adjective"
+
+# Headline verbs that are nouns too ("vows", "warns"), whatever their place.
+_ENGLISH_VERBS = frozenset("""
+agree agrees approve approves ask asks beat beats become becomes begin begins deny denies die dies
+fall falls find finds give gives go goes grow grows halt halts hold holds keep keeps kill kills
+leave leaves lose loses meet meets open opens pass passes push pushes quit quits raise raises
+reach reaches reject rejects revive revives rise rises see sees seek seeks send sends shrink
+shrinks sign signs slam slams slash slashes spot spots stop stops sue sues surge surges take takes
+tell tells threaten threatens urge urges vow vows want wants warn warns won lost seen told gave
+took made came went put says said react reacts reshape reshapes reduce reduces unveil unveils
+""".split())
+# Words after which a word that may be a verb is one.
+_ENGLISH_MODALS = frozenset({"to", "will", "would", "could", "can", "may", "might", "must", "should", "shall",
+                             "did", "does", "do", "not", "won't", "can't"})
+# Words after which an -ing or -ed word is a noun: "the funding", "a hearing".
+_ENGLISH_DETERMINERS = frozenset({"the", "a", "an", "of", "for", "on", "in", "at", "to", "new", "its", "his",
+                                  "her", "their", "our", "this", "that"})
+
+# Infinitive endings, and the words after which an infinitive itself is
+# a verb ("para participar"); elsewhere a word ending so may be a noun
+# ("lugar", "mulher").
+_INFINITIVES = {
+    "pt": (("ar", "er", "ir", "or"), {"para", "de", "a", "ao", "pode", "podem", "vai", "vão", "deve", "devem",
+                                      "sem", "após", "por", "quer", "querem", "como", "pra"}),
+    "gl": (("ar", "er", "ir"), {"para", "de", "a", "ao", "pode", "vai", "debe", "sen", "por"}),
+    "es": (("ar", "er", "ir"), {"para", "de", "a", "al", "puede", "pueden", "va", "van", "debe", "deben",
+                                "sin", "tras", "por", "quiere", "como"}),
+    "ca": (("ar", "er", "ir", "re"), {"per", "de", "a", "pot", "poden", "va", "vol", "sense"}),
+    "fr": (("er", "ir"), {"pour", "de", "d", "à", "peut", "peuvent", "va", "vont", "doit", "doivent", "sans",
+                          "veut", "après"}),
+    "it": (("are", "ere", "ire"), {"per", "di", "a", "può", "possono", "deve", "devono", "senza", "vuole"}),
+}
+_MENTE = ("pt", "es", "gl", "it", "ca")  # -mente makes adverbs
+
+
+@lru_cache(maxsize=1)
+def _lemminflect():
+    import lemminflect  # noqa: PLC0415 - its dictionary loads on first use: English feeds only
+
+    return lemminflect
+
+
+@lru_cache(maxsize=65536)
+def _english(word: str) -> frozenset[str]:
+    return frozenset(_lemminflect().getAllLemmas(word))
+
+
+@lru_cache(maxsize=65536)
+def _lemma(word: str, language: str) -> str:
+    import simplemma  # noqa: PLC0415 - each language's dictionary loads on its first word
+
+    return simplemma.lemmatize(word, lang=language)
+
+
+def _verb_stem(word: str) -> bool:
+    """An -ing or -ed word the dictionary lacks, of a verb it has ("reshaping")."""
+    stem = word[:-3] if word.endswith("ing") else word[:-2]
+    return any("VERB" in _english(s) for s in (stem, stem + "e", stem[:-1]) if s)
+
+
+def _english_kind(word: str, after_noun: bool, verb_seen: bool, previous: str, in_phrase: bool) -> str:
+    pos = _english(word)
+    if word in _ENGLISH_VERBS:
+        return VERB
+    if len(word) > 4 and (word.endswith("ing") or word.endswith("ed") and not word.endswith("eed")) and (
+            pos or _verb_stem(word)):  # not Boeing
+        # A noun after a determiner; inside a noun phrase, a gerund ("Congestion Pricing").
+        return "" if in_phrase or "NOUN" in pos and previous in _ENGLISH_DETERMINERS else VERB
+    if not pos:
+        if len(word) > 4 and word.endswith("ly"):
+            return ADVERB
+        # An unknown re-/un- word of a known verb: "reshape", "unpause".
+        if word.startswith(("re", "un")) and "VERB" in _english(word[2:]) and "NOUN" not in _english(word[2:]):
+            return VERB
+        return ""
+    nominal = "NOUN" in pos or "PROPN" in pos
+    if "VERB" in pos and previous in _ENGLISH_MODALS:
+        return VERB  # "will cut", "to advance"
+    if ("VERB" in pos or "AUX" in pos) and not nominal:
+        return VERB
+    if "VERB" in pos and after_noun and not verb_seen and (
+            word.endswith("s") or previous.endswith("s") and not previous.endswith("ss")):
+        return VERB  # the headline's verb after its subject: "Trump Slashes Funding", "Wildfires Burn"
+    if "ADV" in pos and not nominal:
+        return ADVERB
+    if "ADJ" in pos and not nominal:
+        return ADJECTIVE
+    return ""
+
+
+def _lemma_kind(word: str, language: str, previous: str) -> str:
+    if language in _MENTE and len(word) > 7 and word.endswith("mente"):
+        return ADVERB
+    lemma = _lemma(word, language).lower()
+    if language == "sv":
+        # Present and past of a verb whose infinitive ends in -a: säger, sade,
+        # meddelar; not the -or/-ar plural of a noun (kvinnor, bilar: lemma bil).
+        if lemma.endswith("a") and lemma != word and word in (lemma + "r", lemma[:-1] + "er", lemma + "de",
+                                                               lemma[:-1] + "de", lemma[:-1] + "te", lemma + "t"):
+            return VERB
+        return ""
+    endings, before = _INFINITIVES[language]
+    if not lemma.endswith(endings):
+        return ""
+    if lemma == word:
+        return VERB if previous in before else ""
+    if word in (lemma + "s", lemma + "es"):  # a plural: lugares, lugar
+        return ""
+    return VERB
+
+
+def kind(word: str, language: str, *, after_noun: bool = False, verb_seen: bool = False,
+         previous: str = "", in_phrase: bool = False) -> str:
+    """VERB, ADVERB, ADJECTIVE or "" for a lower-case word of a headline in
+    `language` (a primary subtag). `after_noun`: the word before it is a
+    noun or name; `verb_seen`: the headline had a verb before it;
+    `previous`: the word before it, lower case; `in_phrase`: it continues
+    a Title Case noun phrase."""
+    if language == "en":
+        return _english_kind(word, after_noun, verb_seen, previous, in_phrase)
+    if language in _INFINITIVES or language == "sv":
+        return _lemma_kind(word, language, previous)
+    return ""
+
+
+def in_dictionary(word: str) -> bool:
+    """Whether English's dictionary has the word (a word it has not, written
+    with a capital, is a name)."""
+    return bool(_english(word))
+
+
+def knows(language: str) -> bool:
+    """Whether `kind` can tell this language's verbs."""
+    return language == "en" or language == "sv" or language in _INFINITIVES
