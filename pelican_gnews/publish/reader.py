@@ -314,23 +314,23 @@ def settle_name_slugs(stories, settings) -> None:
     (Pelican groups them by slug), whatever order the files were read in.
     Names of Pelican's own making (DEFAULT_CATEGORY, a folder's name) get
     the same rules."""
-    stories = list(stories)
-    carriers: dict[tuple[type, str], set[str]] = {}
+    groups: dict[tuple[type, str], tuple[set[str], list]] = {}  # languages, objects
     for story in stories:
         language = story_language(getattr(story, "metadata", {}))
         for item in names_of(story):
-            carriers.setdefault((type(item), item.name), set()).add(language)
-    site = {language for languages in carriers.values() for language in languages}
+            group = groups.get((type(item), item.name))
+            if group is None:
+                group = groups[(type(item), item.name)] = (set(), [])
+            group[0].add(language)
+            group[1].append(item)
+    site = set().union(*(languages for languages, _ in groups.values()))
     default = str(settings.get("DEFAULT_LANG", "en"))
-    slugs: dict[tuple[type, str], str] = {}
-    for story in stories:
-        for item in names_of(story):
-            key = (type(item), item.name)
-            if key not in slugs:
-                language = name_language(item.name, carriers[key], default, site)
-                slugs[key] = name_slug(item.name, settings, key[0].__name__.lower(), language=language)
-            if item.slug != slugs[key]:
-                item.slug = slugs[key]
+    for (cls, name), (languages, items) in groups.items():
+        slug = name_slug(name, settings, cls.__name__.lower(),
+                         language=name_language(name, languages, default, site))
+        for item in items:
+            if item.slug != slug:
+                item.slug = slug
 
 
 def notes_html(text: str, markdown_settings: dict) -> str:
