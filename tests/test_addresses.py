@@ -8,10 +8,8 @@ import itertools
 import json
 import re
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
-import yaml
 from pelican.settings import DEFAULT_CONFIG
 
 from conftest import Site
@@ -257,9 +255,9 @@ def rebuilt(tmp_path_factory):
                                   'categories:\n- "Sport"\ntags:\n- "Muller"\nlanguage: "en"\n---\n')
     site.write("extra/mueller.md", '---\ntitle: "Müller gewinnt"\ndate: 2026-01-09\nslug: "mueller-gewinnt"\n'
                                    'categories:\n- "Sport"\ntags:\n- "Müller"\nlanguage: "de"\n---\n')
-    settings = dict(GNEWS_FEEDS=[str(feed)], DEFAULT_LANG="ja", GNEWS_SEARCH=False, SITEURL=SITEURL,
-                    RELATIVE_URLS=False, GNEWS_INCREMENTAL=True, CACHE_PATH=str(root / "cache"),
-                    CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True)
+    settings = {"GNEWS_FEEDS": [str(feed)], "DEFAULT_LANG": "ja", "GNEWS_SEARCH": False, "SITEURL": SITEURL,
+                "RELATIVE_URLS": False, "GNEWS_INCREMENTAL": True, "CACHE_PATH": str(root / "cache"),
+                "CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
     snapshots = []
     with pytest.MonkeyPatch.context() as monkeypatch:
         _old_rules(monkeypatch)
