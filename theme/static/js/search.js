@@ -1,7 +1,9 @@
 // The search page's script (theme/templates/search.html): Pagefind's index
 // of this page's language, a query, two filters, a list of results with
 // headline, outlet, date and section. Results are built as DOM text: no
-// value from the index is parsed as HTML.
+// value from the index is parsed as HTML. A classic script, not a module:
+// a page opened from a file (file://) runs it, where browsers block
+// modules, and it can say there how to serve the site.
 const form = document.querySelector("[data-search]");
 const status = document.querySelector("[data-search-status]");
 const list = document.querySelector("[data-search-results]");
@@ -75,7 +77,7 @@ function result(data) {
   return item;
 }
 
-try {
+async function start() {
   const pagefind = await import(new URL("pagefind/pagefind.js", root).href);
   await pagefind.options({ baseUrl: root.pathname });
   await pagefind.init();
@@ -84,7 +86,6 @@ try {
     for (const [value, count] of Object.entries(filters[name] || {}).sort()) option(select, value, count);
   }
   document.querySelector("[data-search-off]").hidden = true;
-  document.querySelector("[data-search-local]").hidden = true;
   form.hidden = false;
   let asked = 0;
   async function run() {
@@ -109,7 +110,13 @@ try {
   form.addEventListener("submit", (event) => { event.preventDefault(); run(); });
   const asked_for = new URLSearchParams(location.search).get("q");
   if (asked_for) { form.elements.q.value = asked_for; run(); }
-} catch (error) {
-  // Opened from a file, the page already says how to serve the site.
-  if (location.protocol !== "file:") status.textContent = words.unavailable;
 }
+
+start().catch(() => {
+  if (location.protocol === "file:") {  // browsers load no index from files
+    document.querySelector("[data-search-off]").hidden = true;
+    document.querySelector("[data-search-local]").hidden = false;
+  } else {
+    status.textContent = words.unavailable;
+  }
+});
