@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
+from itertools import pairwise
 
 import pytest
 
@@ -54,7 +55,7 @@ HEADLINES = {
 
 def doubled(slug: str) -> list[str]:
     words = slug.split("-")
-    return [a for a, b in zip(words, words[1:]) if a == b and not a.isdigit()]
+    return [a for a, b in pairwise(words) if a == b and not a.isdigit()]
 
 
 @pytest.mark.parametrize("headline", sorted(HEADLINES))
