@@ -1,6 +1,8 @@
 import re
 import sys
 
+import pytest
+
 from conftest import ROOT, needs_shared, report_figure
 
 from pelican_gnews.ingest.tags import Vocabulary, make_tags, stopwords_for
@@ -38,7 +40,7 @@ def test_never_stopwords_filler_or_the_outlet():
 
 
 def test_limit_is_honoured():
-    headline = "Alpha Bravo Charlie Delta Echo Foxtrot Golf Hotel"
+    headline = "alpha bravo charlie delta echo foxtrot golf hotel"
     assert len(make_tags(headline, limit=3)) == 3
     assert make_tags(headline, limit=0) == []
 
@@ -109,30 +111,123 @@ def test_unspaced_languages_are_segmented_into_whole_words():
 
 
 def test_a_word_in_most_of_a_feed_is_dropped_and_shared_words_are_preferred():
-    headlines = [(f"National monuments review: {place} park plan draws comment", "Wire")
-                 for place in ("Utah", "Nevada", "Oregon", "Maine", "Idaho", "Texas", "Ohio", "Iowa", "Kansas")]
+    headlines = [(f"National monuments review: {place} ranchers weigh {thing}", "Wire")
+                 for place, thing in (("Utah", "cattle"), ("Nevada", "water"), ("Oregon", "timber"),
+                                      ("Maine", "tourism"), ("Idaho", "copper"), ("Texas", "oil"),
+                                      ("Ohio", "corn"), ("Iowa", "deer"), ("Kansas", "fences"))]
     vocabulary = Vocabulary()
     vocabulary.add_feed(headlines, "en")
     assert {"national", "monuments"} <= vocabulary.common  # of this feed, for its stories
     tags = make_tags(headlines[0][0], vocabulary=vocabulary, limit=5)
-    assert not {"national", "monuments"} & lower(tags)
-    assert "Utah" in tags
+    assert tags[0] == "Utah" and not {"national", "monuments", "review"} & lower(tags)
     shared = Vocabulary()
     shared.add_feed([("Glacier melt speeds up", "A"), ("Glacier study funded", "B")], "en")
     assert make_tags("Glacier melt speeds up", vocabulary=shared, limit=1) == ["glacier"]
 
 
+def test_a_tag_page_of_one_story_only_to_reach_two_tags():
+    """Terms no other story of the site holds are tags only as far as a
+    story needs two; the site's headlines come from the sync state."""
+    site = Vocabulary.of_site(lambda: ["drought grips the river basin", "drought relief fund opens"])
+    site.add_feed([("Drought deepens as reservoirs fall; farmers seek aid from the state", "Wire")], "en")
+    tags = make_tags("Drought deepens as reservoirs fall; farmers seek aid from the state", vocabulary=site)
+    assert tags[0] == "drought" and len(tags) == 2  # one shared, one to reach two
+    alone = Vocabulary()
+    alone.add_feed([("Storm closes schools across the county", "Wire")], "en")
+    assert len(make_tags("Storm closes schools across the county", vocabulary=alone)) == 2
+
+
+def test_outlets_left_in_headlines_are_never_tags():
+    vocabulary = Vocabulary()
+    vocabulary.add_feed([("Casal é preso no Jardim Santa Maria - ACidade ON São Carlos", "ACidade ON"),
+                         ("Bebê de 4 meses morre em São Carlos", "São Carlos Agora")], "pt-BR")
+    tags = make_tags("Casal é preso no Jardim Santa Maria - ACidade ON São Carlos", outlet="ACidade ON",
+                     language="pt-BR", vocabulary=vocabulary)
+    assert "Jardim Santa Maria" in tags and not any("ACidade" in t for t in tags)
+    # A place an outlet is named after stays a tag.
+    assert "São Carlos" in make_tags("Bebê de 4 meses morre em São Carlos", outlet="São Carlos Agora",
+                                     language="pt-BR", vocabulary=vocabulary)
+    ja = make_tags("「台風10号」東海でも大雨のおそれ 交通機関に影響 - NHK", outlet="NHK NEWS WEB", language="ja")
+    assert "NHK" not in ja and "台風" in ja
+    assert "ニュース" not in make_tags("台風10号の影響で新幹線が運転見合わせ(ニュース)", language="ja")
+
+
+# Real-shaped headlines, per language: (language, headline, cluster's others,
+# tags it must have, tags it must not have).
+PER_LANGUAGE = [
+    ("en-US", "Trump Administration Reduces Bears Ears National Monument",
+     ["Bears Ears monument to be shrunk by Interior Department"], {"Bears Ears"}, {"reduces", "bears", "ears"}),
+    ("en-US", "Interior Secretary Slashes Grand Staircase-Escalante Boundaries",
+     ["Grand Staircase-Escalante monument cut in half"], {"Grand Staircase-Escalante"},
+     {"slashes", "grand", "staircase"}),
+    ("en-US", "Wildfires Burn Nearly 1,000 Acres In Greece, Satellite Data Show", [], {"Greece"},
+     {"burn", "nearly", "show"}),
+    ("en", "Houthis threaten ships in the Red Sea as Middle East tensions rise", [], {"Red Sea", "Middle East"},
+     {"threaten", "rise", "red", "sea"}),
+    ("en", "Reservoirs running dangerously low as drought revives fears", [], {"drought"},
+     {"running", "dangerously", "low", "revives"}),
+    ("pt-BR", "Pesquisas mostram queda do desmatamento na Amazônia", [], {"Amazônia", "desmatamento"},
+     {"mostram"}),
+    ("pt-BR", "Lula anuncia novo programa de habitação em São Paulo", [], {"São Paulo", "habitação"},
+     {"anuncia", "novo", "Paulo"}),
+    ("pt-BR", "Câmara aprova texto-base da reforma tributária", [], {"reforma"}, {"aprova"}),
+    ("fr", "Le gouvernement trouve un accord avec les syndicats sur les retraites", [],
+     {"gouvernement", "retraites"}, {"trouve", "le", "les"}),
+    ("sv", "Regeringen meddelar nya regler för elpriset i Sverige", [], {"Sverige", "elpriset"},
+     {"meddelar", "nya"}),
+    ("de", "Bundesregierung beschließt neues Heizungsgesetz für Deutschland", [],
+     {"Bundesregierung", "Heizungsgesetz", "Deutschland"}, {"beschließt", "neues"}),
+    ("ja", "マイクロソフト、｢Windows風｣の新OSを公開", [], {"マイクロソフト", "Windows"}, {"｢Windows風｣", "Windows風"}),
+    ("ja", "ソニー、PlayStation/Xbox向けの新作ゲームを発表", [], {"PlayStation", "Xbox", "新作ゲーム"},
+     {"/Xbox", "Xbox向け", "PlayStation/Xbox向け"}),
+    ("ja", "東京都、新たな少子化対策を発表 保育料を無償化へ", [], {"東京都", "少子化対策"}, {"新た", "発表"}),
+    ("ja", "大雨特別警報を発表 気象庁「命を守る行動を」（気象予報士 森田）", [], {"気象庁", "大雨特別警報"},
+     {"気象予報士 森田）", "森田)"}),
+    ("zh-TW", "颱風凱米逼近 氣象署發布海上警報", [], {"颱風", "凱米"}, {"逼近", "發布"}),
+    ("zh-CN", "国务院发布新能源汽车产业发展规划", [], {"国务院", "新能源"}, {"发布"}),
+    ("ko", "한국은행, 기준금리 동결…물가 상승 우려", [], {"한국은행", "기준금리"}, {"한국은행,", "동결…물가"}),
+    ("th", "รัฐบาลไทยประกาศมาตรการกระตุ้นเศรษฐกิจ", [], {"รัฐบาล", "เศรษฐกิจ"}, {"ประกาศ", "กระตุ้น"}),
+    ("ar", "الحكومة المصرية تعلن خطة جديدة لدعم قطاع الطاقة", [], {"الحكومة", "الطاقة"}, {"تعلن", "جديدة"}),
+]
+
+
+@pytest.mark.parametrize("language, headline, others, wanted, unwanted", PER_LANGUAGE,
+                         ids=[f"{row[0]}-{n}" for n, row in enumerate(PER_LANGUAGE)])
+def test_tags_are_whole_names_and_nouns_in_every_language(language, headline, others, wanted, unwanted):
+    tags = make_tags(headline, others=others, language=language, limit=10)
+    assert wanted <= set(tags), tags
+    assert not unwanted & set(tags), tags
+    assert not any(tag_quality.has_punctuation(t) for t in tags), tags
+    assert len(tags) >= 2
+
+
 @needs_shared
-def test_tag_figures_on_real_and_invented_feeds_are_better_than_before():
-    """benchmarks/tags.py: whole words or names, tag pages with 2+ stories,
-    the most common tag's share of a feed; before (benchmarks/tags_before.py)
-    and after."""
+def test_tag_targets_on_real_and_invented_feeds():
+    """benchmarks/tags.py, per language, over the real feeds, the samples and
+    the invented feeds: no punctuation, no piece of a name, verbs at most 2 %,
+    no story of five words or more with fewer than two tags, and at least
+    25 % of a feed's tags on two stories or more on the feeds of 30 stories
+    whose stories share their subjects (not the Swedish and American top
+    stories of 2019-2023 nor the Malayalam one-site feed, whose stories
+    share almost no word: those must only be better than before)."""
     before, after = tag_quality.figures(after=False), tag_quality.figures(after=True)
-    for line in tag_quality.report().splitlines():
+    for line in tag_quality.report(before, after).splitlines():
         report_figure(f"tags: {line}")
-    assert after["whole"] > before["whole"] and after["whole"] >= 0.95
-    assert after["shared"] > before["shared"]
-    assert after["top share"] < before["top share"] and after["top share"] <= 0.3
+    total = after["all"]
+    assert total["punctuation"] == 0 and total["split names"] == 0
+    assert total["verb share"] <= 0.02 and total["fewer than 2"] == 0
+    for language, figures in after.items():
+        if figures["verb share"] is not None:
+            assert figures["verb share"] <= 0.02, language
+    full = dict(total["full shared"])
+    apart = {"sv_SE_top_stories_2023-03-20.xml", "en_US_top_stories_2019-11-14_view_full_coverage.xml",
+             "ml_IN_search_site_2026-07-19_no_clusters.xml"}
+    assert {"ja_JP_top_invented.xml", "pt_BR_top_invented.xml", "en_US_title_case_invented.xml"} <= set(full)
+    for name, share in full.items():
+        if name not in apart:
+            assert share >= 0.25, (name, share)
+    assert total["shared"] > before["all"]["shared"]
+    assert after["all"]["split names"] < before["all"]["split names"]
 
 
 def test_the_tags_page_is_paginated_most_stories_first_and_stays_light(tmp_path):

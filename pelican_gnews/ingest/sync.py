@@ -131,7 +131,10 @@ class _Run:
         # ...and those its items Google listed as stories apart are (identity.listed_apart)
         self.apart: set[str] = set()
         self.lists_articles = False  # the current feed is a search feed
-        self.vocabulary = Vocabulary()  # the run's terms, for its tags (tags.py)
+        # The site's terms, for tags (tags.py): the state's headlines, then each feed's.
+        self.vocabulary = Vocabulary.of_site(lambda: [
+            key[len("title:"):].rpartition("|")[0]
+            for record in state.stories.values() for key in record.keys if key.startswith("title:")])
         self.seen_at = now.isoformat(timespec="seconds")
         # Stories recent enough to be joined (identity.py); older ones are
         # not read into its headline index at all.
@@ -502,7 +505,9 @@ def _store_feed(spec: FeedSpec, ready: _Ready, run: _Run, result: FeedResult) ->
     # The feed's own URL when it was fetched; a local copy credits the
     # Google News page the feed names as its link.
     source = safe_url(spec.url) or feed.link
-    run.vocabulary.add_feed([(s.headline, s.outlet) for s in feed.stories], feed.language or "en")
+    run.vocabulary.add_feed([(s.headline, s.outlet) for s in feed.stories], feed.language or "en",
+                            [e.outlet for s in feed.stories for e in s.coverage],
+                            [e.headline for s in feed.stories for e in s.coverage if e.headline != s.headline])
     run.lists_articles = feed.lists_articles
     run.apart = run.matcher.taken(feed.stories, feed.lists_articles)
     run.claimed = set()

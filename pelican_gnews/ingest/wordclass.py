@@ -116,9 +116,11 @@ def _lemma_kind(word: str, language: str, previous: str) -> str:
     if language == "sv":
         # Present and past of a verb whose infinitive ends in -a: säger, sade,
         # meddelar; not the -or/-ar plural of a noun (kvinnor, bilar: lemma bil).
-        if lemma.endswith("a") and lemma != word and word in (lemma + "r", lemma[:-1] + "er", lemma + "de",
-                                                               lemma[:-1] + "de", lemma[:-1] + "te", lemma + "t"):
-            return VERB
+        if lemma.endswith("a") and lemma != word and (
+                word in (lemma + "r", lemma[:-1] + "er", lemma + "de", lemma[:-1] + "de", lemma[:-1] + "te",
+                         lemma + "t")
+                or not word.startswith(lemma[:-1]) and not word.endswith(("or", "ar", "er", "en", "et", "na"))):
+            return VERB  # and a strong verb's past: högg (hugga)
         return ""
     endings, before = _INFINITIVES[language]
     if not lemma.endswith(endings):
