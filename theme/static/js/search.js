@@ -104,7 +104,10 @@ async function start() {
     if (mine !== asked) return;
     list.replaceChildren(...shown.map(result));
     const count = search.results.length;
-    status.textContent = counted(count) + (count > 30 ? " " + words.first.replace("{num}", numbers.format(30)) : "");
+    // Two sentences, the first without a stop of its own in every catalog:
+    // a line each, rather than run together.
+    const first = count > 30 ? [document.createElement("br"), words.first.replace("{num}", numbers.format(30))] : [];
+    status.replaceChildren(counted(count), ...first);
   }
   form.addEventListener("input", run);
   form.addEventListener("submit", (event) => { event.preventDefault(); run(); });
