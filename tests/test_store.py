@@ -109,3 +109,23 @@ def test_slugs_never_empty_unique_bounded_and_stable():
 def test_reserved_and_path_like_titles_get_safe_slugs(title):
     slug = unique_slug(title, "4444444444444444", set())
     assert slug not in RESERVED and "/" not in slug and "." not in slug and slug
+
+
+@pytest.mark.parametrize("headline, outlet, language, slug", [
+    # The headline already names its outlet: the slug says it once.
+    ("米国株式市場 ダウ反発 | NHK", "nhk.or.jp", "ja", "beikoku-kabushiki-shijou-dau-hanpatsu-nhk"),
+    ("Storm hits coast - BBC News", "BBC", "en", "storm-hits-coast-bbc-news"),
+    ("Floods in the north | Reuters", "Reuters", "en", "floods-in-the-north-reuters"),
+    # Otherwise the outlet ends it, as in the seed; an article of the
+    # outlet's name is no sign of it.
+    ("Storm on the beach", "The Guardian", "en", "storm-on-the-beach-the-guardian"),
+    ("Plain headline", "CNN", "en", "plain-headline-cnn"),
+])
+def test_a_slug_names_the_outlet_once(headline, outlet, language, slug):
+    from pelican_gnews.cluster import Cluster  # noqa: PLC0415
+    from pelican_gnews.ingest.parse import Story  # noqa: PLC0415
+    from pelican_gnews.ingest.store import ContentIndex, new_slug  # noqa: PLC0415
+
+    story = Story(f"{headline} - {outlet}", headline, outlet, "", "https://x.example/a", "g",
+                  datetime(2026, 1, 9, tzinfo=timezone.utc), Cluster(()))
+    assert new_slug(story, ContentIndex(), "0" * 16, language) == slug

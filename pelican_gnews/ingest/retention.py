@@ -50,7 +50,7 @@ from .atomic import Edited, UnsafePath, sha256
 from .identity import article_keys, identity_keys, title_key
 from .slugs import base_slug, story_id, unicode_wanted
 from .state import SyncState
-from .store import STORY_SUFFIX, ContentIndex, StoreError, new_slug, render_story
+from .store import STORY_SUFFIX, ContentIndex, StoreError, new_slug, render_story, slug_title
 
 logger = logging.getLogger(__name__)
 
@@ -339,7 +339,8 @@ def archive_old(feed, spec, run, result) -> None:
     # and the ones this feed's new stories will ask for: a line shares its
     # slug (its anchor, its old address) with no other story.
     taken = set(run.index.slugs) | archived_slugs
-    taken |= {slug for story in live if (slug := base_slug(story.title, feed.language, unicode=unicode))}
+    taken |= {slug for story in live
+              if (slug := base_slug(slug_title(story, feed.language, unicode), feed.language, unicode=unicode))}
     entries: list[archive.Entry] = []
     known = 0
     for story in kept:

@@ -20,7 +20,7 @@ from pathlib import Path
 from .. import frontmatter
 from ..cluster import MAX_ENTRIES, describe, parse_cluster, render_cluster
 from .parse import ParsedFeed, Story
-from .slugs import pelican_slug, unicode_wanted, unique_slug
+from .slugs import base_slug, pelican_slug, unicode_wanted, unique_slug
 from .tags import Vocabulary, make_tags
 
 logger = logging.getLogger(__name__)
@@ -215,6 +215,20 @@ def story_path(content_dir: Path, slug: str) -> Path:
     return content_dir / f"{slug}{STORY_SUFFIX}"
 
 
+_ARTICLES = frozenset({"the", "les", "las", "los", "der", "die", "das", "het"})
+
+
+def slug_title(story: Story, language: str = "", unicode: bool = False) -> str:
+    """What a story's slug is made of: its title as Google writes it
+    ("Headline - Outlet"), or the headline alone when its last words
+    already name the outlet ("… | NHK - nhk.or.jp", "… - BBC News - BBC"),
+    which the slug would otherwise spell twice."""
+    words = [w for w in base_slug(story.outlet, language, unicode=unicode).split("-")
+             if len(w) >= 3 and w not in _ARTICLES]
+    tail = base_slug(story.headline, language, unicode=unicode).split("-")[-3:]
+    return story.headline if words and story.headline and words[0] in tail else story.title
+
+
 def new_slug(story: Story, index: ContentIndex, ident: str, language: str = "", unicode_setting=False) -> str:
-    return unique_slug(story.title, ident, index.slugs, language,
-                       unicode=unicode_wanted(language, unicode_setting))
+    unicode = unicode_wanted(language, unicode_setting)
+    return unique_slug(slug_title(story, language, unicode), ident, index.slugs, language, unicode=unicode)
