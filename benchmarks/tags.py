@@ -121,20 +121,26 @@ def feed_names(headlines: list[str]) -> set[str]:
             continue  # Title Case: its capitals mark no name
         for match in _CAPITAL_RUN.finditer(headline):
             name = re.sub(r"[’']s$", "", match.group(0)).rstrip(".").lower()
-            (first if match.start() == 0 else mid).add(name)
+            name = re.sub(r"^(?:(?:the|a|an|in|on|at|how|what|why|watch|live) )+", "", name)
+            at_start = match.start() == 0 or re.search(r"[:|–—]\s*$", headline[:match.start()])
+            if " " in name:
+                (first if at_start else mid).add(name)
     return mid | {n for n in first if any(n in m or m in n for m in mid)}
 
 
 def splits_name(tag: str, headline: str, names: set[str]) -> bool:
     """The tag is a piece of a name of several words its headline holds."""
     key = tag.lower()
-    lowered = " " + re.sub(r"[^\w’'.-]+", " ", headline.lower()) + " "
-    return any(key != name and f" {key} " in f" {name} " and f" {name} " in lowered for name in names)
+    lowered = headline.lower()
+    return any(key != name and f" {key} " in f" {name} "
+               and re.search(rf"(?<![\w’'-]){re.escape(name)}(?![\w-])", lowered) for name in names)
 
 
-def is_verb(tag: str, language: str) -> bool | None:
+def is_verb(tag: str, language: str, headline: str = "") -> bool | None:
     """Whether the tag is a verb or an adverb by the language's part-of-speech
-    source; None where there is none."""
+    source; None where there is none. A word the headline writes with a
+    capital past its start, in a headline not in Title Case, is a name
+    (the dictionaries have no names: "Mars" is a verb to them)."""
     primary = _primary(language)
     if primary == "ja":
         tokens = [t.part_of_speech.split(",") for t in segment._janome().tokenize(tag)]
@@ -154,14 +160,20 @@ def is_verb(tag: str, language: str) -> bool | None:
     parts = tag.split()
     if len(parts) > 1:  # a name or noun phrase: its last word is what it is
         return False
+    letters = re.findall(r"[^\W\d_][\w’'-]*", headline)
+    title_case = len(letters) >= 4 and sum(w[:1].isupper() for w in letters) >= 0.7 * len(letters)
+    if tag[:1].isupper() and not title_case and re.search(rf"\w\W+{re.escape(tag)}(?!\w)", headline):
+        return False
     return wordclass.kind(tag.lower(), primary) in (wordclass.VERB, wordclass.ADVERB)
 
 
 def word_count(headline: str, language: str) -> int:
+    """Words of a spaced headline; nouns of a segmented one (its particles
+    and counters are not words of their own)."""
     tokens = segment.tokens(headline, _primary(language))
     if tokens is None:
         return len(words(headline))
-    return sum(any(c.isalnum() for c in surface) for surface, _ in tokens)
+    return sum(kind != "other" and any(c.isalpha() for c in surface) for surface, kind in tokens)
 
 
 # -- tagging -------------------------------------------------------------------
@@ -216,7 +228,7 @@ def figures(after: bool) -> dict[str, dict]:
                 f["tags"] += len(tags)
                 f["punctuation"] += sum(has_punctuation(t) for t in tags)
                 f["split names"] += sum(splits_name(t, headline, names) for t in tags)
-                verbs = [is_verb(t, lang) for t in tags]
+                verbs = [is_verb(t, lang, headline) for t in tags]
                 f["verbs"] += sum(v is True for v in verbs)
                 f["verbs known"] += sum(v is not None for v in verbs)
                 f["fewer than 2"] += len(tags) < 2 and word_count(headline, lang) >= 5

@@ -277,7 +277,7 @@ def _name_end(tokens: list[tuple[str, str]], i: int, headline: str) -> int:
     GOES-19", "U.S. - China"); small words may join ("Bank of England")."""
     run = [tokens[i][0]]
     j = i + 1
-    while j < len(tokens) and len(run) < 5:
+    while j < len(tokens) and len(run) < 8:  # Instituto de Física de São Carlos
         nxt, nxt_normal = tokens[j]
         if nxt[:1].isupper() and _written([*run, nxt], headline):
             run.append(nxt)
@@ -297,9 +297,12 @@ def _trimmed(run: list[str], first: bool) -> list[str]:
     "Watch" Fed Chair...); other small words are ("New Mexico", "São
     Carlos")."""
     run = list(run)
-    while run and (run[0].lower() in _ARTICLES or first and run[0].lower() in _LEADING):
+    def article(word: str) -> bool:
+        return word.lower() in _ARTICLES and not word.isupper()  # not LA Galaxy
+
+    while run and (article(run[0]) or first and run[0].lower() in _LEADING):
         run.pop(0)
-    while run and run[-1].lower() in _ARTICLES:
+    while run and article(run[-1]):
         run.pop()
     return run
 
@@ -370,14 +373,16 @@ def _spaced_terms(headline: str, language: str, stop: frozenset[str], excluded,
 
     def add(text: str, name: bool, position: int) -> None:
         key = text.lower()
-        if key and key not in stop and not excluded(text) and len(key) >= 2:
+        # stopwords-iso's English list holds "ai" and "us": not AI and US.
+        if key and (key not in stop or _acronym(text)) and not excluded(text) and len(key) >= 2:
             if re.fullmatch(r"(?:\w\.)+\w", text) and text + "." in headline:
                 text += "."  # U.S. keeps its last dot
             out.append(Term(text, key, name, position))
 
     def word_kind(j: int, in_phrase: bool = False) -> str:
         return wordclass.kind(tokens[j][1], primary, after_noun=after_noun, verb_seen=verb_seen,
-                              previous=previous, in_phrase=in_phrase)
+                              previous=previous, in_phrase=in_phrase,
+                              following=tokens[j + 1][1] if j + 1 < len(tokens) else "")
 
     def add_single(j: int) -> None:
         original, normal = tokens[j]
@@ -412,6 +417,8 @@ def _spaced_terms(headline: str, language: str, stop: frozenset[str], excluded,
     while i < len(tokens):
         original, normal = tokens[i]
         end, known = _known_name(tokens, i, headline, names)
+        if end and not title_case and original[:1].isupper() and _name_end(tokens, i, headline) > end:
+            end = 0  # a longer name written here: "São Carlos do Projeto Amigos"
         if end:
             add(known, True, i)
             i, after_noun, previous = end, True, tokens[end - 1][1]

@@ -33,6 +33,9 @@ took made came went put says said react reacts reshape reshapes reduce reduces u
 # Words after which a word that may be a verb is one.
 _ENGLISH_MODALS = frozenset({"to", "will", "would", "could", "can", "may", "might", "must", "should", "shall",
                              "did", "does", "do", "not", "won't", "can't"})
+# Verbs after which the word before is their subject: "deals are".
+_ENGLISH_AUXILIARIES = frozenset({"is", "are", "was", "were", "has", "have", "had", "will", "would", "can",
+                                  "could", "may", "might", "must", "should"})
 # Words after which an -ing or -ed word is a noun: "the funding", "a hearing".
 _ENGLISH_DETERMINERS = frozenset({"the", "a", "an", "of", "for", "on", "in", "at", "to", "new", "its", "his",
                                   "her", "their", "our", "this", "that"})
@@ -79,7 +82,8 @@ def _verb_stem(word: str) -> bool:
     return any("VERB" in _english(s) for s in (stem, stem + "e", stem[:-1]) if s)
 
 
-def _english_kind(word: str, after_noun: bool, verb_seen: bool, previous: str, in_phrase: bool) -> str:
+def _english_kind(word: str, after_noun: bool, verb_seen: bool, previous: str, in_phrase: bool,
+                  following: str) -> str:
     pos = _english(word)
     if word in _ENGLISH_VERBS:
         return VERB
@@ -99,7 +103,7 @@ def _english_kind(word: str, after_noun: bool, verb_seen: bool, previous: str, i
         return VERB  # "will cut", "to advance"
     if ("VERB" in pos or "AUX" in pos) and not nominal:
         return VERB
-    if "VERB" in pos and after_noun and not verb_seen and (
+    if "VERB" in pos and after_noun and not verb_seen and following not in _ENGLISH_AUXILIARIES and (
             word.endswith("s") or previous.endswith("s") and not previous.endswith("ss")):
         return VERB  # the headline's verb after its subject: "Trump Slashes Funding", "Wildfires Burn"
     if "ADV" in pos and not nominal:
@@ -133,14 +137,14 @@ def _lemma_kind(word: str, language: str, previous: str) -> str:
 
 
 def kind(word: str, language: str, *, after_noun: bool = False, verb_seen: bool = False,
-         previous: str = "", in_phrase: bool = False) -> str:
+         previous: str = "", in_phrase: bool = False, following: str = "") -> str:
     """VERB, ADVERB, ADJECTIVE or "" for a lower-case word of a headline in
     `language` (a primary subtag). `after_noun`: the word before it is a
     noun or name; `verb_seen`: the headline had a verb before it;
     `previous`: the word before it, lower case; `in_phrase`: it continues
-    a Title Case noun phrase."""
+    a Title Case noun phrase; `following`: the word after it, lower case."""
     if language == "en":
-        return _english_kind(word, after_noun, verb_seen, previous, in_phrase)
+        return _english_kind(word, after_noun, verb_seen, previous, in_phrase, following)
     if language in _INFINITIVES or language == "sv":
         return _lemma_kind(word, language, previous)
     return ""
