@@ -183,6 +183,8 @@ def test_the_day_pages_link_their_neighbouring_local_days(case):
         assert (older and (f"{older[1]}-{older[2]}", int(older[3]))) == (order[n - 1] if n else None)
         # The day's heading names the local day.
         assert re.search(rf"<h1>Archive: \w+, \w+ {day}, {month[:4]}</h1>", page), (month, day)
+        # And it links to the local month it is in.
+        assert re.search(rf'<p class="count">.*?<a href="[^"]*archive/{month[:4]}/{month[5:]}/">', page), (month, day)
 
 
 def test_the_404_lookup_finds_an_archived_story_on_its_local_day(case):

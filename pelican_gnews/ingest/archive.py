@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Container
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -132,9 +133,11 @@ def parse_line(line: str, where: str, warn: bool = True) -> Entry | None:
         return None
 
 
-def read_month_lines(path: Path, warn: bool = True, data: bytes | None = None) -> list[tuple[int, Entry, str]]:
+def read_month_lines(path: Path, warn: bool = True, data: bytes | None = None,
+                     numbers: Container[int] | None = None) -> list[tuple[int, Entry, str]]:
     """Every readable entry of a month file with its line and its number,
-    in file order (`data`: its bytes, already read)."""
+    in file order (`data`: its bytes, already read; `numbers`: only the
+    lines of these numbers)."""
     try:
         text = read_text(path.read_bytes() if data is None else data)
     except OSError as exc:
@@ -143,16 +146,16 @@ def read_month_lines(path: Path, warn: bool = True, data: bytes | None = None) -
         return []
     entries = []
     for number, line in enumerate(text.split("\n"), 1):
-        if line.strip():
+        if line.strip() and (numbers is None or number in numbers):
             entry = parse_line(line, f"{path}:{number}", warn)
             if entry is not None:
                 entries.append((number, entry, line))
     return entries
 
 
-def read_month(path: Path, warn: bool = True) -> list[Entry]:
-    """Every readable entry of a month file, in file order."""
-    return [entry for _, entry, _ in read_month_lines(path, warn)]
+def read_month(path: Path, warn: bool = True, numbers: Container[int] | None = None) -> list[Entry]:
+    """Every readable entry of a month file (of these line numbers), in file order."""
+    return [entry for _, entry, _ in read_month_lines(path, warn, numbers=numbers)]
 
 
 def ids_in(text: str) -> set[str]:

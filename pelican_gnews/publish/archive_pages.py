@@ -123,6 +123,7 @@ class Month:
     zone: tzinfo
     digest: str = ""  # SHA-1 of its days' digests: what its archived lines are
     files: dict[str, Path] = field(default_factory=dict)  # archive files with lines on its days, by their month
+    numbers: dict[str, set[int]] = field(default_factory=dict, repr=False)  # which lines of each file
     days: dict[int, Day] = field(default_factory=dict)
     back_keys: frozenset = frozenset()  # archived stories that have a page again
     parsed: dict[str, list[archive.Entry]] = field(default_factory=dict, repr=False)  # files read in this build
@@ -164,7 +165,8 @@ class Month:
         out: dict[int, list[archive.Entry]] = {}
         for name, path in self.files.items():
             parsed = self.parsed.get(name)
-            for entry in archive.read_month(path, warn=False) if parsed is None else parsed:
+            # Of a neighbouring month's file, only the few lines on its days are parsed.
+            for entry in archive.read_month(path, False, self.numbers[name]) if parsed is None else parsed:
                 month, number = local_day(entry.date, name, self.zone)
                 if month == self.name and story_key(entry.slug, entry.link) not in self.back_keys:
                     out.setdefault(number, []).append(entry)
@@ -181,7 +183,7 @@ class Month:
 
 class ParseCache:
     """What the pages need of each month file without its lines (each local
-    day's story keys and the SHA-1 of its lines), by the file's month, the
+    day's story keys, line numbers and the SHA-1 of its lines), by the file's month, the
     SHA-1 of its bytes and the site's zone (a line's day depends on the
     month it is filed in and on the zone), kept from earlier builds (in
     CACHE_PATH with incremental builds): an hourly build parses only the
@@ -201,9 +203,9 @@ class ParseCache:
                     old = pickle.load(handle)
                 self.old = old if isinstance(old, dict) else {}
 
-    def days(self, name: str, path: Path) -> tuple[str, dict[str, tuple[str, tuple]]]:
+    def days(self, name: str, path: Path) -> tuple[str, dict[str, tuple[str, tuple, tuple]]]:
         """The file's SHA-1, and for each local day ("2026-11-26") its
-        lines' SHA-1 and story keys."""
+        lines' SHA-1, story keys and line numbers."""
         data = path.read_bytes()
         digest = hashlib.sha1(data).hexdigest()
         key = f"{name} {digest} {self.zone}"
@@ -212,13 +214,14 @@ class ParseCache:
             entries = archive.read_month_lines(path, data=data)
             for number, entry, line in entries:
                 month, day = local_day(entry.date, name, self.zone, f"{path}:{number}")
-                by_day.setdefault(f"{month}-{day:02d}", []).append((story_key(entry.slug, entry.link), line))
+                by_day.setdefault(f"{month}-{day:02d}", []).append((story_key(entry.slug, entry.link), line, number))
             # What was hashed is what was parsed: a file saved meanwhile is
             # parsed again by the next build.
             self.parsed[name] = [entry for _, entry, _ in entries]
             self.old[key] = {
-                day: (_sha1(line for _, line in pairs), tuple(key for key, _ in pairs))
-                for day, pairs in by_day.items()}
+                day: (_sha1(line for _, line, _ in found), tuple(key for key, _, _ in found),
+                      tuple(number for _, _, number in found))
+                for day, found in by_day.items()}
         self.new[key] = self.old[key]
         return digest, self.new[key]
 
@@ -245,8 +248,8 @@ def _well_formed(days) -> bool:
     """Whether a cache entry is what ParseCache.days makes (a cache file
     from another version, or edited, is parsed again)."""
     return isinstance(days, dict) and all(
-        isinstance(n, str) and _DAY.fullmatch(n) and isinstance(v, tuple) and len(v) == 2 and isinstance(v[0], str)
-        and isinstance(v[1], tuple) for n, v in days.items())
+        isinstance(n, str) and _DAY.fullmatch(n) and isinstance(v, tuple) and len(v) == 3 and isinstance(v[0], str)
+        and isinstance(v[1], tuple) and isinstance(v[2], tuple) for n, v in days.items())
 
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -330,9 +333,10 @@ def collect_months(articles, settings) -> list[Month]:
         _, days = cache.days(name, path)
         if not days:  # a file with no line the pages can show still has its month
             months.setdefault(name, _place(settings, name, zone))
-        for local, (digest, keys) in sorted(days.items()):
+        for local, (digest, keys, numbers) in sorted(days.items()):
             month = months.setdefault(local[:7], _place(settings, local[:7], zone))
             month.files[name] = path
+            month.numbers.setdefault(name, set()).update(numbers)
             if name in cache.parsed:
                 month.parsed[name] = cache.parsed[name]
             day = month.day(int(local[8:]))
