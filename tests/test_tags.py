@@ -117,7 +117,8 @@ def test_a_word_in_most_of_a_feed_is_dropped_and_shared_words_are_preferred():
                                       ("Ohio", "corn"), ("Iowa", "deer"), ("Kansas", "fences"))]
     vocabulary = Vocabulary()
     vocabulary.add_feed(headlines, "en")
-    assert {"national", "monuments"} <= vocabulary.common  # of this feed, for its stories
+    assert vocabulary.is_common("national") and vocabulary.is_common("National Monuments")  # of this feed
+    assert not vocabulary.is_common("Utah")
     tags = make_tags(headlines[0][0], vocabulary=vocabulary, limit=5)
     assert tags[0] == "Utah" and not {"national", "monuments", "review"} & lower(tags)
     shared = Vocabulary()

@@ -123,6 +123,11 @@ def _split_cjk(token: str) -> list[str]:
 
 def words(text: str) -> list[tuple[str, str]]:
     """(original, normalised) words of a headline, in order."""
+    return list(_words(text))
+
+
+@lru_cache(maxsize=16384)  # a headline is read as a story's, as a cluster's other, by the vocabulary
+def _words(text: str) -> tuple[tuple[str, str], ...]:
     out = []
     for match in _WORD.finditer(text):
         token = match.group(0).strip(".-’'")
@@ -131,7 +136,7 @@ def words(text: str) -> list[tuple[str, str]]:
             normal = part.lower().replace("’", "'")
             if normal:
                 out.append((part, normal))
-    return out
+    return tuple(out)
 
 
 def _is_cjk(word: str) -> bool:
@@ -207,9 +212,23 @@ def _outletish(text: str, outlets: frozenset[str], tail: bool = False) -> bool:
     normal = _normal(text)
     if not normal:
         return False
-    acronym = text.strip().isupper()
-    return any(normal == o or normal.startswith(o + " ") or (acronym and o.startswith(normal + " "))
-               or (tail and len(normal) >= 3 and o.startswith(normal)) for o in outlets)
+    names, starts = _outlet_index(outlets)
+    parts = normal.split()
+    if any(" ".join(parts[:n]) in names for n in range(1, len(parts) + 1)):
+        return True
+    if text.strip().isupper() and normal in starts:
+        return True
+    return tail and len(normal) >= 3 and any(o.startswith(normal) for o in outlets)
+
+
+@lru_cache(maxsize=8)  # one per set of outlets: the vocabulary's grows feed by feed
+def _outlet_index(outlets: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """The outlets, and the first words of those of several words."""
+    starts = set()
+    for outlet in outlets:
+        parts = outlet.split()
+        starts.update(" ".join(parts[:n]) for n in range(1, len(parts)))
+    return outlets, frozenset(starts)
 
 
 def plain(headline: str, outlets: frozenset[str], labels: frozenset[str] = frozenset()) -> str:
@@ -312,7 +331,8 @@ def names_in(headline: str, language: str = "en") -> dict[str, str]:
     those of several words, and single words mid-headline. They tell, in
     a Title Case headline, which capitalised words make one name, and
     which word first in a headline is a name."""
-    if segment.segmenter_for(language) or (language or "en").split("-")[0].lower() in _CAPITALISED_NOUNS:
+    if (segment.segmenter_for(language) or (language or "en").split("-")[0].lower() in _CAPITALISED_NOUNS
+            or not any(c.isupper() for c in headline[1:])):
         return {}
     tokens = words(headline)
     if _title_case(tokens):
@@ -500,14 +520,14 @@ def terms(headline: str, *, language: str = "en", outlet: str = "",
     stories of the site hold a term."""
     primary = (language or "en").split("-")[0].lower()
     stop = stopwords_for(language)
-    outlets = outlets | {_normal(outlet)} if outlet else outlets
+    own = frozenset({_normal(outlet)}) if outlet else frozenset()
     outlet_words = {n for _, n in words(outlet)}
     labels = frozenset(_FILLER.get(primary, ()))
 
     def excluded(text: str) -> bool:
-        return text.lower() in outlet_words or _outletish(text, outlets)
+        return text.lower() in outlet_words or _outletish(text, own) or _outletish(text, outlets)
 
-    headline = plain(headline, outlets, labels)
+    headline = plain(plain(headline, own, labels), outlets, labels)
     if segment.segmenter_for(language):
         found = _segmented_terms(headline, language, stop, excluded)
     else:
@@ -519,6 +539,12 @@ def terms(headline: str, *, language: str = "en", outlet: str = "",
             seen.add(term.key)
             unique.append(term)
     return unique
+
+
+def _grams(title: str) -> set[str]:
+    """The runs of one to four words of a normalised headline."""
+    parts = title.split()
+    return {" ".join(parts[a:b]) for a in range(len(parts)) for b in range(a + 1, min(len(parts), a + 4) + 1)}
 
 
 def _unspaced(key: str) -> bool:
@@ -534,7 +560,6 @@ class Vocabulary:
     words they write, their outlets, and the terms too common in one feed
     to tell its stories apart."""
 
-    common: set[str] = field(default_factory=set)
     names: dict[str, str] = field(default_factory=dict)
     outlets: frozenset[str] = frozenset()
     # A term in more than this share of a feed's stories (of at least
@@ -547,6 +572,8 @@ class Vocabulary:
     _glued: list[str] = field(default_factory=list)  # the other headlines
     _glued_text: str = ""
     _counts: dict[str, int] = field(default_factory=dict)
+    _feed: tuple = field(default_factory=lambda: (Counter(), "", 0))  # the current feed: its n-grams, its unspaced headlines, its size
+    _common: dict[str, bool] = field(default_factory=dict)
 
     @classmethod
     def of_site(cls, headlines) -> Vocabulary:
@@ -563,9 +590,7 @@ class Vocabulary:
             if _unspaced(title):
                 self._glued.append(title)
                 self._glued_text = ""
-            parts = title.split()
-            self._grams.update({" ".join(parts[a:b]) for a in range(len(parts))
-                                for b in range(a + 1, min(len(parts), a + 4) + 1)})
+            self._grams.update(_grams(title))
         self._counts.clear()
 
     def stories(self, key: str) -> int:
@@ -587,17 +612,28 @@ class Vocabulary:
         """(headline, outlet) of every story of a feed; the outlets and the
         headlines of its clusters (for their names)."""
         self.outlets = self.outlets | {_normal(o) for o in (*outlets, *(o for _, o in headlines)) if _normal(o)}
-        self._add_titles(_normal(h) for h, _ in headlines)
+        titles = [_normal(h) for h, _ in headlines]
+        self._add_titles(titles)
         for headline in (*(h for h, _ in headlines), *related):
             self.names.update(names_in(headline, language))
-        counts: Counter = Counter()
-        for headline, outlet in headlines:
-            counts.update({t.key for t in terms(headline, language=language, outlet=outlet,
-                                                outlets=self.outlets, names=self.names,
-                                                shared=lambda key: self.stories(key) >= 2)})
         # The feed's stories are tagged next: its own common terms apply.
-        limit = self.COMMON_SHARE * len(headlines)
-        self.common = {key for key, n in counts.items() if n > limit} if len(headlines) >= self.MIN_STORIES else set()
+        grams: Counter = Counter()
+        for title in titles:
+            grams.update(_grams(title))
+        self._feed = (grams, "\n".join(t for t in titles if _unspaced(t)), len(titles))
+        self._common = {}
+
+    def is_common(self, key: str) -> bool:
+        """Whether the term is in more than COMMON_SHARE of the stories of the
+        feed last added (of at least MIN_STORIES)."""
+        grams, glued, size = self._feed
+        if size < self.MIN_STORIES:
+            return False
+        normal = _normal(key)
+        if normal not in self._common:
+            count = glued.count(normal) if _unspaced(normal) else grams.get(normal, 0)
+            self._common[normal] = count > self.COMMON_SHARE * size
+        return self._common[normal]
 
 
 MIN_TAGS = 2
@@ -623,14 +659,12 @@ def make_tags(
     """
     if limit <= 0:
         return []
-    names = dict(vocabulary.names) if vocabulary else {}
-    for other in others:
-        names.update(names_in(other, language))
+    # The vocabulary has the names of every cluster's headlines already.
+    names = vocabulary.names if vocabulary else {k: v for other in others for k, v in names_in(other, language).items()}
     capitalised_elsewhere = {n for other in others for o, n in words(other) if o[:1].isupper()}
     found = terms(headline, language=language, outlet=outlet, capitalised_elsewhere=capitalised_elsewhere,
                   names=names, outlets=vocabulary.outlets if vocabulary else frozenset(),
                   shared=(lambda key: vocabulary.stories(key) >= 2) if vocabulary else (lambda key: False))
-    common = vocabulary.common if vocabulary else set()
     others_lower = [other.lower() for other in others]
     other_words = [{n for _, n in words(other)} for other in others]
     scored = []
@@ -645,6 +679,7 @@ def make_tags(
         # outlets write (the next stories of the event will), is no dead end.
         scored.append(((score, len(term.key), -term.position), term, shared or repeats > 0))
     scored.sort(key=lambda item: item[0], reverse=True)
+    common = {term.key for term in found if vocabulary and vocabulary.is_common(term.key)}
     # Two spellings of one word (zelensky, zelenskyy), or a word and the
     # name it is part of (sea, Red Sea), make one tag.
     chosen: list[Term] = []
