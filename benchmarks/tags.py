@@ -240,7 +240,7 @@ def figures(after: bool) -> dict[str, dict]:
 
 def _row(label: str, language: str, f: dict) -> str:
     verbs = f"{f['verbs']} ({f['verb share']:.1%})" if f["verb share"] is not None else "–"
-    full = ", ".join(f"{share:.0%}" for _, share in f["full shared"]) or "–"
+    full = ", ".join(f"{share:.0%} ({name.removesuffix('.xml')[:20]})" for name, share in f["full shared"]) or "–"
     return (f"| {language} | {label} | {f['feeds']} | {f['stories']} | {f['tags']} | {f['punctuation']} "
             f"| {f['split names']} | {verbs} | {f['shared']:.0%} | {full} | {f['fewer than 2']} "
             f"| {f['top share']:.2f} |")

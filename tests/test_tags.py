@@ -138,6 +138,36 @@ def test_a_tag_page_of_one_story_only_to_reach_two_tags():
     assert len(make_tags("Storm closes schools across the county", vocabulary=alone)) == 2
 
 
+def test_a_sync_prefers_the_terms_of_the_sites_earlier_stories(tmp_path):
+    """The vocabulary is the site's: a story synced today shares a term
+    with the stories of an earlier sync, which only the sync state holds."""
+    from datetime import datetime, timezone
+
+    from feedmaker import Item, feed_xml
+    from pelican_gnews import frontmatter
+    from pelican_gnews.ingest.sync import sync
+    from pelican_gnews.settings import from_pelican
+
+    content = tmp_path / "content"
+    content.mkdir()
+
+    def feed(name, headlines, day):
+        items = [Item(h, f"Outlet {n}", f"https://o{n}.example", f"https://o{n}.example/{name}/{n}",
+                      datetime(2026, 3, day, 8 + n, tzinfo=timezone.utc)) for n, h in enumerate(headlines)]
+        path = tmp_path / f"{name}.xml"
+        path.write_text(feed_xml(name, "https://news.google.com/", "en-US", items), encoding="utf-8")
+        return str(path)
+
+    monday = feed("monday", ["Drought grips the river basin", "Farmers count the cost of the drought"], 2)
+    tuesday = feed("tuesday", ["Reservoirs fall as towns ration water; drought relief fund opens"], 3)
+    assert sync(from_pelican({"PATH": str(content), "GNEWS_FEEDS": [monday]})).ok
+    report = sync(from_pelican({"PATH": str(content), "GNEWS_FEEDS": [tuesday]}))
+    [path] = report.results[0].written
+    meta, _ = frontmatter.read(path)
+    # Alone, the longest term would come first ("reservoirs").
+    assert meta["tags"][0] == "drought" and len(meta["tags"]) == 2
+
+
 def test_outlets_left_in_headlines_are_never_tags():
     vocabulary = Vocabulary()
     vocabulary.add_feed([("Casal é preso no Jardim Santa Maria - ACidade ON São Carlos", "ACidade ON"),
