@@ -45,7 +45,7 @@ from pelican.generators import Generator, PelicanTemplateNotFound
 
 from ..ingest import archive
 from ..settings import SettingsError, from_pelican, setting
-from .localisation import _zone as zone_named
+from .localisation import zone_named
 from .writer import incremental_on, write_data
 
 logger = logging.getLogger(__name__)

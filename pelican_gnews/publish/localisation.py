@@ -137,7 +137,8 @@ def _ngettext(context, singular: str, plural: str, n: int) -> str:
 
 
 @lru_cache(maxsize=8)
-def _zone(name: str):
+def zone_named(name: str):
+    """The zone a TIMEZONE names; UTC, with a warning, when it names none."""
     try:
         return ZoneInfo(name or "UTC")
     except (ZoneInfoNotFoundError, ValueError):
@@ -151,7 +152,7 @@ def _zone(name: str):
 def format_moment(moment: datetime, language: str, zone_name: str, *, with_zone: bool = True) -> str:
     """An absolute date and time in the language's form, in the site's zone."""
     locale = babel_locale(language)
-    zone = _zone(zone_name)
+    zone = zone_named(zone_name)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
     date = format_skeleton("yMMMd", moment, tzinfo=zone, locale=locale)
@@ -211,13 +212,13 @@ def day_text_filter(context, moment: datetime, skeleton: str) -> str:
     """A date (or time) by a CLDR skeleton ("yMMMM" is a month, "Hm" a
     time), or the language's "full" date (its weekday written out). A time
     is shown in the site's zone; a date alone is a calendar day (the
-    archive's days are UTC days) and is shown as it is."""
+    archive's days are already the site's days) and is shown as it is."""
     locale = babel_locale(ui_language(context))
     if skeleton == "full":
         return format_date(moment, "full", locale=locale)
     if not any(field in skeleton for field in "Hhm"):
         return format_skeleton(skeleton, moment.replace(tzinfo=None), locale=locale)
-    zone = _zone(context.get("TIMEZONE") or "UTC")
+    zone = zone_named(context.get("TIMEZONE") or "UTC")
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
     return format_skeleton(skeleton, moment, tzinfo=zone, locale=locale)
@@ -253,7 +254,7 @@ def day_form(context) -> str:
 @pass_context
 def zone_filter(context, moment: datetime) -> str:
     """The site's zone at that moment, as the language names it (JST, MEZ, +0300)."""
-    zone = _zone(context.get("TIMEZONE") or "UTC")
+    zone = zone_named(context.get("TIMEZONE") or "UTC")
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
     return format_datetime(moment, "z", tzinfo=zone, locale=babel_locale(ui_language(context)))
