@@ -310,3 +310,28 @@ def test_a_legacy_storys_page_lists_every_outlet_linked_or_as_text(site, tmp_pat
     assert re.search(r"<a [^>]*><bdi></bdi></a>", coverage) is None  # no link without words
     atom = (site.output / "feeds" / "all.atom.xml").read_text(encoding="utf-8")
     assert "Eighth Observer" in html.unescape(atom) and 'href=""' not in html.unescape(atom)
+
+
+# -- a heading does not say its count's noun twice ----------------------------------------------
+
+def _words(text: str) -> set[str]:
+    """Words of a message, or for unspaced scripts its character pairs."""
+    text = re.sub(r"%\(\w+\)s|<[^>]+>|[\d+]", " ", text)
+    found = set()
+    for word in re.findall(r"[^\W\d_]+", text):
+        if any(ord(c) > 0x2E80 for c in word) and len(word) > 1:
+            found |= {word[i:i + 2] for i in range(len(word) - 1)}
+        elif len(word) > 3:
+            found.add(word.lower())
+    return found
+
+
+@pytest.mark.parametrize("catalog", sorted(localisation.available()))
+def test_the_coverage_heading_does_not_repeat_its_counts_noun(catalog):
+    """'Related coverage (5 sources)' in every language: 関連する報道（5件の報道）
+    said 報道 twice."""
+    words = localisation.translations(catalog)
+    heading = _words(words.gettext("Related coverage"))
+    for n in (1, 2, 5, 21):
+        count = _words(words.ngettext("%(num)s source", "%(num)s sources", n))
+        assert not heading & count, (catalog, heading & count)
