@@ -134,9 +134,13 @@ def test_every_reader_of_a_yes_no_key_reads_it_the_same(tmp_path, caplog):
 def test_no_module_keeps_its_own_yes_no_words():
     """Every yes/no key is read by frontmatter.flag; a second word list is
     how readings drift apart (retention removed what the state kept)."""
-    words = re.compile(r"""["'](?:true|yes|on)["']\s*[,)}]""", re.IGNORECASE)
+    # Two of the yes words in one line (a word list of a language, English
+    # "on" among its prepositions, is no flag reading).
+    yes = re.compile(r"""["'](true|yes|on)["']\s*[,)}]""", re.IGNORECASE)
     own = [str(p.relative_to(ROOT)) for p in (ROOT / "pelican_gnews").rglob("*.py")
-           if p.name != "frontmatter.py" and words.search(p.read_text(encoding="utf-8"))]
+           if p.name != "frontmatter.py"
+           and any(len({w.lower() for w in yes.findall(line)}) >= 2
+                   for line in p.read_text(encoding="utf-8").splitlines())]
     assert own == []
 
 

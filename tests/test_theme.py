@@ -133,7 +133,11 @@ def test_outlet_pages_count_lead_and_related_stories(sample_site):
     assert text.count('<span class="role">leads</span>') == 2
     assert text.count('<span class="role">related coverage, led by ') == 5
     names = re.findall(r'<a href="\./outlet/[^"]+"><bdi>([^<]+)</bdi></a>', index)
-    assert len(names) == len(list((sample_site / "outlet").glob("*.html")))
+    # Every outlet page is listed; the others in the folder send an old
+    # address on (publish/redirects.py).
+    pages = [p for p in (sample_site / "outlet").glob("*.html")
+             if 'http-equiv="refresh"' not in p.read_text(encoding="utf-8")]
+    assert len(names) == len(pages)
 
 
 def test_language_and_direction(sample_site):
