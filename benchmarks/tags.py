@@ -184,11 +184,11 @@ def tag_corpus(after: bool) -> list[tuple[str, str, str, list[str]]]:
     for name, feed in corpus():
         language = feed.language or "en"
         vocabulary = Vocabulary()
+        clusters = [[e.headline for e in s.coverage if e.link != s.link and e.headline != s.headline]
+                    for s in feed.stories]
         vocabulary.add_feed([(s.headline, s.outlet) for s in feed.stories], language,
-                            [e.outlet for s in feed.stories for e in s.coverage],
-                            [e.headline for s in feed.stories for e in s.coverage])
-        for story in feed.stories:
-            others = [e.headline for e in story.coverage if e.link != story.link and e.headline != story.headline]
+                            [e.outlet for s in feed.stories for e in s.coverage], clusters)
+        for story, others in zip(feed.stories, clusters):
             if after:
                 tags = make_tags(story.headline, outlet=story.outlet, others=others, language=language,
                                  vocabulary=vocabulary)

@@ -204,7 +204,7 @@ PER_LANGUAGE = [
     ("pt-BR", "Câmara aprova texto-base da reforma tributária", [], {"reforma"}, {"aprova"}),
     ("fr", "Le gouvernement trouve un accord avec les syndicats sur les retraites", [],
      {"gouvernement", "retraites"}, {"trouve", "le", "les"}),
-    ("sv", "Regeringen meddelar nya regler för elpriset i Sverige", [], {"Sverige", "elpriset"},
+    ("sv", "Regeringen meddelar nya regler för elpriset i Sverige", [], {"Sverige", "elpris", "regel"},
      {"meddelar", "nya"}),
     ("de", "Bundesregierung beschließt neues Heizungsgesetz für Deutschland", [],
      {"Bundesregierung", "Heizungsgesetz", "Deutschland"}, {"beschließt", "neues"}),

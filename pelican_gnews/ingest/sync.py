@@ -507,7 +507,8 @@ def _store_feed(spec: FeedSpec, ready: _Ready, run: _Run, result: FeedResult) ->
     source = safe_url(spec.url) or feed.link
     run.vocabulary.add_feed([(s.headline, s.outlet) for s in feed.stories], feed.language or "en",
                             [e.outlet for s in feed.stories for e in s.coverage],
-                            [e.headline for s in feed.stories for e in s.coverage if e.headline != s.headline])
+                            [[e.headline for e in s.coverage if e.link != s.link and e.headline != s.headline]
+                             for s in feed.stories])  # each story's others, as store.story_fields gives make_tags
     run.lists_articles = feed.lists_articles
     run.apart = run.matcher.taken(feed.stories, feed.lists_articles)
     run.claimed = set()

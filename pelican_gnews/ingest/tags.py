@@ -54,7 +54,7 @@ _FILLER = {
     "fr": {"dit", "selon", "nouveau", "nouvelle", "direct", "vidéo", "après", "plus"},
     "es": {"dice", "según", "nuevo", "nueva", "directo", "vídeo", "video", "tras", "más"},
     "pt": {"diz", "segundo", "novo", "nova", "vídeo", "veja", "confira", "hoje", "após", "ano", "anos"},
-    "sv": {"nya", "ny", "nytt", "säger", "efter", "idag", "just nu"},
+    "sv": {"nya", "ny", "nytt", "säger", "efter", "idag", "just nu", "år", "dag", "vecka"},
     # Labels of a headline, not what it is about: "(ニュース)", "[속보]";
     # and Japanese verbal nouns that say what happened to the subject
     # (発表 "announces", 影響 "affects"), not what it is.
@@ -393,6 +393,8 @@ def _spaced_terms(headline: str, language: str, stop: frozenset[str], excluded,
     previous = ""
 
     def add(text: str, name: bool, position: int) -> None:
+        if name and " " not in text:
+            text = wordclass.genitive_stem(text, primary) or text  # one spelling: Kinas -> Kina
         key = text.lower()
         # stopwords-iso's English list holds "ai" and "us": not AI and US.
         if key and (key not in stop or _acronym(text)) and not excluded(text) and len(key) >= 2:
@@ -410,7 +412,7 @@ def _spaced_terms(headline: str, language: str, stop: frozenset[str], excluded,
         # A word no dictionary has is a name ("Zelensky", "Xbox"), and so
         # is one the site writes capitalised.
         known = (normal in names or normal in capitalised_elsewhere or original.isupper()
-                 or (primary == "en" and not wordclass.in_dictionary(normal)))
+                 or (primary == "en" and not wordclass.in_dictionary(normal)) or wordclass.proper(normal, primary))
         if ((_acceptable(normal, stop, set()) or _acronym(original))
                 and wordclass.kind(normal, primary) != wordclass.ADJECTIVE):
             add(names.get(normal, original) if known else normal, known, j)
@@ -487,7 +489,7 @@ def _spaced_terms(headline: str, language: str, stop: frozenset[str], excluded,
             # if no dictionary has it, or, after a colon, if it is no verb.
             if (len(run) > 1 or i not in starts or normal in names
                     or any(_related(normal, w) for w in capitalised_elsewhere)
-                    or (primary == "en" and not wordclass.in_dictionary(normal))
+                    or (primary == "en" and not wordclass.in_dictionary(normal)) or wordclass.proper(normal, primary)
                     or (i > 0 and wordclass.knows(primary) and normal not in stop and not word_kind(i))):
                 run = _trimmed(run, i in starts)
                 if run:
@@ -503,8 +505,11 @@ def _spaced_terms(headline: str, language: str, stop: frozenset[str], excluded,
             if kind:
                 verb_seen = verb_seen or kind == wordclass.VERB
                 after_noun = False
+            elif any(c.isupper() for c in original[1:]) and not original.isupper():
+                add(original, True, i)  # a brand's spelling: iPhone, eBay
+                after_noun = True
             else:
-                add(original if nouns_capitalised else normal, False, i)
+                add(original if nouns_capitalised else wordclass.base(normal, primary), False, i)
                 after_noun = True
             previous = normal
         i += 1
@@ -542,10 +547,29 @@ def terms(headline: str, *, language: str = "en", outlet: str = "",
     return unique
 
 
-def _grams(title: str) -> set[str]:
-    """The runs of one to four words of a normalised headline."""
+def _grams(title: str, language: str = "") -> set[str]:
+    """The runs of one to four words of a normalised headline; in Swedish
+    and German, those of its words as terms() spells them too (genitives
+    as their stems, kinas: kina; Swedish nouns as their lemmas, skolor:
+    skola)."""
     parts = title.split()
-    return {" ".join(parts[a:b]) for a in range(len(parts)) for b in range(a + 1, min(len(parts), a + 4) + 1)}
+    out = {" ".join(parts[a:b]) for a in range(len(parts)) for b in range(a + 1, min(len(parts), a + 4) + 1)}
+    if language == "sv":
+        stems = [wordclass.base(p, language) for p in parts]
+    else:
+        stems = [wordclass.genitive_stem(p, language).lower() or p for p in parts] if language == "de" else parts
+    if stems != parts:
+        out |= _grams(" ".join(stems))
+    return out
+
+
+def _cluster_grams(others, language: str) -> set[str]:
+    """The runs of words that two or more of a cluster's other headlines
+    write: the subjects of its story, however its lead words it."""
+    counts: Counter = Counter()
+    for other in others:
+        counts.update(_grams(_normal(other), language))
+    return {gram for gram, n in counts.items() if n >= 2}
 
 
 def _unspaced(key: str) -> bool:
@@ -568,8 +592,8 @@ class Vocabulary:
     COMMON_SHARE = 0.3
     MIN_STORIES = 8
     _site: object = None  # a function giving the site's headlines (normalised), called on the first look-up
-    _titles: set[str] = field(default_factory=set)
-    _grams: Counter = field(default_factory=Counter)  # word n-grams of spaced headlines: stories holding each
+    _titles: dict[str, set[str]] = field(default_factory=dict)  # headline: its cluster's n-grams counted for it
+    _grams: Counter = field(default_factory=Counter)  # word n-grams of headlines and clusters: stories holding each
     _glued: list[str] = field(default_factory=list)  # the other headlines
     _glued_text: str = ""
     _counts: dict[str, int] = field(default_factory=dict)
@@ -583,15 +607,23 @@ class Vocabulary:
         (a resync of unchanged feeds tags nothing)."""
         return cls(_site=headlines)
 
-    def _add_titles(self, titles) -> None:
-        for title in titles:
-            if not title or title in self._titles:
+    def _add_titles(self, titles, language: str = "", clusters=()) -> None:
+        """Each story once: its headline's n-grams and those its cluster
+        writes twice (counted once per headline, however many feeds hold it)."""
+        for title, extra in zip(titles, (*clusters, *([set()] * (len(titles) - len(clusters))))):
+            if not title:
                 continue
-            self._titles.add(title)
-            if _unspaced(title):
-                self._glued.append(title)
-                self._glued_text = ""
-            self._grams.update(_grams(title))
+            if title not in self._titles:
+                self._titles[title] = set()
+                if _unspaced(title):
+                    self._glued.append(title)
+                    self._glued_text = ""
+                self._grams.update(_grams(title, language))
+            counted = self._titles[title]
+            new = extra - counted - _grams(title, language) if extra else ()
+            if new:
+                counted |= new
+                self._grams.update(new)
         self._counts.clear()
 
     def stories(self, key: str) -> int:
@@ -609,18 +641,22 @@ class Vocabulary:
                 self._counts[normal] = self._grams.get(normal, 0)
         return self._counts[normal]
 
-    def add_feed(self, headlines: list[tuple[str, str]], language: str, outlets=(), related=()) -> None:
-        """(headline, outlet) of every story of a feed; the outlets and the
-        headlines of its clusters (for their names)."""
+    def add_feed(self, headlines: list[tuple[str, str]], language: str, outlets=(), clusters=()) -> None:
+        """(headline, outlet) of every story of a feed; the outlets of its
+        clusters; `clusters`: each story's other headlines, in order. A
+        story holds what its headline writes and what two of its cluster's
+        headlines write (make_tags takes those as candidates too)."""
         self.outlets = self.outlets | {_normal(o) for o in (*outlets, *(o for _, o in headlines)) if _normal(o)}
         titles = [_normal(h) for h, _ in headlines]
-        self._add_titles(titles)
-        for headline in (*(h for h, _ in headlines), *related):
+        primary = (language or "en").split("-")[0].lower()
+        extras = [_cluster_grams(others, primary) for others in clusters]
+        self._add_titles(titles, primary, extras)
+        for headline in (*(h for h, _ in headlines), *(o for others in clusters for o in others)):
             self.names.update(names_in(headline, language))
         # The feed's stories are tagged next: its own common terms apply.
         grams: Counter = Counter()
-        for title in titles:
-            grams.update(_grams(title))
+        for n, title in enumerate(titles):
+            grams.update(_grams(title, primary) | (extras[n] if n < len(extras) else set()))
         self._feed = (grams, "\n".join(t for t in titles if _unspaced(t)), len(titles))
         self._common = {}
 
@@ -638,6 +674,32 @@ class Vocabulary:
 
 
 MIN_TAGS = 2
+_CLUSTER = 1000  # positions of the terms a story's cluster writes, after its headline's
+
+
+def _cluster_terms(found: list[Term], others: list[str], candidates, shared, stop: frozenset[str]) -> list[Term]:
+    """The terms of the cluster's other headlines that two or more of them
+    write (Trump of "Donald Trump" too), the headline does not, and other
+    stories of the site hold: its story is about them too ("impeachment" of
+    a story whose lead headline says "hearing")."""
+    keys = {term.key for term in found}
+    texts = [f" {_normal(other)} " for other in others]
+    out: list[Term] = []
+    for other in others:
+        parts = _TAIL.split(other)
+        if len(parts) > 1 and len(parts[-1].split()) <= 3:
+            other = " ".join(parts[:-1])  # "... | GP", "... - DN.SE": an outlet or a section
+        for term in candidates(other):
+            if term.key in keys or term.key in stop:  # IS, US: the vocabulary counts "is", "us" too
+                continue
+            if any(f" {term.key} " in f" {key} " or f" {key} " in f" {term.key} " for key in keys):
+                continue  # a piece of a name the headline writes whole (Black Friday of Walmart Black Friday)
+            keys.add(term.key)
+            normal = _normal(term.key)
+            written = sum((normal in text) if _unspaced(normal) else (f" {normal} " in text) for text in texts)
+            if written >= 2 and shared(term.key):
+                out.append(Term(term.text if term.name else term.key, term.key, term.name, _CLUSTER + len(out)))
+    return out
 
 
 def make_tags(
@@ -663,9 +725,19 @@ def make_tags(
     # The vocabulary has the names of every cluster's headlines already.
     names = vocabulary.names if vocabulary else {k: v for other in others for k, v in names_in(other, language).items()}
     capitalised_elsewhere = {n for other in others for o, n in words(other) if o[:1].isupper()}
-    found = terms(headline, language=language, outlet=outlet, capitalised_elsewhere=capitalised_elsewhere,
-                  names=names, outlets=vocabulary.outlets if vocabulary else frozenset(),
-                  shared=(lambda key: vocabulary.stories(key) >= 2) if vocabulary else (lambda key: False))
+    def shared_key(key: str) -> bool:
+        return vocabulary is not None and vocabulary.stories(key) >= 2
+
+    def candidates(text: str, capitals=capitalised_elsewhere) -> list[Term]:
+        return terms(text, language=language, outlet=outlet, capitalised_elsewhere=capitals,
+                     names=names, outlets=vocabulary.outlets if vocabulary else frozenset(), shared=shared_key)
+
+    found = candidates(headline)
+    if vocabulary is not None and len(others) >= 2:
+        # A cluster's headline's first word is capitalised anyway ("Skolor i Norrköping").
+        mid = {n for other in others for k, (o, n) in enumerate(words(other)) if k and o[:1].isupper()}
+        found += _cluster_terms(found, others, lambda text: candidates(text, mid), shared_key,
+                                stopwords_for(language))
     others_lower = [other.lower() for other in others]
     other_words = [{n for _, n in words(other)} for other in others]
     scored = []
@@ -674,11 +746,11 @@ def make_tags(
             repeats = sum(term.key in other for other in others_lower)
         else:
             repeats = sum(any(_related(term.key, w) for w in group) for group in other_words)
-        shared = vocabulary is not None and vocabulary.stories(term.key) >= 2
+        shared = shared_key(term.key)
         score = 2 * repeats + int(term.name) + 2 * int(shared)
-        # What other stories of the site hold, or the cluster's other
-        # outlets write (the next stories of the event will), is no dead end.
-        scored.append(((score, len(term.key), -term.position), term, shared or repeats > 0))
+        # What other stories of the site hold is no dead end; without a
+        # vocabulary, every term may be a tag.
+        scored.append(((score, len(term.key), -term.position), term, shared or vocabulary is None))
     scored.sort(key=lambda item: item[0], reverse=True)
     common = {term.key for term in found if vocabulary and vocabulary.is_common(term.key)}
     # Two spellings of one word (zelensky, zelenskyy), or a word and the
@@ -692,9 +764,12 @@ def make_tags(
             chosen.append(term)
 
     for _, term, shared in scored:
-        if term.key not in common and (shared or vocabulary is None):
+        if term.key not in common and shared:
             take(term)
-    lonely = [term for _, term, shared in scored if not shared and term.key not in common]
+    # Terms no other story holds, the headline's own (not its cluster's),
+    # only to reach MIN_TAGS.
+    lonely = [term for _, term, shared in scored if not shared and term.key not in common
+              and term.position < _CLUSTER]
     for term in lonely + [term for _, term, _ in scored if term.key in common]:
         if len(chosen) >= min(MIN_TAGS, limit):
             break

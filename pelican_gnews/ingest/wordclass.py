@@ -36,6 +36,9 @@ _ENGLISH_MODALS = frozenset({"to", "will", "would", "could", "can", "may", "migh
 # Verbs after which the word before is their subject: "deals are".
 _ENGLISH_AUXILIARIES = frozenset({"is", "are", "was", "were", "has", "have", "had", "will", "would", "can",
                                   "could", "may", "might", "must", "should"})
+# Prepositions a verb takes ("calls for", "boasts of", "closes at").
+# Not "on", "to", "with", "over": "trade talks on hold", "plans to".
+_ENGLISH_PARTICLES = frozenset({"for", "of", "at", "into", "up", "down", "out", "back", "off"})
 # Words after which an -ing or -ed word is a noun: "the funding", "a hearing".
 _ENGLISH_DETERMINERS = frozenset({"the", "a", "an", "of", "for", "on", "in", "at", "to", "new", "its", "his",
                                   "her", "their", "our", "this", "that"})
@@ -76,6 +79,13 @@ def _lemma(word: str, language: str) -> str:
     return simplemma.lemmatize(word, lang=language)
 
 
+@lru_cache(maxsize=4096)
+def _gradable(word: str) -> bool:
+    """An adjective with a comparative (white, whiter): a quality, not a noun
+    used as one (satellite, record)."""
+    return "JJR" in _lemminflect().getAllInflections(word, upos="ADJ")
+
+
 def _verb_stem(word: str) -> bool:
     """An -ing or -ed word the dictionary lacks, of a verb it has ("reshaping")."""
     stem = word[:-3] if word.endswith("ing") else word[:-2]
@@ -94,6 +104,9 @@ def _english_kind(word: str, after_noun: bool, verb_seen: bool, previous: str, i
     if not pos:
         if len(word) > 4 and word.endswith("ly"):
             return ADVERB
+        if "-" in word:  # a compound is what its last word is: "all-electric"
+            last = _english(word.rsplit("-", 1)[1])
+            return ADJECTIVE if "ADJ" in last and "NOUN" not in last else ""
         # An unknown re-/un- word of a known verb: "reshape", "unpause".
         if word.startswith(("re", "un")) and "VERB" in _english(word[2:]) and "NOUN" not in _english(word[2:]):
             return VERB
@@ -106,6 +119,11 @@ def _english_kind(word: str, after_noun: bool, verb_seen: bool, previous: str, i
     if "VERB" in pos and after_noun and not verb_seen and following not in _ENGLISH_AUXILIARIES and (
             word.endswith("s") or previous.endswith("s") and not previous.endswith("ss")):
         return VERB  # the headline's verb after its subject: "Trump Slashes Funding", "Wildfires Burn"
+    if ("VERB" in pos and word.endswith("s") and not word.endswith("ss") and following in _ENGLISH_PARTICLES
+            and previous and not previous.endswith("s") and previous not in _ENGLISH_DETERMINERS):
+        return VERB  # after a singular subject, before its preposition: "pitch boasts of", "Dow closes at"
+    if "ADJ" in pos and following and "NOUN" in _english(following) and _gradable(word):
+        return ADJECTIVE  # before the noun it qualifies: "white nationalist", not "satellite imaging"
     if "ADV" in pos and not nominal:
         return ADVERB
     if "ADJ" in pos and not nominal:
@@ -113,19 +131,70 @@ def _english_kind(word: str, after_noun: bool, verb_seen: bool, previous: str, i
     return ""
 
 
+# Swedish words after which an infinitive is a verb: "kan förbjuda", "att gå".
+_SWEDISH_MODALS = frozenset({"att", "kan", "kunde", "ska", "skall", "skulle", "vill", "ville", "måste", "får",
+                             "fick", "bör", "borde", "brukar", "tänker", "verkar", "lär", "behöver"})
+
+
+def _swedish_kind(word: str, lemma: str, previous: str) -> str:
+    """A Swedish word's class by its lemma's shape: simplemma gives a verb's
+    infinitive (in -a) and an adjective's base form."""
+    if lemma.endswith("a") and lemma != word:
+        stem = lemma[:-1]
+        # Present, past, supine, passive (tonas), participles (hittad,
+        # anhållen) of a verb whose infinitive ends in -a (not its bare stem:
+        # simplemma reads the nouns risk, bro, spel as imperatives);
+        # not the -or/-ar plural of a noun (kvinnor, bilar: lemma bil).
+        if word in (lemma + "r", stem + "er", lemma + "de", stem + "de", stem + "te", lemma + "t", stem + "t",
+                    lemma + "s", stem + "s", stem + "es", stem + "ad", stem + "ade", stem + "at", stem + "en",
+                    stem + "et", stem + "ande", stem + "ende"):
+            return VERB
+        if not word.startswith(stem) and not word.endswith(("or", "ar", "er", "en", "et", "na")):
+            return VERB  # a strong verb's past: högg (hugga)
+        return ""
+    if lemma == word and word.endswith("a") and previous in _SWEDISH_MODALS:
+        return VERB  # an infinitive: "kan förbjuda"
+    if lemma != word and lemma.endswith(("d", "g", "sk", "t")) and word in (lemma[:-1] + "t", lemma + "t"):
+        return ADVERB  # an adjective's -t form, which is its adverb too: oväntat (oväntad)
+    if lemma != word and word in (lemma + "are", lemma + "re", lemma + "ast", lemma + "aste") or (
+            lemma != word and word.endswith("re") and not lemma.startswith(word[:3])):
+        return ADJECTIVE  # a comparative: ytterligare (ytterlig), äldre (gammal)
+    if lemma == word and word.endswith(("lig", "ligt", "liga", "isk", "iska")):
+        return ADJECTIVE  # oförklarlig
+    return ""
+
+
+def genitive_stem(word: str, language: str) -> str:
+    """The word without its genitive -s, where the dictionary says it is one
+    (Swedish and German: Kinas -> Kina, Sveriges -> Sverige), else ""."""
+    if language not in ("sv", "de") or len(word) < 4 or not word.endswith("s"):
+        return ""
+    lemma = _lemma(word, language)
+    return word[:-1] if lemma.lower() == word[:-1].lower() else ""
+
+
+def base(word: str, language: str) -> str:
+    """One spelling for a Swedish noun's forms, its lemma (skolor, skolan:
+    skola), lower case; other words and languages as they are."""
+    if language != "sv":
+        return word
+    return _lemma(word, language).lower() or word
+
+
+def proper(word: str, language: str) -> bool:
+    """Whether simplemma's dictionary writes the word as a name (its lemma
+    capitalised: florida -> Florida)."""
+    if language not in _INFINITIVES and language != "sv":  # German writes every noun so
+        return False
+    return _lemma(word.lower(), language)[:1].isupper()
+
+
 def _lemma_kind(word: str, language: str, previous: str) -> str:
     if language in _MENTE and len(word) > 7 and word.endswith("mente"):
         return ADVERB
     lemma = _lemma(word, language).lower()
     if language == "sv":
-        # Present and past of a verb whose infinitive ends in -a: säger, sade,
-        # meddelar; not the -or/-ar plural of a noun (kvinnor, bilar: lemma bil).
-        if lemma.endswith("a") and lemma != word and (
-                word in (lemma + "r", lemma[:-1] + "er", lemma + "de", lemma[:-1] + "de", lemma[:-1] + "te",
-                         lemma + "t")
-                or not word.startswith(lemma[:-1]) and not word.endswith(("or", "ar", "er", "en", "et", "na"))):
-            return VERB  # and a strong verb's past: högg (hugga)
-        return ""
+        return _swedish_kind(word, lemma, previous)
     endings, before = _INFINITIVES[language]
     if not lemma.endswith(endings):
         return ""
