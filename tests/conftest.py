@@ -151,12 +151,24 @@ def site_files(output: Path) -> dict[str, bytes]:
 
 
 @contextlib.contextmanager
-def serve(directory: Path, handler_class=None):
-    """A threaded HTTP server on 127.0.0.1 serving `directory`; yields its base URL."""
+def serve(directory: Path, handler_class=None, *, pages_404: bool = False):
+    """A threaded HTTP server on 127.0.0.1 serving `directory`; yields its
+    base URL. With `pages_404`, a missing page is answered as GitHub Pages
+    does: status 404 with the site's own 404.html."""
     from functools import partial
     from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
     class Quiet(handler_class or SimpleHTTPRequestHandler):
+        def send_error(self, code, message=None, explain=None):
+            if not (pages_404 and code == 404):
+                return super().send_error(code, message, explain)
+            body = (Path(directory) / "404.html").read_bytes()
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
         def log_message(self, *args):
             pass
 

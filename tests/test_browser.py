@@ -125,7 +125,6 @@ def test_an_archived_storys_address_leads_to_its_archive_line(browser, tmp_path,
     """GitHub Pages answers an unknown address with 404.html; its script finds
     the story in the archive's address lists and links to its line."""
     from datetime import timedelta
-    from http.server import SimpleHTTPRequestHandler
 
     from test_retention import T0, Rolling, items
 
@@ -138,18 +137,7 @@ def test_an_archived_storys_address_leads_to_its_archive_line(browser, tmp_path,
                DIRECT_TEMPLATES=["index", "tags", "categories", "archives", "404"])
     assert not (site.output / f"{gone}.html").exists()
 
-    class PagesLike(SimpleHTTPRequestHandler):
-        def send_error(self, code, message=None, explain=None):
-            if code != 404:
-                return super().send_error(code, message, explain)
-            body = (site.output / "404.html").read_bytes()
-            self.send_response(404)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    with serve(site.output, PagesLike) as url:
+    with serve(site.output, pages_404=True) as url:
         context = browser.new_context()
         page = context.new_page()
         response = page.goto(f"{url}/{gone}.html")

@@ -148,8 +148,6 @@ def test_day_form_is_babels_pattern(language, day, text):
 def test_the_404_page_writes_an_archived_storys_day_in_its_language(site, browser, language):
     """The 404 page's script names the archive's day as Babel writes it, in
     a sentence joined to the one before as the language joins them."""
-    from http.server import SimpleHTTPRequestHandler
-
     from test_retention import Rolling, items
 
     rolling = Rolling(site.root)
@@ -160,16 +158,7 @@ def test_the_404_page_writes_an_archived_storys_day_in_its_language(site, browse
                DIRECT_TEMPLATES=["index", "tags", "categories", "archives", "404"])
     day = next(e.date for e in rolling.archived() if e.slug == gone)
 
-    class PagesLike(SimpleHTTPRequestHandler):
-        def send_error(self, code, message=None, explain=None):
-            body = (site.output / "404.html").read_bytes()
-            self.send_response(404)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    with serve(site.output, PagesLike) as url:
+    with serve(site.output, pages_404=True) as url:
         context = browser.new_context()
         page = context.new_page()
         page.goto(f"{url}/{gone}.html")
