@@ -8,7 +8,7 @@ import pytest
 
 from conftest import SHARED_FEEDS, needs_shared
 from feedmaker import Item, Related, feed_xml, item_xml
-from pelican_gnews.ingest.parse import FeedError, parse_feed, section_from_title
+from pelican_gnews.ingest.parse import FeedError, parse_feed
 
 NOW = datetime(2026, 1, 10, tzinfo=timezone.utc)
 
@@ -154,13 +154,3 @@ def test_language_falls_back_to_the_edition_in_the_link():
     xml = _one(item_xml(_item())).replace("<language>en-US</language>", "")
     xml = xml.replace("hl=en-US", "hl=ja")
     assert parse_feed(xml.encode(), "f").language == "ja"
-
-
-@pytest.mark.parametrize("title, section", [
-    ("World - Latest - Google News", "World"),
-    ('"satellite data" - Google News', "satellite data"),
-    ("Top stories - Google News", "Top stories"),
-    ("Wirtschaft - Neueste - Google News", "Wirtschaft"),
-])
-def test_section_from_feed_title(title, section):
-    assert section_from_title(title) == section

@@ -116,6 +116,9 @@ def test_a_build_in_any_language_logs_no_docutils_warning(site, caplog, language
     ('"Google - Alphabet" - Google News', "Google - Alphabet"),
     ("Google News", "Google News"),
     ("World - Latest - Google News", "World"),
+    ('"satellite data" - Google News', "satellite data"),
+    ("Top stories - Google News", "Top stories"),
+    ("Wirtschaft - Neueste - Google News", "Wirtschaft"),
 ])
 def test_google_s_name_leaves_section_names_in_every_language(title, section):
     assert section_from_title(title) == section
