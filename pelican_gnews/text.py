@@ -71,6 +71,15 @@ def language_tag(value: object) -> str:
     return text if len(text) <= 35 and _LANGUAGE_TAG.fullmatch(text) else ""
 
 
+# Scripts written right to left (ISO 639-1 primary subtags).
+RTL_LANGUAGES = frozenset({"ar", "arc", "dv", "fa", "ha", "he", "iw", "ks", "ku", "ps", "sd", "ug", "ur", "yi"})
+
+
+def text_direction(language: str) -> str:
+    """"rtl" for a language written right to left, else "ltr"."""
+    return "rtl" if (language or "").split("-")[0].lower() in RTL_LANGUAGES else "ltr"
+
+
 def _joiner_needed(text: str, at: int) -> bool:
     """Whether the ZWNJ/ZWJ at `at` joins letters of a script that spells
     with it (both neighbours letters or marks beyond Latin, Greek, Cyrillic

@@ -36,7 +36,7 @@ from jinja2 import pass_context
 from jinja2.ext import Extension
 from markupsafe import Markup
 
-from .render import text_direction
+from ..text import text_direction
 
 logger = logging.getLogger(__name__)
 

@@ -22,8 +22,8 @@ from pelican.utils import get_date
 from .. import frontmatter
 from ..cluster import describe, first_ol, parse_cluster, split_headline
 from ..ingest.slugs import name_language, name_slug
-from ..text import clean_text, holdable, html_to_text, language_tag, safe_url
-from .render import coverage_html, story_language, text_direction
+from ..text import clean_text, holdable, html_to_text, language_tag, safe_url, text_direction
+from .render import coverage_html, story_language
 
 logger = logging.getLogger(__name__)
 

@@ -28,7 +28,8 @@ from pelican.utils import get_relative_path
 from ..ingest.slugs import pelican_name_slug
 from ..settings import setting
 from .reader import names_of
-from .render import outlet_pages_on, text_direction
+from ..text import text_direction
+from .render import outlet_pages_on
 from .writer import write_data
 
 logger = logging.getLogger(__name__)

@@ -17,13 +17,6 @@ from ..settings import setting
 
 logger = logging.getLogger(__name__)
 
-# Scripts written right to left (ISO 639-1 primary subtags).
-RTL_LANGUAGES = frozenset({"ar", "arc", "dv", "fa", "ha", "he", "iw", "ks", "ku", "ps", "sd", "ug", "ur", "yi"})
-
-def text_direction(language: str) -> str:
-    return "rtl" if (language or "").split("-")[0].lower() in RTL_LANGUAGES else "ltr"
-
-
 def story_language(metadata) -> str:
     """The language a story file names (`language`, or Pelican's `lang`),
     '' when it names none."""
