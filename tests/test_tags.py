@@ -126,6 +126,45 @@ def test_a_word_in_most_of_a_feed_is_dropped_and_shared_words_are_preferred():
     assert make_tags("Glacier melt speeds up", vocabulary=shared, limit=1) == ["glacier"]
 
 
+def test_a_story_is_tagged_with_what_its_cluster_says_and_shares_it():
+    """Two stories whose lead headlines share no word, whose clusters both
+    write "Congress" and "impeachment", share those tags; a term only the
+    cluster repeats, no other story, is no tag beyond two."""
+    stories = [("Court rejects appeal over financial records", "Wire",
+                ["Congress can seek tax records, court says", "Appeals court hands Congress a win",
+                 "Impeachment inquiry widens as Congress subpoenas banks", "Lawyers weigh impeachment risk"]),
+               ("Fed chair testifies before House budget panel", "Daily",
+                ["Powell warns Congress about recession", "Powell tells Congress debt path is unsustainable",
+                 "Markets eye impeachment hearing and Fed", "Impeachment week opens"]),
+               ("Storm floods coastal towns", "Coast", ["Storm surge floods towns", "Rain and surge flood towns"])]
+    vocabulary = Vocabulary()
+    vocabulary.add_feed([(h, o) for h, o, _ in stories], "en", clusters=[c for _, _, c in stories])
+    assert vocabulary.stories("Congress") == 2 and vocabulary.stories("impeachment") == 2
+    tags = [make_tags(h, outlet=o, others=c, vocabulary=vocabulary) for h, o, c in stories]
+    assert {"Congress", "impeachment"} <= set(tags[0]) and {"Congress", "impeachment"} <= set(tags[1])
+    assert len(tags[2]) == 2  # "towns", "surge" are its cluster's alone: two tags, no more
+
+
+def test_one_spelling_per_subject_and_no_verb_forms_in_swedish():
+    assert "Kina" in make_tags("Kinas president besöker Putin i Moskva", language="sv", limit=10)
+    florida = make_tags("Florida kan förbjuda samtal om mens i skolor", language="sv", limit=10)
+    assert "Florida" in florida and "skola" in florida and not {"förbjuda", "florida", "skolor"} & set(florida)
+    for headline, verb in (("Risk med sötningsmedel tonas ner", "tonas"), ("Person hittad död i gruvhål", "hittad"),
+                           ("Pojke anhållen för mordförsök på skola", "anhållen"),
+                           ("Flyttade oväntat till Göteborg efter säsongen", "oväntat"),
+                           ("Ytterligare en svensk död i lavin", "Ytterligare")):
+        assert verb.lower() not in lower(make_tags(headline, language="sv", limit=10)), headline
+
+
+def test_english_verbs_before_their_preposition_and_adjectives_before_a_noun_are_no_tags():
+    tags = make_tags("Trump hotel sales pitch boasts of millions from foreign governments", limit=10)
+    assert "boasts" not in tags and "hotel" in tags
+    tags = make_tags("AOC slams adviser as white nationalist, calls for his resignation", limit=10)
+    assert not {"white", "calls"} & set(tags) and "resignation" in tags
+    tags = make_tags("Ford unveils its all-electric SUV for the iPhone generation", limit=10)
+    assert "all-electric" not in tags and "iPhone" in tags
+
+
 def test_a_tag_page_of_one_story_only_to_reach_two_tags():
     """Terms no other story of the site holds are tags only as far as a
     story needs two; the site's headlines come from the sync state."""
@@ -240,7 +279,7 @@ def test_tag_targets_on_real_and_invented_feeds():
     25 % of a feed's tags on two stories or more on the feeds of 30 stories
     whose stories share their subjects (not the Swedish and American top
     stories of 2019-2023 nor the Malayalam one-site feed, whose stories
-    share almost no word: those must only be better than before)."""
+    share few subjects: those must be better than before)."""
     before, after = tag_quality.figures(after=False), tag_quality.figures(after=True)
     for line in tag_quality.report(before, after).splitlines():
         report_figure(f"tags: {line}")
@@ -254,9 +293,9 @@ def test_tag_targets_on_real_and_invented_feeds():
     apart = {"sv_SE_top_stories_2023-03-20.xml", "en_US_top_stories_2019-11-14_view_full_coverage.xml",
              "ml_IN_search_site_2026-07-19_no_clusters.xml"}
     assert {"ja_JP_top_invented.xml", "pt_BR_top_invented.xml", "en_US_title_case_invented.xml"} <= set(full)
+    full_before = dict(before["all"]["full shared"])
     for name, share in full.items():
-        if name not in apart:
-            assert share >= 0.25, (name, share)
+        assert share >= 0.25 or name in apart and share > full_before[name], (name, share, full_before[name])
     assert total["shared"] > before["all"]["shared"]
     assert after["all"]["split names"] < before["all"]["split names"]
 

@@ -412,7 +412,7 @@ def _spaced_terms(headline: str, language: str, stop: frozenset[str], excluded,
         # A word no dictionary has is a name ("Zelensky", "Xbox"), and so
         # is one the site writes capitalised.
         known = (normal in names or normal in capitalised_elsewhere or original.isupper()
-                 or (primary == "en" and not wordclass.in_dictionary(normal)) or wordclass.proper(normal, primary))
+                 or (primary == "en" and not wordclass.in_dictionary(normal)) or wordclass.proper(original, primary))
         if ((_acceptable(normal, stop, set()) or _acronym(original))
                 and wordclass.kind(normal, primary) != wordclass.ADJECTIVE):
             add(names.get(normal, original) if known else normal, known, j)
@@ -489,7 +489,7 @@ def _spaced_terms(headline: str, language: str, stop: frozenset[str], excluded,
             # if no dictionary has it, or, after a colon, if it is no verb.
             if (len(run) > 1 or i not in starts or normal in names
                     or any(_related(normal, w) for w in capitalised_elsewhere)
-                    or (primary == "en" and not wordclass.in_dictionary(normal)) or wordclass.proper(normal, primary)
+                    or (primary == "en" and not wordclass.in_dictionary(normal)) or wordclass.proper(original, primary)
                     or (i > 0 and wordclass.knows(primary) and normal not in stop and not word_kind(i))):
                 run = _trimmed(run, i in starts)
                 if run:
@@ -677,15 +677,27 @@ MIN_TAGS = 2
 _CLUSTER = 1000  # positions of the terms a story's cluster writes, after its headline's
 
 
-def _cluster_terms(found: list[Term], others: list[str], candidates, shared, stop: frozenset[str]) -> list[Term]:
+def _cluster_terms(found: list[Term], others: list[str], candidates, shared, language: str) -> list[Term]:
     """The terms of the cluster's other headlines that two or more of them
     write (Trump of "Donald Trump" too), the headline does not, and other
     stories of the site hold: its story is about them too ("impeachment" of
     a story whose lead headline says "hearing")."""
+    primary = (language or "en").split("-")[0].lower()
+    stop = stopwords_for(language)
     keys = {term.key for term in found}
-    texts = [f" {_normal(other)} " for other in others]
+    texts = [_normal(other) for other in others]
+    grams = [_grams(text, primary) for text in texts]
+    counts = Counter(gram for own in grams for gram in own)
+    # Only an other headline holding a run of words that another one holds
+    # too and other stories of the site hold is read for its terms.
+    lead = {term.key for term in found} | {w for term in found for w in term.key.split()}
+    hot = {gram for gram, n in counts.items()
+           if n >= 2 and gram not in stop and gram not in lead and not wordclass.kind(gram.split()[-1], primary)
+           and shared(gram)}
     out: list[Term] = []
-    for other in others:
+    for other, text, own in zip(others, texts, grams):
+        if not _unspaced(text) and not hot & own:
+            continue
         parts = _TAIL.split(other)
         if len(parts) > 1 and len(parts[-1].split()) <= 3:
             other = " ".join(parts[:-1])  # "... | GP", "... - DN.SE": an outlet or a section
@@ -696,7 +708,7 @@ def _cluster_terms(found: list[Term], others: list[str], candidates, shared, sto
                 continue  # a piece of a name the headline writes whole (Black Friday of Walmart Black Friday)
             keys.add(term.key)
             normal = _normal(term.key)
-            written = sum((normal in text) if _unspaced(normal) else (f" {normal} " in text) for text in texts)
+            written = (sum(normal in t for t in texts) if _unspaced(normal) else counts.get(normal, 0))
             if written >= 2 and shared(term.key):
                 out.append(Term(term.text if term.name else term.key, term.key, term.name, _CLUSTER + len(out)))
     return out
@@ -736,8 +748,7 @@ def make_tags(
     if vocabulary is not None and len(others) >= 2:
         # A cluster's headline's first word is capitalised anyway ("Skolor i Norrköping").
         mid = {n for other in others for k, (o, n) in enumerate(words(other)) if k and o[:1].isupper()}
-        found += _cluster_terms(found, others, lambda text: candidates(text, mid), shared_key,
-                                stopwords_for(language))
+        found += _cluster_terms(found, others, lambda text: candidates(text, mid), shared_key, language)
     others_lower = [other.lower() for other in others]
     other_words = [{n for _, n in words(other)} for other in others]
     scored = []

@@ -182,11 +182,15 @@ def base(word: str, language: str) -> str:
 
 
 def proper(word: str, language: str) -> bool:
-    """Whether simplemma's dictionary writes the word as a name (its lemma
-    capitalised: florida -> Florida)."""
+    """Whether simplemma's dictionary writes the word, as the headline does,
+    as a name: its lemma capitalised (florida -> Florida), or a form of a
+    name (Kinas -> Kina; it returns a capitalised word it lacks as it is)."""
     if language not in _INFINITIVES and language != "sv":  # German writes every noun so
         return False
-    return _lemma(word.lower(), language)[:1].isupper()
+    if _lemma(word.lower(), language)[:1].isupper():
+        return True
+    lemma = _lemma(word, language)
+    return word[:1].isupper() and lemma != word and lemma[:1].isupper()
 
 
 def _lemma_kind(word: str, language: str, previous: str) -> str:
