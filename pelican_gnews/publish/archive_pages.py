@@ -45,8 +45,8 @@ from pelican.generators import Generator, PelicanTemplateNotFound
 
 from ..ingest import archive
 from ..settings import SettingsError, from_pelican, setting
+from .data_files import incremental_on, write_data
 from .localisation import zone_named
-from .writer import incremental_on, write_data
 
 logger = logging.getLogger(__name__)
 

@@ -30,6 +30,7 @@ from pelican.generators import Generator
 
 from ..settings import setting
 from . import jsonfeed
+from .data_files import write_data
 
 logger = logging.getLogger(__name__)
 
@@ -119,6 +120,5 @@ class RobotsGenerator(Generator):
             self.settings, "GNEWS_JSON_FEEDS") else ""
 
     def generate_output(self, writer):
-        from .writer import write_data  # noqa: PLC0415 - writer.py imports this module
 
         write_data(writer, self.context, ROBOTS_SAVE_AS, None, lambda: robots_txt(self.settings))

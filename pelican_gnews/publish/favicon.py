@@ -15,7 +15,7 @@ import zlib
 
 from pelican.generators import Generator
 
-from .writer import write_data
+from .data_files import write_data
 
 SAVE_AS = "favicon.ico"
 SIZE = 16  # the SVG's viewBox

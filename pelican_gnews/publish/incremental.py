@@ -62,6 +62,7 @@ import pelican
 from pelican.cache import FileDataCacher
 from pelican.urlwrappers import URLWrapper
 
+from .archive_pages import Day, Month
 from .pagination import Page, Pages
 from .render import Outlet
 
@@ -355,9 +356,6 @@ class Fingerprints:
         self._stories: dict[tuple[int, bool], str] = {}
         self._read: dict[int, str] = {}
         self._urls: dict[tuple[str, str], str] = {}
-        # archive_pages imports the writer, which imports this module.
-        from .archive_pages import Day, Month  # noqa: PLC0415
-
         self._day_type, self._month_type = Day, Month
 
     def _text(self, story) -> str:

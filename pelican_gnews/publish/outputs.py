@@ -20,10 +20,20 @@ import logging
 import os
 from collections import defaultdict
 
+from ..settings import setting
+from .data_files import per_page
 from .pagination import paginate
-from .writer import per_page
 
 logger = logging.getLogger(__name__)
+
+
+def outlet_pages_on(settings) -> bool:
+    return bool(setting(settings, "GNEWS_OUTLET_SAVE_AS"))
+
+
+def outlets_save_as(settings) -> str:
+    """Where the outlets index is written ('' when outlet pages are off)."""
+    return setting(settings, "GNEWS_OUTLETS_SAVE_AS") if outlet_pages_on(settings) else ""
 
 
 def short_hash(text: str) -> str:
@@ -54,8 +64,6 @@ def later_pages_taken(items, settings, template: str):
 
 def _listing_paths(gen, settings, outlets) -> dict[str, str]:
     """Files of the lists and other pages, each with what writes it."""
-    from .render import outlets_save_as  # noqa: PLC0415 - render imports this module
-
     paths: dict[str, str] = {}
     for name in settings.get("DIRECT_TEMPLATES", ()):
         save_as = settings.get(f"{name.upper()}_SAVE_AS", f"{name}.html")

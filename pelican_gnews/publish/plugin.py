@@ -24,7 +24,8 @@ from .rst_reader import use_docutils_language
 from .tag_index import TagIndexGenerator, take_over_tags_page
 from .crawlers import RobotsGenerator
 from .translations import process_translations
-from .writer import GNewsWriter, finish_build, incremental_on
+from .data_files import incremental_on
+from .writer import GNewsWriter, finish_build
 
 logger = logging.getLogger(__name__)
 

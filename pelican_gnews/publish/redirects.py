@@ -11,7 +11,7 @@ redirect takes the place of a page this build writes.
 
 The old address is worked out from the name each build, so nothing is kept
 between builds. Redirect pages go through the writer as its data files do
-(writer.write_data): kept when unchanged in an incremental build, removed
+(data_files.write_data): kept when unchanged in an incremental build, removed
 with the name, never in the sitemap; Pagefind indexes story pages only.
 """
 
@@ -27,10 +27,10 @@ from pelican.utils import get_relative_path
 
 from ..ingest.slugs import pelican_name_slug
 from ..settings import setting
-from .reader import names_of
 from ..text import text_direction
-from .render import outlet_pages_on
-from .writer import write_data
+from .data_files import write_data
+from .outputs import outlet_pages_on
+from .reader import names_of
 
 logger = logging.getLogger(__name__)
 

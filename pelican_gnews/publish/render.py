@@ -14,6 +14,7 @@ from html import escape
 from pelican.generators import Generator, PelicanTemplateNotFound
 
 from ..settings import setting
+from .outputs import later_pages_taken, outlet_pages_on, outlets_save_as, short_hash
 
 logger = logging.getLogger(__name__)
 
@@ -38,10 +39,6 @@ def coverage_html(entries, full_coverage: str = "") -> str:
     if full_coverage:
         html += f'<p class="full-coverage"><a href="{escape(full_coverage)}">Full coverage on Google News</a></p>'
     return html
-
-
-def outlet_pages_on(settings) -> bool:
-    return bool(setting(settings, "GNEWS_OUTLET_SAVE_AS"))
 
 
 @dataclass
@@ -153,18 +150,11 @@ def collect_outlets(articles, settings) -> dict[str, Outlet]:
 def _paginate_apart(outlets: dict[str, Outlet], settings) -> None:
     """An outlet whose page is page 2 or later of another ("Wire2" and a
     "Wire" with more than a page of stories) moves to a suffixed slug."""
-    from .outputs import later_pages_taken, short_hash  # noqa: PLC0415
-
     for outlet, owner in later_pages_taken([(o, o.stories) for o in outlets.values()], settings, "outlet"):
         slug = f"{outlet.slug}-{short_hash(outlet.name)}"
         logger.warning("Outlet %r: its page %s is a later page of %r; published at %s",
                        outlet.name, outlet.save_as, owner, slug)
         _place(outlet, slug, settings)
-
-
-def outlets_save_as(settings) -> str:
-    """Where the outlets index is written ('' when outlet pages are off)."""
-    return setting(settings, "GNEWS_OUTLETS_SAVE_AS") if outlet_pages_on(settings) else ""
 
 
 def link_neighbours(articles) -> None:

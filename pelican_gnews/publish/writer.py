@@ -12,7 +12,6 @@ inputs did not change since the last build is kept instead of rendered
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import os
@@ -25,6 +24,7 @@ from pelican.writers import Writer
 from ..settings import setting
 
 from . import jsonfeed, search
+from .data_files import incremental_on, per_page, write_data
 from .incremental import MANIFEST_NAME, STATS_NAME, Fingerprints, Manifest, remove_stale
 from .pagination import Page, paginate
 from .crawlers import Sitemap
@@ -45,19 +45,6 @@ FRONT_ONLY = ("list_summary",)
 NOT_SHOWN = ("all_articles",)
 
 _current: GNewsWriter | None = None
-
-
-def per_page(settings, template_name: str | None) -> int | None:
-    """Stories a page of this template: None when it is not paginated, 0
-    for all on one page (as Pelican does without DEFAULT_PAGINATION)."""
-    paginated = settings.get("PAGINATED_TEMPLATES", {})
-    if template_name not in paginated:
-        return None
-    return paginated[template_name] or settings.get("DEFAULT_PAGINATION") or 0
-
-
-def incremental_on(settings) -> bool:
-    return bool(settings.get("GNEWS_INCREMENTAL", False))
 
 
 class GNewsWriter(Writer):
@@ -213,28 +200,6 @@ class GNewsWriter(Writer):
         (Path(self.settings.get("CACHE_PATH") or "cache") / STATS_NAME).write_text(json.dumps(stats) + "\n")
         logger.info("pelican-gnews: incremental build: %d page(s) rendered, %d kept, %d stale file(s) removed",
                     self.manifest.rendered, self.manifest.kept, removed)
-
-
-def write_data(writer, context, save_as: str, shown, make_text) -> None:
-    """A data file of the site: kept when what it shows (`shown`) is as
-    the last build recorded it (with incremental builds), else made and
-    written, leaving the file untouched if its bytes are unchanged."""
-    memo = getattr(writer, "data_unchanged", None)
-    if shown is not None and memo is not None and memo(context, save_as, shown):
-        return
-    path = Path(writer.output_path) / save_as
-    data = make_text()
-    data = data.encode("utf-8") if isinstance(data, str) else data  # bytes: an image (favicon.py)
-    with contextlib.suppress(OSError):
-        if path.read_bytes() == data:
-            data = None
-    if data is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # One rename: a server reading the output meanwhile gets the old file or the new one.
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    getattr(writer, "data_written", lambda *args: None)(context, save_as, shown)
 
 
 def finish_build(pelican, generators) -> None:
