@@ -688,16 +688,19 @@ def _cluster_terms(found: list[Term], others: list[str], candidates, shared, lan
     texts = [_normal(other) for other in others]
     grams = [_grams(text, primary) for text in texts]
     counts = Counter(gram for own in grams for gram in own)
-    # Only an other headline holding a run of words that another one holds
-    # too and other stories of the site hold is read for its terms.
+    # An other headline is read for its terms only when it holds such a run
+    # of words (another one holds it too, other stories of the site hold
+    # it) that no headline read before it holds.
     lead = {term.key for term in found} | {w for term in found for w in term.key.split()}
     hot = {gram for gram, n in counts.items()
            if n >= 2 and gram not in stop and gram not in lead and not wordclass.kind(gram.split()[-1], primary)
            and shared(gram)}
     out: list[Term] = []
     for other, text, own in zip(others, texts, grams):
-        if not _unspaced(text) and not hot & own:
-            continue
+        if not _unspaced(text):
+            if not hot & own:
+                continue  # what it shares is read from an earlier headline already
+            hot -= own
         parts = _TAIL.split(other)
         if len(parts) > 1 and len(parts[-1].split()) <= 3:
             other = " ".join(parts[:-1])  # "... | GP", "... - DN.SE": an outlet or a section
