@@ -707,8 +707,8 @@ def _cluster_terms(found: list[Term], others: list[str], candidates, shared, lan
         for term in candidates(other):
             if term.key in keys or term.key in stop:  # IS, US: the vocabulary counts "is", "us" too
                 continue
-            if any(f" {term.key} " in f" {key} " or f" {key} " in f" {term.key} " for key in keys):
-                continue  # a piece of a name the headline writes whole (Black Friday of Walmart Black Friday)
+            if any(f" {key}".endswith(f" {term.key}") or f" {key} " in f" {term.key} " for key in keys):
+                continue  # the end of a name the headline writes whole (Black Friday of Walmart Black Friday)
             keys.add(term.key)
             normal = _normal(term.key)
             written = (sum(normal in t for t in texts) if _unspaced(normal) else counts.get(normal, 0))
