@@ -119,7 +119,10 @@ def test_story_page(sample_site):
     data = json.loads(body)
     assert data["@type"] == "NewsArticle"
     assert data["headline"] == "Delegates agree river treaty after all-night talks in Geneva"
-    assert data["keywords"] == ["Geneva", "treaty", "river", "talks", "delegates"]
+    # The story's tags, names and nouns of its headline, shown as they are listed.
+    shown = [t["content"] for t in doc.all("meta", property="article:tag")]
+    assert data["keywords"] == shown and data["keywords"][:2] == ["Geneva", "treaty"]
+    assert re.findall(r'<ul class="tags">(.*?)</ul>', text, re.S)[0].count("<li>") == len(shown)
 
 
 def test_outlet_pages_count_lead_and_related_stories(sample_site):
