@@ -21,7 +21,7 @@ from .. import frontmatter
 from ..cluster import MAX_ENTRIES, describe, parse_cluster, render_cluster
 from .parse import ParsedFeed, Story
 from .slugs import base_slug, pelican_slug, unicode_wanted, unique_slug
-from .tags import Vocabulary, make_tags
+from .tags import ARTICLES, Vocabulary, make_tags
 
 logger = logging.getLogger(__name__)
 
@@ -215,16 +215,13 @@ def story_path(content_dir: Path, slug: str) -> Path:
     return content_dir / f"{slug}{STORY_SUFFIX}"
 
 
-_ARTICLES = frozenset({"the", "les", "las", "los", "der", "die", "das", "het"})
-
-
 def slug_title(story: Story, language: str = "", unicode: bool = False) -> str:
     """What a story's slug is made of: its title as Google writes it
     ("Headline - Outlet"), or the headline alone when its last words
     already name the outlet ("… | NHK - nhk.or.jp", "… - BBC News - BBC"),
     which the slug would otherwise spell twice."""
     words = [w for w in base_slug(story.outlet, language, unicode=unicode).split("-")
-             if len(w) >= 3 and w not in _ARTICLES]
+             if len(w) >= 3 and w not in ARTICLES]
     tail = base_slug(story.headline, language, unicode=unicode).split("-")[-3:]
     return story.headline if words and story.headline and words[0] in tail else story.title
 

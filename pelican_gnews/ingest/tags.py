@@ -163,8 +163,8 @@ def _related(a: str, b: str) -> bool:
 
 # Small words that may join a name: "Bank of England", "Real Madrid de".
 _NAME_JOINERS = frozenset({"of", "de", "del", "la", "le", "van", "von", "der", "al", "bin", "da", "do", "dos"})
-_ARTICLES = frozenset({"the", "a", "an", "le", "la", "les", "el", "los", "las", "der", "die", "das", "den",
-                       "dem", "il", "lo", "gli", "o", "os", "as", "het", "een", "de"})
+ARTICLES = frozenset({"the", "a", "an", "le", "la", "les", "el", "los", "las", "der", "die", "das", "den",
+                      "dem", "il", "lo", "gli", "o", "os", "as", "het", "een", "de"})
 # English words capitalised as a sentence's first, never part of a name.
 _LEADING = frozenset({"how", "what", "why", "when", "where", "who", "which", "is", "are", "will", "can",
                       "does", "do", "did", "should", "could", "would", "in", "on", "at", "for", "to", "with",
@@ -318,7 +318,7 @@ def _trimmed(run: list[str], first: bool) -> list[str]:
     Carlos")."""
     run = list(run)
     def article(word: str) -> bool:
-        return word.lower() in _ARTICLES and not word.isupper()  # not LA Galaxy
+        return word.lower() in ARTICLES and not word.isupper()  # not LA Galaxy
 
     while run and (article(run[0]) or first and run[0].lower() in _LEADING):
         run.pop(0)
