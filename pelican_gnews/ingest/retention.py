@@ -340,7 +340,7 @@ def archive_old(feed, spec, run, result) -> None:
     # slug (its anchor, its old address) with no other story.
     taken = set(run.index.slugs) | archived_slugs
     taken |= {slug for story in live
-              if (slug := base_slug(slug_title(story, feed.language, unicode), feed.language, unicode=unicode))}
+              if (slug := base_slug(slug_title(story), feed.language, unicode=unicode))}
     entries: list[archive.Entry] = []
     known = 0
     for story in kept:

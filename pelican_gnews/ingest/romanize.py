@@ -156,6 +156,7 @@ def korean(text: str) -> str:
     return Romanizer(text).romanize()
 
 
+@lru_cache(maxsize=8192)
 def script_of(char: str) -> str:
     name = unicodedata.name(char, "")
     if name.startswith(("CJK UNIFIED", "CJK COMPATIBILITY IDEOGRAPH")) or char in "々〆":
@@ -200,6 +201,8 @@ def romanize(text: str, language: str = "") -> str:
     """A Latin spelling of `text`, script by script; what is left (Latin,
     Cyrillic, Greek...) is for python-slugify's Unidecode."""
     primary = (language or "").split("-")[0].lower()
+    if primary != "ja" and text.isascii():
+        return re.sub(r"\s+", " ", text).strip()  # one run of "other": most headlines
     japanese_text = primary == "ja" or any(script_of(c) == "kana" for c in text)
     out = []
     for script, chunk in _runs(text, japanese_text):

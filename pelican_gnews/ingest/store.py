@@ -20,7 +20,7 @@ from pathlib import Path
 from .. import frontmatter
 from ..cluster import MAX_ENTRIES, describe, parse_cluster, render_cluster
 from .parse import ParsedFeed, Story
-from .slugs import base_slug, pelican_slug, unicode_wanted, unique_slug
+from .slugs import pelican_slug, unicode_wanted, unique_slug
 from .tags import ARTICLES, Vocabulary, make_tags
 
 logger = logging.getLogger(__name__)
@@ -215,17 +215,19 @@ def story_path(content_dir: Path, slug: str) -> Path:
     return content_dir / f"{slug}{STORY_SUFFIX}"
 
 
-def slug_title(story: Story, language: str = "", unicode: bool = False) -> str:
+_WORDS = re.compile(r"[^\W_]+")
+
+
+def slug_title(story: Story) -> str:
     """What a story's slug is made of: its title as Google writes it
     ("Headline - Outlet"), or the headline alone when its last words
     already name the outlet ("… | NHK - nhk.or.jp", "… - BBC News - BBC"),
     which the slug would otherwise spell twice."""
-    words = [w for w in base_slug(story.outlet, language, unicode=unicode).split("-")
-             if len(w) >= 3 and w not in ARTICLES]
-    tail = base_slug(story.headline, language, unicode=unicode).split("-")[-3:]
-    return story.headline if words and story.headline and words[0] in tail else story.title
+    words = [w for w in _WORDS.findall(story.outlet.lower()) if len(w) >= 3 and w not in ARTICLES]
+    tail = _WORDS.findall(story.headline.lower())[-3:]
+    return story.headline if words and words[0] in tail else story.title
 
 
 def new_slug(story: Story, index: ContentIndex, ident: str, language: str = "", unicode_setting=False) -> str:
     unicode = unicode_wanted(language, unicode_setting)
-    return unique_slug(slug_title(story, language, unicode), ident, index.slugs, language, unicode=unicode)
+    return unique_slug(slug_title(story), ident, index.slugs, language, unicode=unicode)
