@@ -21,7 +21,7 @@ And what the joins cost: the first sync of a 10,000-item feed with every
 join rule on, against the same sync with them all off, alternately.
 
 Used by tests/test_identity.py; on its own (`--write` puts the figures in
-BENCHMARKS.md, in place of its "Story identity" section):
+docs/benchmarks.md, in place of its "Story identity" section):
 
     python benchmarks/identity.py [--write] [--sizes 10000] [--runs 3]
 """
@@ -361,7 +361,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10000], help="items of the cost measure")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--write", action="store_true", help="write the figures into BENCHMARKS.md")
+    parser.add_argument("--write", action="store_true", help="write the figures into docs/benchmarks.md")
     args = parser.parse_args(argv)
     command = "python benchmarks/identity.py" + (" --write" if args.write else "") + (
         f" --sizes {' '.join(map(str, args.sizes))}" if args.sizes != [10000] else "") + (
@@ -392,7 +392,7 @@ def main(argv=None) -> int:
     if args.write:
         import run as bench  # noqa: PLC0415 - benchmarks/run.py
 
-        bench.write_section(ROOT / "BENCHMARKS.md", report(invented, exploded, costs, args.runs, command))
+        bench.write_section(ROOT / "docs" / "benchmarks.md", report(invented, exploded, costs, args.runs, command))
     return 0
 
 

@@ -1,6 +1,6 @@
 """Benchmarks: pelican-gnews against plain Pelican (and feedparser, and Hugo),
 measured side by side in one run, alternating the two sides, medians of
-several runs. Writes BENCHMARKS.md and prints its table.
+several runs. Writes docs/benchmarks.md and prints its table.
 
     python benchmarks/run.py               # 1,000 stories
     python benchmarks/run.py --large       # 1,000 and 10,000 stories
@@ -346,7 +346,7 @@ def main(argv=None) -> int:
     parser.add_argument("--large", action="store_true", help="also measure 10,000 stories (slow)")
     parser.add_argument("--sizes", type=int, nargs="+", help="story counts (default 1000, or 1000 10000)")
     parser.add_argument("--runs", type=int, default=3, help="runs per measure (default 3)")
-    parser.add_argument("--out", default=str(ROOT / "BENCHMARKS.md"), help="report file")
+    parser.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"), help="report file")
     parser.add_argument("--year", action="store_true", help="also simulate a year of hourly runs (benchmarks/year.py)")
     parser.add_argument("--year-days", type=int, default=365, help="days the simulated history covers")
     parser.add_argument("--year-cold", type=int, nargs=2, default=[1000, 50000],

@@ -8,9 +8,9 @@ alternately, and the index's size on disk is reported.
 
     python benchmarks/search.py [--write] [--sizes 1000 5000] [--runs 3]
 
-`--write` puts the figures in BENCHMARKS.md, in place of its "Search"
+`--write` puts the figures in docs/benchmarks.md, in place of its "Search"
 section. A year-old site with the default settings keeps about 5,000
-story pages (BENCHMARKS.md, "A simulated year").
+story pages (docs/benchmarks.md, "A simulated year").
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--write", action="store_true", help="write the figures into BENCHMARKS.md")
+    parser.add_argument("--write", action="store_true", help="write the figures into docs/benchmarks.md")
     args = parser.parse_args(argv)
     command = "python benchmarks/search.py" + (" --write" if args.write else "") + (
         f" --sizes {' '.join(map(str, args.sizes))}" if args.sizes != [1000, 5000] else "") + (
@@ -88,7 +88,7 @@ def main(argv=None) -> int:
     text = report(results, args.runs, command)
     print(text)
     if args.write:
-        bench.write_section(ROOT / "BENCHMARKS.md", text)
+        bench.write_section(ROOT / "docs" / "benchmarks.md", text)
     return 0
 
 

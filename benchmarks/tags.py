@@ -31,7 +31,7 @@ Per language, over its feeds:
   common tag holds.
 
 Used by tests/test_tags.py; on its own (`--write` puts the figures in
-BENCHMARKS.md, in place of its "Tags" section):
+docs/benchmarks.md, in place of its "Tags" section):
 
     python benchmarks/tags.py [--write]
 """
@@ -55,6 +55,7 @@ from feedmaker import Item, Related, feed_xml  # noqa: E402
 from tags_invented import INVENTED  # noqa: E402
 
 from pelican_gnews.ingest import segment, wordclass  # noqa: E402
+from pelican_gnews.languages import primary  # noqa: E402
 from pelican_gnews.ingest.parse import parse_feed  # noqa: E402
 from pelican_gnews.ingest.tags import Vocabulary, make_tags, words  # noqa: E402
 
@@ -86,10 +87,6 @@ def corpus() -> tuple[tuple[str, object], ...]:
         for path in sorted(folder.glob("*.xml")) if folder.is_dir() else []:
             found.append((path.name, parse_feed(path.read_bytes(), path.name)))
     return tuple(found)
-
-
-def _primary(language: str) -> str:
-    return (language or "en").split("-")[0].lower()
 
 
 # -- the measures --------------------------------------------------------------
@@ -141,7 +138,7 @@ def is_verb(tag: str, language: str, headline: str = "") -> bool | None:
     source; None where there is none. A word the headline writes with a
     capital past its start, in a headline not in Title Case, is a name
     (the dictionaries have no names: "Mars" is a verb to them)."""
-    primary = _primary(language)
+    code = primary(language, "en")
     if primary == "ja":
         tokens = [t.part_of_speech.split(",") for t in segment._janome().tokenize(tag)]
         return any(pos[0] in ("動詞", "副詞", "形容詞") for pos in tokens) or (
@@ -170,7 +167,7 @@ def is_verb(tag: str, language: str, headline: str = "") -> bool | None:
 def word_count(headline: str, language: str) -> int:
     """Words of a spaced headline; nouns of a segmented one (its particles
     and counters are not words of their own)."""
-    tokens = segment.tokens(headline, _primary(language))
+    tokens = segment.tokens(headline, primary(language, "en"))
     if tokens is None:
         return len(words(headline))
     return sum(kind != "other" and any(c.isalpha() for c in surface) for surface, kind in tokens)
@@ -209,7 +206,7 @@ def figures(after: bool) -> dict[str, dict]:
                     for name, feed in corpus()}
     out: dict[str, dict] = {}
     for name, rows in feeds_of.items():
-        language = _primary(rows[0][2])
+        language = primary(rows[0][2], "en")
         names = feed_names(headlines_of[name])
         pages = Counter(t.lower() for _, _, _, tags in rows for t in set(tags))
         for key in (language, "all"):
@@ -266,7 +263,7 @@ if __name__ == "__main__":
     if "--write" in sys.argv[1:]:
         from run import write_section  # noqa: PLC0415
 
-        write_section(ROOT / "BENCHMARKS.md", "## Tags\n\nMeasured by `python benchmarks/tags.py --write`: "
+        write_section(ROOT / "docs" / "benchmarks.md", "## Tags\n\nMeasured by `python benchmarks/tags.py --write`: "
                       "the tags of the real feeds in ../shared/feeds, the sample feeds and the feeds invented "
                       "in benchmarks/tags_invented.py, before and after tags became names and noun phrases "
-                      "(see README, \"Tags\", and the measures in benchmarks/tags.py).\n\n" + table + "\n")
+                      "(see docs/languages.md, \"Tags\", and the measures in benchmarks/tags.py).\n\n" + table + "\n")
