@@ -55,7 +55,6 @@ from feedmaker import Item, Related, feed_xml  # noqa: E402
 from tags_invented import INVENTED  # noqa: E402
 
 from pelican_gnews.ingest import segment, wordclass  # noqa: E402
-from pelican_gnews.languages import primary  # noqa: E402
 from pelican_gnews.ingest.parse import parse_feed  # noqa: E402
 from pelican_gnews.ingest.tags import Vocabulary, make_tags, words  # noqa: E402
 
@@ -87,6 +86,10 @@ def corpus() -> tuple[tuple[str, object], ...]:
         for path in sorted(folder.glob("*.xml")) if folder.is_dir() else []:
             found.append((path.name, parse_feed(path.read_bytes(), path.name)))
     return tuple(found)
+
+
+def _primary(language: str) -> str:
+    return (language or "en").split("-")[0].lower()
 
 
 # -- the measures --------------------------------------------------------------
@@ -138,7 +141,7 @@ def is_verb(tag: str, language: str, headline: str = "") -> bool | None:
     source; None where there is none. A word the headline writes with a
     capital past its start, in a headline not in Title Case, is a name
     (the dictionaries have no names: "Mars" is a verb to them)."""
-    code = primary(language, "en")
+    primary = _primary(language)
     if primary == "ja":
         tokens = [t.part_of_speech.split(",") for t in segment._janome().tokenize(tag)]
         return any(pos[0] in ("動詞", "副詞", "形容詞") for pos in tokens) or (
@@ -167,7 +170,7 @@ def is_verb(tag: str, language: str, headline: str = "") -> bool | None:
 def word_count(headline: str, language: str) -> int:
     """Words of a spaced headline; nouns of a segmented one (its particles
     and counters are not words of their own)."""
-    tokens = segment.tokens(headline, primary(language, "en"))
+    tokens = segment.tokens(headline, _primary(language))
     if tokens is None:
         return len(words(headline))
     return sum(kind != "other" and any(c.isalpha() for c in surface) for surface, kind in tokens)
@@ -206,7 +209,7 @@ def figures(after: bool) -> dict[str, dict]:
                     for name, feed in corpus()}
     out: dict[str, dict] = {}
     for name, rows in feeds_of.items():
-        language = primary(rows[0][2], "en")
+        language = _primary(rows[0][2])
         names = feed_names(headlines_of[name])
         pages = Counter(t.lower() for _, _, _, tags in rows for t in set(tags))
         for key in (language, "all"):
