@@ -28,8 +28,8 @@ GNEWS_MAX_TAGS = 5
 GNEWS_SYNC_ON_BUILD = True
 
 DEFAULT_PAGINATION = 20
-# Every list is paginated, so that no page grows with the site: the archive
-# and outlet pages list one line per story, so more of them fit on a page.
+# Every list is paginated, so that no page grows with the site: outlet pages
+# list one line per story, so more of them fit on a page.
 PAGINATED_TEMPLATES = {"latest": None, "tag": None, "category": None, "author": None,
                        "outlet": 50}
 # Entries in each feed (all stories, and each section's, tag's and outlet's):
@@ -46,7 +46,7 @@ AUTHOR_FEED_RSS = None
 CATEGORY_FEED_ATOM = None
 TAG_FEED_ATOM = None
 
-# Incremental builds (pelican_gnews/incremental.py): a page whose inputs did
+# Incremental builds (pelican_gnews/publish/incremental.py): a page whose inputs did
 # not change since the last build is kept, not rendered again, and files the
 # build no longer makes are removed. Pelican's content cache (checked by
 # content, since a checkout gives every file a new time) saves reading
@@ -60,5 +60,5 @@ CONTENT_CACHING_LAYER = "reader"
 
 # The theme's pages besides stories; outlet pages come from the plugin.
 # index.html is the front page (stories ranked by importance: see
-# "How stories are ranked" in the README); latest.html lists them by time.
+# docs/joining-and-ranking.md); latest.html lists them by time.
 DIRECT_TEMPLATES = ["index", "latest", "tags", "categories", "archives", "404"]
