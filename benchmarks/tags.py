@@ -55,6 +55,7 @@ from feedmaker import Item, Related, feed_xml  # noqa: E402
 from tags_invented import INVENTED  # noqa: E402
 
 from pelican_gnews.ingest import segment, wordclass  # noqa: E402
+from pelican_gnews.languages import primary  # noqa: E402
 from pelican_gnews.ingest.parse import parse_feed  # noqa: E402
 from pelican_gnews.ingest.tags import Vocabulary, make_tags, words  # noqa: E402
 
@@ -86,10 +87,6 @@ def corpus() -> tuple[tuple[str, object], ...]:
         for path in sorted(folder.glob("*.xml")) if folder.is_dir() else []:
             found.append((path.name, parse_feed(path.read_bytes(), path.name)))
     return tuple(found)
-
-
-def _primary(language: str) -> str:
-    return (language or "en").split("-")[0].lower()
 
 
 # -- the measures --------------------------------------------------------------
@@ -141,21 +138,21 @@ def is_verb(tag: str, language: str, headline: str = "") -> bool | None:
     source; None where there is none. A word the headline writes with a
     capital past its start, in a headline not in Title Case, is a name
     (the dictionaries have no names: "Mars" is a verb to them)."""
-    primary = _primary(language)
-    if primary == "ja":
+    code = primary(language, "en")
+    if code == "ja":
         tokens = [t.part_of_speech.split(",") for t in segment._janome().tokenize(tag)]
         return any(pos[0] in ("動詞", "副詞", "形容詞") for pos in tokens) or (
             len(tokens) == 1 and tokens[0][1] == "形容動詞語幹")
-    if primary == "zh":
+    if code == "zh":
         flags = [p.flag for p in segment._jieba().posseg.cut(tag)]
         return all(f.startswith(("v", "d")) and f != "vn" for f in flags)
-    if primary == "ko":
+    if code == "ko":
         return any(t.tag.startswith(("VV", "VA", "MAG")) for t in segment._kiwi().tokenize(tag))
-    if primary == "th":
+    if code == "th":
         from pythainlp.tag import pos_tag  # noqa: PLC0415
 
         return all(flag.startswith(("V", "ADV")) for _, flag in pos_tag(segment._thai_words(tag), corpus="orchid"))
-    if not wordclass.knows(primary):
+    if not wordclass.knows(code):
         return None
     parts = tag.split()
     if len(parts) > 1:  # a name or noun phrase: its last word is what it is
@@ -164,13 +161,13 @@ def is_verb(tag: str, language: str, headline: str = "") -> bool | None:
     title_case = len(letters) >= 4 and sum(w[:1].isupper() for w in letters) >= 0.7 * len(letters)
     if tag[:1].isupper() and not title_case and re.search(rf"\w\W+{re.escape(tag)}(?!\w)", headline):
         return False
-    return wordclass.kind(tag.lower(), primary) in (wordclass.VERB, wordclass.ADVERB)
+    return wordclass.kind(tag.lower(), code) in (wordclass.VERB, wordclass.ADVERB)
 
 
 def word_count(headline: str, language: str) -> int:
     """Words of a spaced headline; nouns of a segmented one (its particles
     and counters are not words of their own)."""
-    tokens = segment.tokens(headline, _primary(language))
+    tokens = segment.tokens(headline, primary(language, "en"))
     if tokens is None:
         return len(words(headline))
     return sum(kind != "other" and any(c.isalpha() for c in surface) for surface, kind in tokens)
@@ -209,7 +206,7 @@ def figures(after: bool) -> dict[str, dict]:
                     for name, feed in corpus()}
     out: dict[str, dict] = {}
     for name, rows in feeds_of.items():
-        language = _primary(rows[0][2])
+        language = primary(rows[0][2], "en")
         names = feed_names(headlines_of[name])
         pages = Counter(t.lower() for _, _, _, tags in rows for t in set(tags))
         for key in (language, "all"):

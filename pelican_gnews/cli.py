@@ -17,6 +17,7 @@ import logging
 import os
 import sys
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 from . import __version__
 
@@ -69,6 +70,15 @@ def _parser() -> argparse.ArgumentParser:
                        help="Pelican settings file (default: pelicanconf.py)")
     clean.add_argument("--yes", action="store_true", help="remove them (default: only list them)")
     clean.set_defaults(feeds=[], level=None)
+
+    extras = commands.add_parser(
+        "extras", help="print the pip extras the site's languages need (ja, zh, ko, th), one a line",
+        description="The extras of DEFAULT_LANG and of each feed's language (a URL's hl=, a local "
+                    "feed's <language>), one a line, for `uv sync --extra` or pip install "
+                    "'pelican-gnews[...]'. Prints nothing for a site that needs none.")
+    extras.add_argument("-s", "--settings", default="pelicanconf.py",
+                        help="Pelican settings file (default: pelicanconf.py)")
+    extras.set_defaults(feeds=[], level=None)
 
     merge = commands.add_parser(
         "merge-state", help="merge an editor's edit of the sync state with a sync's (for scripts/commit-sync)",
@@ -170,6 +180,8 @@ def _main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     if args.command == "clean-start":
         return _clean_start(config, args)
+    if args.command == "extras":
+        return _extras(config, settings)
     if not (feeds or config.feeds):
         logger.error("No feeds: name some on the command line or set GNEWS_FEEDS in %s",
                      args.settings)
@@ -278,6 +290,25 @@ def _clean_start(config, args) -> int:
         print(f"kept {path} (edited since the sync wrote it)")
     if not args.yes:
         print("Run again with --yes to remove them." if plan.remove else "Nothing to remove.")
+    return EXIT_OK
+
+
+def _extras(config, settings) -> int:
+    from .ingest.fetch import FetchError, fetch  # noqa: PLC0415
+    from .ingest.parse import FeedError, parse_feed  # noqa: PLC0415
+    from .languages import extra_for, language_tag  # noqa: PLC0415
+
+    found = {extra_for(settings.get("DEFAULT_LANG", "en"))}
+    for feed in config.feeds:
+        if feed.url.lower().startswith(("http://", "https://")):
+            found.add(extra_for(language_tag((parse_qs(urlsplit(feed.url).query).get("hl") or [""])[0])))
+            continue
+        try:  # a local feed names its language inside
+            found.add(extra_for(parse_feed(fetch(feed.url, config.limits).data, feed.url).language))
+        except (FetchError, FeedError) as exc:
+            logger.warning("extras: %s: %s", feed.url, exc)
+    for extra in sorted(found - {""}):
+        print(extra)
     return EXIT_OK
 
 

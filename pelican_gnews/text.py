@@ -50,9 +50,6 @@ _ANY_SPACE = re.compile(f"[\\s{_SPACE_CHARS}]")
 _UNHOLDABLE = re.compile("[\x00-\x08\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # Vertical tab and form feed, as word processors paste line and page breaks.
 _PASTED_BREAK = re.compile("[\x0b\x0c]")
-# A language tag (BCP 47's shape: letters, then subtags of letters and
-# digits); never a dot or a slash, so it can name a file or a URL part.
-_LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(?:[-_][A-Za-z0-9]{1,8})*")
 
 
 def holdable(value: str, breaks: str = "\n") -> str:
@@ -63,21 +60,6 @@ def holdable(value: str, breaks: str = "\n") -> str:
         return value
     text = _UNHOLDABLE.sub("", _PASTED_BREAK.sub(breaks, value))
     return type(value)(text) if type(value) is not str else text
-
-
-def language_tag(value: object) -> str:
-    """`value` if it is a language tag ("en", "pt-BR", "zh_Hant"), else ''."""
-    text = str(value or "").strip()
-    return text if len(text) <= 35 and _LANGUAGE_TAG.fullmatch(text) else ""
-
-
-# Scripts written right to left (ISO 639-1 primary subtags).
-RTL_LANGUAGES = frozenset({"ar", "arc", "dv", "fa", "ha", "he", "iw", "ks", "ku", "ps", "sd", "ug", "ur", "yi"})
-
-
-def text_direction(language: str) -> str:
-    """"rtl" for a language written right to left, else "ltr"."""
-    return "rtl" if (language or "").split("-")[0].lower() in RTL_LANGUAGES else "ltr"
 
 
 def _joiner_needed(text: str, at: int) -> bool:

@@ -26,7 +26,8 @@ from pelican_gnews.ingest.slugs import name_slug
 from pelican_gnews.ingest.state import SyncState
 from pelican_gnews.ingest.sync import sync
 from pelican_gnews.settings import from_pelican
-from pelican_gnews.text import holdable, language_tag
+from pelican_gnews.languages import language_tag
+from pelican_gnews.text import holdable
 from test_resolve import NOW, leads, opaque_feed
 
 

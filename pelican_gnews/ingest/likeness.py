@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
 
+from ..languages import unspaced_language
 from . import segment
 from .tags import stopwords_for
 
@@ -143,7 +144,7 @@ NAMED, FIRST, LOWER, UNKNOWN = "N", "F", "l", ""  # capitals mid-headline or a p
 
 
 def _unspaced_terms(chunk: str, languages: frozenset[str]) -> dict[str, str]:
-    language = segment.language_of(chunk, languages)
+    language = unspaced_language(chunk, languages)
     tokens = segment.tokens(chunk, language)
     if tokens is None:  # no segmenter installed for it: character pairs
         return {chunk[i:i + 2]: UNKNOWN for i in range(len(chunk) - 1)} if len(chunk) > 1 else {}

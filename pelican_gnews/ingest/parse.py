@@ -18,7 +18,8 @@ from urllib.parse import parse_qs, urlsplit
 
 
 from ..cluster import MAX_OUTLET, Cluster, Coverage, parse_cluster
-from ..text import clean_text, html_to_text, language_tag, safe_url
+from ..languages import language_tag
+from ..text import clean_text, html_to_text, safe_url
 
 logger = logging.getLogger(__name__)
 

@@ -26,6 +26,9 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from ..languages import is_kana, primary, script_of, stack_ready
+from .segment import chinese_words
+
 logger = logging.getLogger(__name__)
 
 _ARABIC = {
@@ -98,7 +101,7 @@ def hebrew(text: str) -> str:
 # "kabushikishijou kabushikishijou"), cutlet writes "?".
 def _readable(char: str) -> bool:
     if not (" " <= char <= "~" or "\u3000" <= char <= "\u30ff" or "\uff01" <= char <= "\uff9f"
-            or script_of(char) in ("han", "kana")):
+            or script_of(char) in ("han", "hiragana", "katakana")):
         return False
     return unicodedata.category(char) != "Cn"  # cutlet fails on unassigned kana (U+3097)
 
@@ -143,9 +146,7 @@ def japanese(text: str) -> str:
 
 def chinese(text: str) -> str:
     """Pinyin a word at a time (jieba's words): 台湾新闻 is taiwan xinwen."""
-    from pypinyin import lazy_pinyin  # noqa: PLC0415
-
-    from .segment import chinese_words  # noqa: PLC0415
+    from pypinyin import lazy_pinyin  # noqa: PLC0415 - the [zh] extra's
 
     return " ".join("".join(lazy_pinyin(word)) for word in chinese_words(text))
 
@@ -154,22 +155,6 @@ def korean(text: str) -> str:
     from korean_romanizer.romanizer import Romanizer  # noqa: PLC0415
 
     return Romanizer(text).romanize()
-
-
-@lru_cache(maxsize=8192)
-def script_of(char: str) -> str:
-    name = unicodedata.name(char, "")
-    if name.startswith(("CJK UNIFIED", "CJK COMPATIBILITY IDEOGRAPH")) or char in "々〆":
-        return "han"
-    if name.startswith(("HIRAGANA", "KATAKANA", "HALFWIDTH KATAKANA")) or char == "ー":
-        return "kana"
-    if name.startswith("HANGUL"):
-        return "hangul"
-    if name.startswith("ARABIC"):
-        return "arabic"
-    if name.startswith("HEBREW"):
-        return "hebrew"
-    return "other"
 
 
 # Runs of one script, punctuation and spaces attached to the run before.
@@ -185,7 +170,7 @@ def _runs(text: str, japanese_text: bool) -> list[tuple[str, str]]:
                 foreign.update(range(word.start(), word.end()))
     runs: list[list[str]] = []
     for at, char in enumerate(text):
-        script = script_of(char)
+        script = "kana" if is_kana(char) else script_of(char)
         if japanese_text and (script in ("han", "kana") or (_readable(char) and at not in foreign)):
             script = "kana"
         if script == "other" and runs and not (char.isalnum()):
@@ -199,18 +184,19 @@ def _runs(text: str, japanese_text: bool) -> list[tuple[str, str]]:
 
 def romanize(text: str, language: str = "") -> str:
     """A Latin spelling of `text`, script by script; what is left (Latin,
-    Cyrillic, Greek...) is for python-slugify's Unidecode."""
-    primary = (language or "").split("-")[0].lower()
-    if primary != "ja" and text.isascii():
+    Cyrillic, Greek...) is for python-slugify's Unidecode, and so is a
+    script whose language's extra is not installed (languages.stack_ready)."""
+    code = primary(language)
+    if code != "ja" and text.isascii():
         return re.sub(r"\s+", " ", text).strip()  # one run of "other": most headlines
-    japanese_text = primary == "ja" or any(script_of(c) == "kana" for c in text)
+    japanese_text = code == "ja" or any(is_kana(c) for c in text)
     out = []
     for script, chunk in _runs(text, japanese_text):
-        if script == "kana":
+        if script == "kana" and stack_ready("ja"):
             out.append(japanese(chunk))
-        elif script == "han":
+        elif script == "han" and stack_ready("zh"):
             out.append(chinese(chunk))
-        elif script == "hangul":
+        elif script == "hangul" and stack_ready("ko"):
             out.append(korean(chunk))
         elif script == "arabic":
             out.append(arabic(chunk))

@@ -8,15 +8,18 @@ particles to them, with the well-kept segmenters made for each:
 | Korean | kiwipiepy (its model) | nouns and names, particles and endings dropped (증설도 -> 증설), nouns written as one word kept whole |
 | Thai | pythainlp (newmm, its dictionary; its ORCHID part-of-speech tagger for tags) | nouns and names |
 
-Each loads its dictionary once, on first use: a site without such feeds pays
-nothing. A token is (surface, kind), kind "noun", "name" or "other".
+Each comes in its language's pip extra (languages.EXTRAS) and loads its
+dictionary once, on first use: a site without such feeds pays nothing, and
+one without the extra gets None here (tags.py then cuts words at script
+changes). A token is (surface, kind), kind "noun", "name" or "other".
 """
 
 from __future__ import annotations
 
 import logging
-import unicodedata
 from functools import lru_cache
+
+from ..languages import primary, stack_ready
 
 Token = tuple[str, str]
 
@@ -187,41 +190,16 @@ TAGGERS = {**SEGMENTERS, "th": thai_nouns}
 
 
 def segmenter_for(language: str):
-    """The tagger (tags.py) of a language that needs segmenting, or None."""
-    return TAGGERS.get((language or "").split("-")[0].lower())
-
-
-def language_of(text: str, languages=frozenset()) -> str:
-    """The language a run of unspaced script is in, by its script: kana is
-    Japanese, Hangul Korean, Thai Thai; Han alone is Chinese unless the
-    site's languages (`languages`) have Japanese and not Chinese."""
-    names = [unicodedata.name(c, "") for c in text]
-    if any(n.startswith(("HIRAGANA", "KATAKANA")) for n in names):
-        return "ja"
-    if any(n.startswith("HANGUL") for n in names):
-        return "ko"
-    if any(n.startswith("THAI") for n in names):
-        return "th"
-    if any(n.startswith("CJK") for n in names):
-        bases = {(lang or "").split("-")[0].lower() for lang in languages}
-        return "ja" if "ja" in bases and "zh" not in bases else "zh"
-    return ""
-
-
-@lru_cache(maxsize=8)
-def installed(language: str) -> bool:
-    """Whether the segmenter of `language` can be loaded here."""
-    try:
-        SEGMENTERS[language]("")
-    except ImportError:
-        return False
-    return True
+    """The tagger (tags.py) of a language that needs segmenting, or None:
+    also when its extra is not installed (languages.stack_ready warns)."""
+    code = primary(language)
+    return TAGGERS[code] if code in TAGGERS and stack_ready(code) else None
 
 
 def tokens(text: str, language: str) -> list[Token] | None:
     """The text's words, each noun on its own (no compounds), or None when
     no segmenter for it is installed."""
     segmenter = SEGMENTERS.get(language)
-    if segmenter is None or not installed(language):
+    if segmenter is None or not stack_ready(language):
         return None
     return japanese(text, compounds=False) if language == "ja" else segmenter(text)

@@ -12,8 +12,8 @@ import unicodedata
 
 from slugify import slugify
 
+from ..languages import primary, unspaced_language
 from .romanize import romanize
-from .segment import language_of
 
 MAX_LENGTH = 100
 # Unicode slugs are cut by bytes too: a file name holds 255 bytes, and a
@@ -91,7 +91,7 @@ def _symbols_slug(name: str, kind: str) -> str:
 
 
 def _spelled_out(text: str, language: str) -> str:
-    for letter, spelling in _SPELLED_OUT.get(_primary(language), ()):
+    for letter, spelling in _SPELLED_OUT.get(primary(language), ()):
         text = text.replace(letter, spelling)
     return text
 
@@ -102,10 +102,6 @@ def _within_bytes(slug: str) -> str:
     return slug
 
 
-def _primary(language) -> str:
-    return str(language or "").split("-")[0].split("_")[0].lower()
-
-
 def name_language(name: str, languages, default_lang: str, site_languages=()) -> str:
     """The one language whose rules spell a name's address, from the
     languages of the stories that carry it (`languages`; "" for a story
@@ -113,16 +109,16 @@ def name_language(name: str, languages, default_lang: str, site_languages=()) ->
     read in, so a name has one address in every build of the same site:
     one language is that language; of several, the one the name's script
     says (kana Japanese, Hangul Korean), else the site's DEFAULT_LANG, else
-    the reading of Han the site's languages suggest (segment.language_of),
+    the reading of Han the site's languages suggest (languages.unspaced_language),
     else the first by code. None: the script's, else DEFAULT_LANG."""
-    known = sorted({_primary(lang) for lang in languages} - {""})
+    known = sorted({primary(lang) for lang in languages} - {""})
     if len(known) == 1:
         return known[0]
-    default = _primary(default_lang)
-    script = language_of(name or "", ("zh",))
-    if script != language_of(name or "", ("ja",)):
+    default = primary(default_lang)
+    script = unspaced_language(name or "", ("zh",))
+    if script != unspaced_language(name or "", ("ja",)):
         script = ""  # Han alone: Japanese or Chinese alike
-    by_site = language_of(name or "", {*map(_primary, site_languages), *known, default})
+    by_site = unspaced_language(name or "", {*map(primary, site_languages), *known, default})
     if not known:
         return script or by_site or default
     return next((c for c in (script, default, by_site) if c in known), known[0])
@@ -143,7 +139,7 @@ def unicode_wanted(language: str, setting) -> bool:
         setting = [setting]
     if not isinstance(setting, (list, tuple, set, frozenset)):
         return False  # a bad value: settings.problems names it when the build starts
-    return _primary(language) in {_primary(code) for code in setting}
+    return primary(language) in {primary(code) for code in setting}
 
 
 def base_slug(title: str, language: str = "", *, unicode: bool = False) -> str:
@@ -153,7 +149,7 @@ def base_slug(title: str, language: str = "", *, unicode: bool = False) -> str:
     if unicode:
         slug = slugify(title, max_length=MAX_LENGTH, word_boundary=True, save_order=True, allow_unicode=True)
         return _within_bytes(slug)
-    replacements = _SPELLED_OUT.get(_primary(language), [])
+    replacements = _SPELLED_OUT.get(primary(language), [])
     return slugify(romanize(title, language), max_length=MAX_LENGTH, word_boundary=True, save_order=True,
                    replacements=replacements)
 

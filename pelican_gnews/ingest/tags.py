@@ -34,6 +34,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from ..languages import primary as primary_language
+from ..languages import script_of
 from . import segment, wordclass
 
 
@@ -87,7 +89,7 @@ _MAX_LEN = 40
 def stopwords_for(language: str) -> frozenset[str]:
     import stopwordsiso  # noqa: PLC0415 - loads every language's list: only when tagging
 
-    base = (language or "en").split("-")[0].lower()
+    base = primary_language(language, "en")
     words = set(_FILLER.get(base, ()))
     if stopwordsiso.has_lang(base):
         words |= stopwordsiso.stopwords(base)
@@ -98,23 +100,12 @@ def stopwords_for(language: str) -> frozenset[str]:
     return frozenset(w.lower() for w in words)
 
 
-def _script(char: str) -> str:
-    name = unicodedata.name(char, "")
-    if name.startswith("CJK UNIFIED") or name.startswith("CJK COMPATIBILITY IDEOGRAPH"):
-        return "han"
-    if name.startswith("KATAKANA") or char == "ー":
-        return "katakana"
-    if name.startswith("HIRAGANA"):
-        return "hiragana"
-    return "other"
-
-
 def _split_cjk(token: str) -> list[str]:
     """Split a token that mixes scripts into runs of one script."""
     runs: list[list[str]] = []
     last = None
     for char in token:
-        script = _script(char)
+        script = script_of(char)
         if script != last:
             runs.append([script, ""])
             last = script
@@ -141,7 +132,7 @@ def _words(text: str) -> tuple[tuple[str, str], ...]:
 
 
 def _is_cjk(word: str) -> bool:
-    return _script(word[0]) in ("han", "katakana")
+    return script_of(word[0]) in ("han", "katakana")
 
 
 def _acceptable(normal: str, stop: frozenset[str], excluded: set[str]) -> bool:
@@ -332,7 +323,7 @@ def names_in(headline: str, language: str = "en") -> dict[str, str]:
     those of several words, and single words mid-headline. They tell, in
     a Title Case headline, which capitalised words make one name, and
     which word first in a headline is a name."""
-    if (segment.segmenter_for(language) or (language or "en").split("-")[0].lower() in _CAPITALISED_NOUNS
+    if (segment.segmenter_for(language) or primary_language(language, "en") in _CAPITALISED_NOUNS
             or not any(c.isupper() for c in headline[1:])):
         return {}
     tokens = words(headline)
@@ -383,7 +374,7 @@ def _spaced_terms(headline: str, language: str, stop: frozenset[str], excluded,
     """Names and nouns, in order; verbs, adverbs and adjectives alone left
     out (wordclass.py). `shared(key)`: whether other stories of the site
     hold the term."""
-    primary = (language or "en").split("-")[0].lower()
+    primary = primary_language(language, "en")
     tokens = words(headline)
     title_case = _title_case(tokens)
     starts = _starts(headline, tokens)
@@ -524,7 +515,7 @@ def terms(headline: str, *, language: str = "en", outlet: str = "",
     the site writes capitalised (key -> as written); `outlets`: the site's
     outlets, normalised (_normal), never tags; `shared(key)`: whether other
     stories of the site hold a term."""
-    primary = (language or "en").split("-")[0].lower()
+    primary = primary_language(language, "en")
     stop = stopwords_for(language)
     own = frozenset({_normal(outlet)}) if outlet else frozenset()
     outlet_words = {n for _, n in words(outlet)}
@@ -648,7 +639,7 @@ class Vocabulary:
         headlines write (make_tags takes those as candidates too)."""
         self.outlets = self.outlets | {_normal(o) for o in (*outlets, *(o for _, o in headlines)) if _normal(o)}
         titles = [_normal(h) for h, _ in headlines]
-        primary = (language or "en").split("-")[0].lower()
+        primary = primary_language(language, "en")
         extras = [_cluster_grams(others, primary) for others in clusters]
         self._add_titles(titles, primary, extras)
         for headline in (*(h for h, _ in headlines), *(o for others in clusters for o in others)):
@@ -682,7 +673,7 @@ def _cluster_terms(found: list[Term], others: list[str], candidates, shared, lan
     write (Trump of "Donald Trump" too), the headline does not, and other
     stories of the site hold: its story is about them too ("impeachment" of
     a story whose lead headline says "hearing")."""
-    primary = (language or "en").split("-")[0].lower()
+    primary = primary_language(language, "en")
     stop = stopwords_for(language)
     keys = {term.key for term in found}
     texts = [_normal(other) for other in others]

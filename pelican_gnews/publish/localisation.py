@@ -36,7 +36,7 @@ from jinja2 import pass_context
 from jinja2.ext import Extension
 from markupsafe import Markup
 
-from ..text import text_direction
+from ..languages import primary, text_direction
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ def catalog_for(language: str) -> str | None:
         code = _CATALOG_ALIASES.get(candidate, candidate)
         if code in available():
             return code
-    if tag.split("-")[0] == SOURCE_LANGUAGE:
+    if primary(tag) == SOURCE_LANGUAGE:
         return SOURCE_LANGUAGE
     return None
 
@@ -112,16 +112,12 @@ def ui_language(context) -> str:
     return language if catalog_for(language) else SOURCE_LANGUAGE
 
 
-def _primary(language: str) -> str:
-    return (language or "").replace("_", "-").split("-")[0].lower()
-
-
 @pass_context
 def ui_attrs(context) -> Markup:
     """` lang=… dir=…` for the interface's elements on a page whose content
     is in another language; nothing where they are the same."""
     ui = ui_language(context)
-    if _primary(page_language(context)) == _primary(ui):
+    if primary(page_language(context)) == primary(ui):
         return Markup("")
     return Markup(' lang="%s" dir="%s"') % (ui, text_direction(ui))
 

@@ -22,7 +22,8 @@ from pelican.utils import get_date
 from .. import frontmatter
 from ..cluster import describe, first_ol, parse_cluster, split_headline
 from ..ingest.slugs import name_language, name_slug
-from ..text import clean_text, holdable, html_to_text, language_tag, safe_url, text_direction
+from ..languages import language_tag, primary, text_direction
+from ..text import clean_text, holdable, html_to_text, safe_url
 from .render import coverage_html, story_language
 
 logger = logging.getLogger(__name__)
@@ -275,7 +276,7 @@ class StoryReader(MarkdownReader):
         metadata["text_dir"] = text_direction(metadata.get("language", ""))
         language = metadata.get("language", "")
         site_language = str(self.settings.get("DEFAULT_LANG", "en"))
-        if language and language.split("-")[0].lower() != site_language.split("-")[0].lower():
+        if language and primary(language) != primary(site_language):
             metadata["foreign_lang"] = language
         content = coverage_html(coverage, metadata["full_coverage"])
         # The story page lists the coverage itself (with when each outlet

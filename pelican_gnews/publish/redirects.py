@@ -27,7 +27,7 @@ from pelican.utils import get_relative_path
 
 from ..ingest.slugs import pelican_name_slug
 from ..settings import setting
-from ..text import text_direction
+from ..languages import text_direction
 from .data_files import write_data
 from .outputs import outlet_pages_on
 from .reader import names_of

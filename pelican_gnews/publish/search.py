@@ -20,7 +20,7 @@ spaces on both sides.
 A search page per language of the site's stories: `search.html` in
 DEFAULT_LANG, `search/<lang>.html` for each other one, since Pagefind
 searches the index of the page's own language (languages without region:
-story pages declare "en", not "en-US", see primary()). The index is built at the
+story pages declare "en", not "en-US", see language_of()). The index is built at the
 end of every build (GNEWS_SEARCH), from the story pages retention keeps: its
 cost follows the site's bounded size, not its age.
 """
@@ -36,6 +36,7 @@ from pathlib import Path
 
 from pelican.generators import Generator, PelicanTemplateNotFound
 
+from ..languages import primary
 from ..settings import setting
 
 logger = logging.getLogger(__name__)
@@ -47,15 +48,11 @@ def search_on(settings) -> bool:
     return bool(setting(settings, "GNEWS_SEARCH"))
 
 
-def primary(language: str) -> str:
+def language_of(article, settings) -> str:
     """The language without its region or script ("en-US" -> "en"): story
     pages declare it so (`<html lang>`), and Pagefind makes an index per
     declared language, so that an "en" search page finds "en-US" stories."""
-    return (language or "en").split("-")[0].split("_")[0].lower()
-
-
-def language_of(article, settings) -> str:
-    return primary(str(getattr(article, "language", "") or settings.get("DEFAULT_LANG", "en")))
+    return primary(getattr(article, "language", "") or settings.get("DEFAULT_LANG", "en"), "en")
 
 
 class SearchGenerator(Generator):
@@ -66,7 +63,7 @@ class SearchGenerator(Generator):
         if not search_on(self.settings):
             self.context["SEARCH_URL"] = ""
             return
-        default = primary(str(self.settings.get("DEFAULT_LANG", "en")))
+        default = primary(self.settings.get("DEFAULT_LANG", "en"), "en")
         languages = {language_of(a, self.settings) for a in self.context.get("articles", [])} | {default}
         for language in sorted(languages, key=lambda code: (code != default, code)):
             url = "search.html" if language == default else f"search/{language}.html"
