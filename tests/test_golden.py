@@ -118,11 +118,12 @@ def test_golden(name, tmp_path, monkeypatch):
     if REGEN:
         found = differences(produced, expected) if expected.is_dir() else "no expected/ yet"
         regenerate(produced, expected)
-        pytest.fail(f"{name}: expected/ rewritten ({'changed' if found else 'unchanged'}); "
-                    "review it with `git diff tests/data/golden`, then run without GNEWS_REGEN_GOLDEN")
+        pytest.fail(f"{name}: expected/ rewritten, {'with changes' if found else 'no change'}; review it with "
+                    "`git diff tests/data/golden`, then run without GNEWS_REGEN_GOLDEN", pytrace=False)
     assert expected.is_dir(), f"{name} has no expected/; make it with GNEWS_REGEN_GOLDEN=1"
     found = differences(produced, expected)
-    assert not found, f"{name}: the sync's output differs from expected/\n{found}"
+    if found:
+        pytest.fail(f"{name}: the sync's output differs from expected/\n{found}", pytrace=False)
 
 
 def test_every_case_is_described():
