@@ -1,6 +1,6 @@
 """The README and docs/: a short front door, no broken link or anchor, every
-page reachable from the README, and the test command the README gives is the
-one CI runs."""
+page reachable from the README, the test command the README gives is the one
+CI runs, and the settings page names every setting settings.py has."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from urllib.parse import unquote
 import pytest
 
 from conftest import ROOT
+from pelican_gnews.settings import DEFAULTS
 
 README = ROOT / "README.md"
 DOCS = sorted((ROOT / "docs").glob("*.md"))
@@ -97,3 +98,11 @@ def test_readme_test_command_is_what_ci_runs():
     block = re.search(r"```sh\n(.*?)```", after[1], re.S)
     assert block and block.group(1).strip() == commands[0], \
         f"README's test command is {block.group(1).strip() if block else None!r}; .ci/run runs {commands[0]!r}"
+
+
+def test_settings_page_names_every_setting_and_no_other():
+    page = (ROOT / "docs" / "settings.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`(GNEWS_[A-Z0-9_]+)`", page))
+    settings = {name for name in DEFAULTS if name.startswith("GNEWS_")}
+    assert not settings - named, f"docs/settings.md lacks {sorted(settings - named)}"
+    assert not named - settings, f"docs/settings.md names settings that do not exist: {sorted(named - settings)}"
