@@ -21,7 +21,7 @@ Per language, over its feeds:
   without capitals: none to split, "–");
 * **verbs**: the share of tags that are verbs or adverbs by the part of
   speech of the segmenter (janome, jieba, kiwipiepy, pythainlp) or the
-  library (lemminflect for English; simplemma's lemma for Portuguese,
+  library (lemminflect's dictionary for English; simplemma's lemma for Portuguese,
   French, Spanish, Swedish) (target ≤ 2 %; "–" where none tells);
 * **shared**: the share of a feed's tags that are on two stories or more
   (target ≥ 25 % on a feed of 30 stories or more);

@@ -14,7 +14,7 @@ names are taken. Elsewhere a run of capitalised words mid-headline is a
 name; in a headline in Title Case, names are the runs the site's other
 headlines (its Vocabulary, the cluster's others) write capitalised, and
 the rest is cut into noun phrases at verbs and small words. Verbs,
-adverbs and adjectives are told by wordclass.py (lemminflect for English,
+adverbs and adjectives are told by wordclass.py (lemminflect's dictionary for English,
 simplemma's lemmas for Romance languages and Swedish).
 
 A term makes a good tag when other stories of the site share it (a tag

@@ -1,8 +1,8 @@
 """Which words of a spaced language's headline are verbs, adverbs or
 adjectives, so that tags (tags.py) are nouns and names only.
 
-* English: lemminflect's dictionary lists the parts of speech a word can
-  have ("reduces": verb; "shows": noun or verb). A word that can be a noun
+* English: a dictionary (english_lexicon.py, made from lemminflect's) lists
+  the parts of speech a word can have ("reduces": verb; "shows": noun or verb). A word that can be a noun
   is a verb only where a headline puts its verb: the first such word ending
   in -s right after the subject ("Study Finds Ocean Heat Record").
 * Portuguese, Spanish, Galician, Catalan, French, Italian, Swedish:
@@ -17,6 +17,8 @@ neither knows gets "" (a noun, as far as tags are concerned).
 from __future__ import annotations
 
 from functools import lru_cache
+
+from .english_lexicon import gradable, word_classes
 
 VERB, ADVERB, ADJECTIVE = "verb", "adverb", "adjective"
 
@@ -60,18 +62,6 @@ _INFINITIVES = {
 _MENTE = ("pt", "es", "gl", "it", "ca")  # -mente makes adverbs
 
 
-@lru_cache(maxsize=1)
-def _lemminflect():
-    import lemminflect  # noqa: PLC0415 - its dictionary loads on first use: English feeds only
-
-    return lemminflect
-
-
-@lru_cache(maxsize=65536)
-def _english(word: str) -> frozenset[str]:
-    return frozenset(_lemminflect().getAllLemmas(word))
-
-
 @lru_cache(maxsize=65536)
 def _lemma(word: str, language: str) -> str:
     import simplemma  # noqa: PLC0415 - each language's dictionary loads on its first word
@@ -79,22 +69,15 @@ def _lemma(word: str, language: str) -> str:
     return simplemma.lemmatize(word, lang=language)
 
 
-@lru_cache(maxsize=4096)
-def _gradable(word: str) -> bool:
-    """An adjective with a comparative (white, whiter): a quality, not a noun
-    used as one (satellite, record)."""
-    return "JJR" in _lemminflect().getAllInflections(word, upos="ADJ")
-
-
 def _verb_stem(word: str) -> bool:
     """An -ing or -ed word the dictionary lacks, of a verb it has ("reshaping")."""
     stem = word[:-3] if word.endswith("ing") else word[:-2]
-    return any("VERB" in _english(s) for s in (stem, stem + "e", stem[:-1]) if s)
+    return any("VERB" in word_classes(s) for s in (stem, stem + "e", stem[:-1]) if s)
 
 
 def _english_kind(word: str, after_noun: bool, verb_seen: bool, previous: str, in_phrase: bool,
                   following: str) -> str:
-    pos = _english(word)
+    pos = word_classes(word)
     if word in _ENGLISH_VERBS:
         return VERB
     if len(word) > 4 and (word.endswith("ing") or word.endswith("ed") and not word.endswith("eed")) and (
@@ -105,10 +88,10 @@ def _english_kind(word: str, after_noun: bool, verb_seen: bool, previous: str, i
         if len(word) > 4 and word.endswith("ly"):
             return ADVERB
         if "-" in word:  # a compound is what its last word is: "all-electric"
-            last = _english(word.rsplit("-", 1)[1])
+            last = word_classes(word.rsplit("-", 1)[1])
             return ADJECTIVE if "ADJ" in last and "NOUN" not in last else ""
         # An unknown re-/un- word of a known verb: "reshape", "unpause".
-        if word.startswith(("re", "un")) and "VERB" in _english(word[2:]) and "NOUN" not in _english(word[2:]):
+        if word.startswith(("re", "un")) and "VERB" in word_classes(word[2:]) and "NOUN" not in word_classes(word[2:]):
             return VERB
         return ""
     nominal = "NOUN" in pos or "PROPN" in pos
@@ -122,8 +105,10 @@ def _english_kind(word: str, after_noun: bool, verb_seen: bool, previous: str, i
     if ("VERB" in pos and word.endswith("s") and not word.endswith("ss") and following in _ENGLISH_PARTICLES
             and previous and not previous.endswith("s") and previous not in _ENGLISH_DETERMINERS):
         return VERB  # after a singular subject, before its preposition: "pitch boasts of", "Dow closes at"
-    if "ADJ" in pos and following and "NOUN" in _english(following) and _gradable(word):
-        return ADJECTIVE  # before the noun it qualifies: "white nationalist", not "satellite imaging"
+    if "ADJ" in pos and following and "NOUN" in word_classes(following) and gradable(word):
+        # A quality (white, whiter) before the noun it qualifies: "white
+        # nationalist"; not a noun used as one: "satellite imaging".
+        return ADJECTIVE
     if "ADV" in pos and not nominal:
         return ADVERB
     if "ADJ" in pos and not nominal:
@@ -226,7 +211,7 @@ def kind(word: str, language: str, *, after_noun: bool = False, verb_seen: bool 
 def in_dictionary(word: str) -> bool:
     """Whether English's dictionary has the word (a word it has not, written
     with a capital, is a name)."""
-    return bool(_english(word))
+    return bool(word_classes(word))
 
 
 def knows(language: str) -> bool:
