@@ -9,19 +9,19 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-
 from conftest import ROOT
+
 from pelican_gnews.settings import DEFAULTS
 
 README = ROOT / "README.md"
 DOCS = sorted((ROOT / "docs").glob("*.md"))
 README_MAX_LINES = 250
 
-FENCE = re.compile(r"^(```|~~~).*?^\1", re.M | re.S)
-CODE_SPAN = re.compile(r"(`+).+?\1", re.S)
+FENCE = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)
+CODE_SPAN = re.compile(r"(`+).+?\1", re.DOTALL)
 # [text](target) and ![alt](target); a target may hold one level of parentheses.
 LINK = re.compile(r"!?\[[^\]]*\]\(\s*<?([^()\s>]*(?:\([^()\s]*\)[^()\s>]*)*)>?(?:\s+\"[^\"]*\")?\s*\)")
-HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$", re.M)
+HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$", re.MULTILINE)
 
 
 def prose(markdown: str) -> str:
@@ -70,7 +70,7 @@ def test_readme_is_short():
 def test_relative_links_resolve(page):
     broken = []
     for target in links(page):
-        if re.match(r"[a-z][a-z0-9+.-]*:", target, re.I):
+        if re.match(r"[a-z][a-z0-9+.-]*:", target, re.IGNORECASE):
             continue  # https:, mailto: — not a file of the repository
         path_part, _, fragment = target.partition("#")
         dest = (page.parent / unquote(path_part)).resolve() if path_part else page
@@ -95,7 +95,7 @@ def test_readme_test_command_is_what_ci_runs():
     readme = README.read_text(encoding="utf-8")
     after = readme.split("Run the tests", 1)
     assert len(after) == 2, "README.md has no 'Run the tests' step"
-    block = re.search(r"```sh\n(.*?)```", after[1], re.S)
+    block = re.search(r"```sh\n(.*?)```", after[1], re.DOTALL)
     assert block and block.group(1).strip() == commands[0], \
         f"README's test command is {block.group(1).strip() if block else None!r}; .ci/run runs {commands[0]!r}"
 
