@@ -64,6 +64,7 @@ from pelican.urlwrappers import URLWrapper
 
 from .archive_pages import Day, Month
 from .pagination import Page, Pages
+from .pelican_seams import cache_contents, replace_save_cache
 from .render import Outlet
 
 logger = logging.getLogger(__name__)
@@ -297,14 +298,15 @@ def _safe_save(cacher):
     line says why."""
 
     def save_cache():
-        if not getattr(cacher, "_cache_data_policy", False):
+        saves, path, open_cache, contents = cache_contents(cacher)
+        if not saves:
             return
-        path = Path(cacher._cache_path)
+        path = Path(path)
         tmp = path.with_name(path.name + ".tmp")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            with cacher._cache_open(tmp, "wb") as handle:
-                pickle.dump(cacher._cache, handle)
+            with open_cache(tmp, "wb") as handle:
+                pickle.dump(contents, handle)
             os.replace(tmp, path)
         except Exception as exc:  # noqa: BLE001 - pickling raises many kinds
             culprits = _unpicklable(cacher.settings)
@@ -323,7 +325,7 @@ def safe_cache_saves(generator) -> None:
     reader levels) are saved by _safe_save."""
     for cacher in (generator, getattr(generator, "readers", None)):
         if isinstance(cacher, FileDataCacher):
-            cacher.save_cache = _safe_save(cacher)
+            replace_save_cache(cacher, _safe_save)
 
 
 def _loose(value) -> str:

@@ -23,6 +23,7 @@ from collections import defaultdict
 from ..settings import setting
 from .data_files import per_page
 from .pagination import paginate
+from .pelican_seams import include_path
 
 logger = logging.getLogger(__name__)
 
@@ -195,8 +196,8 @@ def loop_safe_get_files(self, paths, exclude=None, extensions=None) -> SortedSet
                 reldir = os.path.relpath(dirpath, self.path)
                 for name in names:
                     fp = os.path.join(reldir, name)
-                    if self._include_path(fp, extensions):
+                    if include_path(self, fp, extensions):
                         files.add(fp)
-        elif os.path.exists(root) and self._include_path(path, extensions):
+        elif os.path.exists(root) and include_path(self, path, extensions):
             files.add(path)
     return SortedSet(files)

@@ -5,14 +5,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import types
 
 from pelican import signals
 from pelican.generators import ArticlesGenerator
 from pelican.utils import order_content
 
 from ..settings import SettingsError, from_pelican
-from . import localisation, merge, ranking, search, taxonomy, translations
+from . import localisation, merge, pelican_seams, ranking, search, taxonomy, translations
 from .archive_pages import ArchiveGenerator
 from .favicon import FaviconGenerator
 from .incremental import caching_on, finish_cache_guard, guard_content_cache, safe_cache_saves
@@ -25,7 +24,7 @@ from .tag_index import TagIndexGenerator, take_over_tags_page
 from .crawlers import RobotsGenerator
 from .translations import process_translations
 from .data_files import incremental_on
-from .writer import GNewsWriter, finish_build
+from .writer import finish_build, writer_for
 
 logger = logging.getLogger(__name__)
 
@@ -61,8 +60,7 @@ def sync_before_build(pelican) -> None:
     # The one summary `pelican-gnews sync` prints too. Pelican hides INFO
     # lines unless -v but always prints its own "Done:" line through its
     # console: this line goes the same way, unwrapped so a CI log keeps it whole.
-    from pelican.log import console  # noqa: PLC0415 - Pelican's console, as its "Done:" line
-    console.print(f"pelican-gnews: {report.summary()}", markup=False, highlight=False, soft_wrap=True)
+    pelican_seams.console().print(f"pelican-gnews: {report.summary()}", markup=False, highlight=False, soft_wrap=True)
 
 
 def use_story_reader(readers) -> None:
@@ -127,7 +125,7 @@ def add_generators(pelican):
 
 
 def use_stable_pagination(pelican):
-    return GNewsWriter
+    return writer_for(pelican)
 
 
 def incremental_output(pelican) -> None:
@@ -136,20 +134,13 @@ def incremental_output(pelican) -> None:
     Pelican's content cache, the caches are loaded only if they can be
     trusted (incremental.guard_content_cache)."""
     if incremental_on(pelican.settings):
-        pelican.delete_outputdir = False
+        pelican_seams.keep_output_dir(pelican)
     if caching_on(pelican.settings):
         guard_content_cache(pelican)
 
 
-_generators: list = []
-
-
-def remember_generators(generators) -> None:
-    _generators[:] = generators
-
-
 def finish(pelican) -> None:
-    finish_build(pelican, _generators)
+    finish_build(pelican)
     finish_cache_guard(pelican)  # last: the caches are whole once the writer is done
 
 
@@ -185,15 +176,17 @@ def prepare_generator(generator) -> None:
     speaks the site's language (localisation.py), and the articles
     generator writes tag, section and author pages in time
     linear in the site (taxonomy.py)."""
-    generator.get_files = types.MethodType(loop_safe_get_files, generator)
+    pelican_seams.replace_get_files(generator, loop_safe_get_files)
     localisation.install(generator.env)
-    generator.generate_context = translations.wrap(generator.generate_context)
+    pelican_seams.group_translations_with(generator, translations.process_translations)
     if isinstance(generator, ArticlesGenerator):
-        for name in ("generate_tags", "generate_categories", "generate_authors"):
-            setattr(generator, name, types.MethodType(getattr(taxonomy, name), generator))
+        pelican_seams.replace_taxonomy(generator, {name: getattr(taxonomy, name) for name in (
+            "generate_tags", "generate_categories", "generate_authors")})
 
 
 def register() -> None:
+    # First: no build starts on a Pelican without the pieces replaced here.
+    signals.initialized.connect(pelican_seams.check_shape)
     signals.initialized.connect(paginate_outlet_pages)
     signals.initialized.connect(sync_before_build)
     signals.readers_init.connect(use_story_reader)
@@ -208,7 +201,6 @@ def register() -> None:
     signals.generator_init.connect(prepare_generator)
     signals.generator_init.connect(safe_cache_saves)
     signals.all_generators_finalized.connect(keep_pages_apart)
-    signals.all_generators_finalized.connect(remember_generators)
     signals.initialized.connect(incremental_output)
     signals.finalized.connect(finish)
     signals.finalized.connect(search.build_index)  # after finish: it removes what the writer did not write

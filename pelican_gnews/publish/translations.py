@@ -8,17 +8,14 @@ function with that last step done by identity (Pelican's content objects
 compare by identity): same groups, same originals and translations in the
 same order, same warnings, through Pelican's own `get_original_items`. It
 replaces Pelican's while a generator builds its context
-(plugin.prepare_generator).
+(pelican_seams.group_translations_with).
 """
 
 from __future__ import annotations
 
-import contextlib
-import functools
 from itertools import groupby
 from operator import attrgetter
 
-import pelican.generators
 from pelican import utils
 
 
@@ -42,25 +39,3 @@ def process_translations(content_list, translation_id=None):
             item.translations = [x for x in items if x != item]
     chosen = {id(x) for x in index}
     return index, [x for x in content_list if id(x) not in chosen]
-
-
-@contextlib.contextmanager
-def linear_translations():
-    """Pelican's generators call `process_translations` from their module."""
-    original = pelican.generators.process_translations
-    pelican.generators.process_translations = process_translations
-    try:
-        yield
-    finally:
-        pelican.generators.process_translations = original
-
-
-def wrap(method):
-    """A generator's `generate_context`, grouping translations linearly."""
-
-    @functools.wraps(method)
-    def generate_context(*args, **kwargs):
-        with linear_translations():
-            return method(*args, **kwargs)
-
-    return generate_context

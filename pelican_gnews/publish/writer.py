@@ -28,6 +28,7 @@ from .data_files import incremental_on, per_page, write_data
 from .incremental import MANIFEST_NAME, STATS_NAME, Fingerprints, Manifest, remove_stale
 from .pagination import Page, paginate
 from .crawlers import Sitemap
+from .pelican_seams import static_files
 
 logger = logging.getLogger(__name__)
 
@@ -44,15 +45,13 @@ FRONT_ONLY = ("list_summary",)
 # site, on each tag and section page): left out of fingerprints.
 NOT_SHOWN = ("all_articles",)
 
-_current: GNewsWriter | None = None
 
 
 class GNewsWriter(Writer):
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
-        global _current
-        _current = self
         self.produced: set[str] = set()
+        self.context: dict = {}  # the build's shared context, as the generators pass it
         self.sitemap = Sitemap(self.settings)
         self.manifest: Manifest | None = None
         self._fingerprints: Fingerprints | None = None
@@ -112,6 +111,7 @@ class GNewsWriter(Writer):
                    override_output=False, url=None, **kwargs):
         if not name:
             return None
+        self.context = context
         if paginated is None:
             paginated = {k: v for k, v in kwargs.items() if k in ("articles", "dates")}
         size = per_page(self.settings, template_name)
@@ -174,16 +174,15 @@ class GNewsWriter(Writer):
             self.manifest.written(path, fingerprint)
         return feed
 
-    def finish(self, generators) -> None:
+    def finish(self) -> None:
         """After the build: write the sitemap; remove what the build did
         not produce, save the manifest."""
         if self.sitemap.on:
             write_data(self, {}, self.sitemap.save_as, None, self.sitemap.document)
         if self.manifest is None:
             return
-        for generator in generators:
-            for static in getattr(generator, "staticfiles", ()):
-                self.note(static.save_as)
+        for static in static_files(self.context):
+            self.note(static.save_as)
         theme, static_dir = self.settings.get("THEME", ""), self.settings.get("THEME_STATIC_DIR", "theme")
         for folder in self.settings.get("THEME_STATIC_PATHS", ["static"]):
             source = Path(theme) / folder
@@ -202,6 +201,21 @@ class GNewsWriter(Writer):
                     self.manifest.rendered, self.manifest.kept, removed)
 
 
-def finish_build(pelican, generators) -> None:
-    if _current is not None and _current.output_path == pelican.output_path:
-        _current.finish(generators)
+def writer_for(pelican) -> type[GNewsWriter]:
+    """The writer class for one build (Pelican's get_writer wants a class):
+    the writer Pelican makes from it is kept on the Pelican object, so that
+    the build's end (finish_build) reaches it; the next build makes its own."""
+
+    class BuildWriter(GNewsWriter):
+        def __init__(self, output_path, settings=None):
+            super().__init__(output_path, settings=settings)
+            pelican.gnews_writer = self
+
+    return BuildWriter
+
+
+def finish_build(pelican) -> None:
+    writer = getattr(pelican, "gnews_writer", None)
+    pelican.gnews_writer = None
+    if writer is not None:
+        writer.finish()

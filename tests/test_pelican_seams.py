@@ -1,0 +1,71 @@
+"""pelican_seams.py: the installed Pelican has every piece the plugin
+replaces, and a Pelican that moved one stops the build at once, naming it."""
+
+from __future__ import annotations
+
+import inspect
+import subprocess
+import sys
+
+import pelican.cache
+import pelican.generators
+import pytest
+from conftest import copy_project
+
+from pelican_gnews.publish import pelican_seams
+from pelican_gnews.publish.pelican_seams import PelicanShapeError, check_shape
+
+
+def test_the_installed_pelican_has_every_piece():
+    assert [(p.name, p.check()) for p in pelican_seams.PIECES if p.check()] == []
+    check_shape()
+
+
+def test_a_changed_signature_is_named(monkeypatch):
+    def get_files(self, paths, exclude=None, extensions=None, follow_links=True):
+        return set()
+
+    monkeypatch.setattr(pelican.generators.Generator, "get_files", lambda self, where, skip=None: set())
+    with pytest.raises(PelicanShapeError) as caught:
+        check_shape()
+    message = str(caught.value)
+    assert "Generator.get_files takes (self, where, skip)" in message
+    assert "link loop" in message  # what the piece is for
+    assert "ArticlesGenerator" not in message  # only the broken piece is named
+    monkeypatch.setattr(pelican.generators.Generator, "get_files", get_files)
+    check_shape()  # a new parameter at the end still fits
+
+
+def test_a_removed_method_and_a_removed_attribute_are_named(monkeypatch):
+    monkeypatch.delattr(pelican.generators.ArticlesGenerator, "generate_authors")
+    # A Pelican whose cacher keeps its file under another name.
+    real_source = inspect.getsource
+    original = pelican.cache.FileDataCacher.__init__
+    monkeypatch.setattr(pelican_seams.inspect, "getsource", lambda obj: real_source(obj).replace(
+        "self._cache_path", "self.cache_file") if obj is original else real_source(obj))
+    with pytest.raises(PelicanShapeError) as caught:
+        check_shape()
+    message = str(caught.value)
+    assert "generate_authors is gone" in message
+    assert "FileDataCacher.__init__ no longer sets _cache_path" in message
+    assert "_cache_open" not in message.split("FileDataCacher.__init__ no longer sets")[1].split("(")[0]
+
+
+@pytest.mark.slow
+def test_a_build_on_a_changed_pelican_stops_before_it_starts(tmp_path):
+    """`pelican content` with Generator.get_files changed (as a newer Pelican
+    might): the build fails at once with the piece's name, writes nothing,
+    and shows no traceback."""
+    project = copy_project(tmp_path / "site")
+    script = ("import sys, pelican, pelican.generators\n"
+              "pelican.generators.Generator.get_files = lambda self, paths: set()\n"
+              "sys.argv = ['pelican', 'content']\n"
+              "pelican.main()\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=project, capture_output=True, text=True,
+                          env={"COLUMNS": "1000", "PATH": "/usr/bin:/bin"})
+    log = done.stdout + done.stderr
+    assert done.returncode == 1, log
+    assert "pelican-gnews does not fit Pelican" in log and "Generator.get_files takes (self, paths)" in log
+    assert "Traceback" not in log
+    assert not (project / "output" / "index.html").exists()
+    assert not (project / "content" / "news").exists()  # not even the sync ran
