@@ -14,6 +14,7 @@ import contextlib
 import email.utils
 import logging
 import random
+import socket
 import threading
 import time
 import zlib
@@ -29,35 +30,48 @@ logger = logging.getLogger(__name__)
 USER_AGENT = f"pelican-gnews/{__version__} (+https://pypi.org/project/pelican-gnews/)"
 MAX_REDIRECTS = 5
 
-# Ctrl-C: the sync calls cancel_all(), which wakes every fetch that waits in
-# a backoff and cuts every open connection, so the workers end at once
-# instead of at their deadlines.
-_CANCELLED = threading.Event()
-_OPEN: set = set()
-_OPEN_LOCK = threading.Lock()
-
-
-def cancel_all() -> None:
-    import socket  # noqa: PLC0415
-
-    _CANCELLED.set()
-    with _OPEN_LOCK:
-        for sock in list(_OPEN):
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
-
-
-def reset_cancel() -> None:
-    _CANCELLED.clear()
-
-
-def _check_cancelled() -> None:
-    if _CANCELLED.is_set():
-        raise FetchError("interrupted")
-
-
 class FetchError(Exception):
     """The feed could not be fetched. The message says why."""
+
+
+class Cancellation:
+    """Ctrl-C for one sync's requests, made by the sync: cancel() wakes every
+    request that waits in a backoff and cuts every open connection, so the
+    workers end at once instead of at their deadlines."""
+
+    def __init__(self):
+        self._event = threading.Event()
+        self._open: set = set()
+        self._lock = threading.Lock()
+
+    def cancel(self) -> None:
+        self._event.set()
+        with self._lock:
+            for sock in list(self._open):
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+    def check(self) -> None:
+        if self._event.is_set():
+            raise FetchError("interrupted")
+
+    def wait(self, seconds: float) -> None:
+        """Sleep `seconds`, or less if cancelled (then FetchError)."""
+        self._event.wait(max(0.0, seconds))
+        self.check()
+
+    def opened(self, sock) -> None:
+        with self._lock:
+            self._open.add(sock)
+        self.check()
+
+    def closed(self, sock) -> None:
+        with self._lock:
+            self._open.discard(sock)
 
 
 class RateLimited(FetchError):
@@ -91,10 +105,10 @@ class Fetched:
 
 
 def fetch(source: str, limits: Limits | None = None, validators: dict | None = None,
-          base_dir: Path | None = None) -> Fetched:
+          base_dir: Path | None = None, cancel: Cancellation | None = None) -> Fetched:
     limits = limits or Limits()
     if source.lower().startswith(("http://", "https://")):
-        return _fetch_http(source, limits, validators or {})
+        return _fetch_http(source, limits, validators or {}, cancel or Cancellation())
     path = Path(source).expanduser()
     if not path.is_absolute():
         path = (base_dir or Path.cwd()) / path
@@ -112,20 +126,19 @@ class _Retryable(FetchError):
     pass
 
 
-def _fetch_http(url: str, limits: Limits, validators: dict) -> Fetched:
+def _fetch_http(url: str, limits: Limits, validators: dict, cancel: Cancellation) -> Fetched:
     start = time.monotonic()
     deadline = start + limits.deadline
     attempt = 0
     while True:
         try:
-            return _request_following_redirects(url, limits, validators, deadline)
+            return _request_following_redirects(url, limits, validators, deadline, cancel)
         except RateLimited as exc:
             wait = (exc.not_before - datetime.now(timezone.utc)).total_seconds()
             if attempt < limits.retries and wait <= limits.retry_after_max \
                     and time.monotonic() + wait < deadline:
                 logger.info("%s: 429, retrying in %.0f s as Retry-After asks", url, wait)
-                _CANCELLED.wait(max(0.0, wait))
-                _check_cancelled()
+                cancel.wait(wait)
                 attempt += 1
                 continue
             raise
@@ -136,14 +149,13 @@ def _fetch_http(url: str, limits: Limits, validators: dict) -> Fetched:
             if time.monotonic() + pause >= deadline:
                 raise FetchError(f"{exc} (no time left for a retry)") from None
             logger.info("%s: %s; retry %d in %.1f s", url, exc, attempt + 1, pause)
-            _CANCELLED.wait(pause)
-            _check_cancelled()
+            cancel.wait(pause)
             attempt += 1
 
 
-def _request_following_redirects(url, limits, validators, deadline) -> Fetched:
+def _request_following_redirects(url, limits, validators, deadline, cancel: Cancellation) -> Fetched:
     for _ in range(MAX_REDIRECTS + 1):
-        result = _request(url, limits, validators, deadline)
+        result = _request(url, limits, validators, deadline, cancel)
         if isinstance(result, str):  # a redirect's Location
             url = result
             continue
@@ -168,25 +180,24 @@ def _retry_after(value: str | None) -> datetime:
 
 
 def request_once(url: str, limits: Limits, body: bytes | None = None, content_type: str = "",
-                 accept: str = "*/*") -> Fetched | str:
+                 accept: str = "*/*", cancel: Cancellation | None = None) -> Fetched | str:
     """One request (a POST when `body` is given), no retries and no
     redirects followed: the response, or a redirect's Location. A 429
     raises RateLimited; other failures FetchError."""
     try:
-        return _request(url, limits, {}, time.monotonic() + limits.deadline, body=body,
+        return _request(url, limits, {}, time.monotonic() + limits.deadline, cancel or Cancellation(), body=body,
                         content_type=content_type, accept=accept)
     except _Retryable as exc:
         raise FetchError(str(exc)) from None
 
 
-def _request(url: str, limits: Limits, validators: dict, deadline: float, body: bytes | None = None,
-             content_type: str = "", accept: str = "") -> Fetched | str:
+def _request(url: str, limits: Limits, validators: dict, deadline: float, cancel: Cancellation,
+             body: bytes | None = None, content_type: str = "", accept: str = "") -> Fetched | str:
     # Imported here: a build whose feeds are local files never loads them.
     import http.client  # noqa: PLC0415
-    import socket  # noqa: PLC0415
     import ssl  # noqa: PLC0415
 
-    _check_cancelled()
+    cancel.check()
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchError(f"not an http(s) URL: {url[:200]}")
@@ -226,9 +237,7 @@ def _request(url: str, limits: Limits, validators: dict, deadline: float, body: 
         # http.client drops conn.sock once a response will close it; the
         # socket object itself stays usable for timeouts and the watchdog.
         sock = conn.sock
-        with _OPEN_LOCK:
-            _OPEN.add(sock)
-        _check_cancelled()
+        cancel.opened(sock)
         sock.settimeout(min(limits.read_timeout, max(0.01, deadline - time.monotonic())))
         conn.request("GET" if body is None else "POST", path, body=body, headers=headers)
         response = conn.getresponse()
@@ -251,7 +260,7 @@ def _request(url: str, limits: Limits, validators: dict, deadline: float, body: 
             raise FetchError(f"no complete response within {limits.deadline:g} s")
         return Fetched(data, response.getheader("ETag") or "", response.getheader("Last-Modified") or "")
     except (socket.timeout, TimeoutError, ConnectionError, http.client.HTTPException, OSError) as exc:
-        _check_cancelled()
+        cancel.check()
         if expired.is_set() or time.monotonic() >= deadline - 0.05:
             raise FetchError(f"no complete response within {limits.deadline:g} s") from None
         if isinstance(exc, FetchError):
@@ -261,8 +270,7 @@ def _request(url: str, limits: Limits, validators: dict, deadline: float, body: 
         raise _Retryable(f"connection failed: {exc}") from None
     finally:
         watchdog.cancel()
-        with _OPEN_LOCK:
-            _OPEN.discard(sock)
+        cancel.closed(sock)
         conn.close()
 
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote, urlsplit
 
 from ..text import MAX_URL, clean_text, safe_url
-from .fetch import _CANCELLED, FetchError, Limits, RateLimited, request_once
+from .fetch import Cancellation, FetchError, Limits, RateLimited, request_once
 from .links import article_token, publisher_url
 
 logger = logging.getLogger(__name__)
@@ -66,6 +66,7 @@ class Stopped(Exception):
 class Resolver:
     settings: ResolveSettings
     cache: dict[str, str]  # article key -> publisher URL (the state's `links`)
+    cancel: Cancellation = field(default_factory=Cancellation)  # the sync's Ctrl-C
     requests: int = 0
     stopped: str = ""
     resolved: int = 0
@@ -129,9 +130,10 @@ class Resolver:
         if self._last and wait > 0:
             if wait >= left:
                 raise Stopped(f"its {self.settings.deadline:.0f} s for this run are spent")
-            _CANCELLED.wait(wait)  # Ctrl-C wakes it
-            if _CANCELLED.is_set():
-                raise Stopped("interrupted")
+            try:
+                self.cancel.wait(wait)  # Ctrl-C wakes it
+            except FetchError:
+                raise Stopped("interrupted") from None
         timeout = min(self.settings.timeout, max(0.1, left))
         return Limits(connect_timeout=timeout, read_timeout=timeout, deadline=timeout,
                       max_bytes=_MAX_PAGE, retries=0)
@@ -142,7 +144,8 @@ class Resolver:
         url = self.settings.base.rstrip("/") + path
         try:
             answer = request_once(url, limits, body=body,
-                                  content_type="application/x-www-form-urlencoded;charset=UTF-8" if body else "")
+                                  content_type="application/x-www-form-urlencoded;charset=UTF-8" if body else "",
+                                  cancel=self.cancel)
         except RateLimited:
             raise Stopped("Google answered 429 Too Many Requests") from None
         except FetchError as exc:

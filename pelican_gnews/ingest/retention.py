@@ -37,7 +37,6 @@ then the state is pruned and saved.
 from __future__ import annotations
 
 import logging
-import weakref
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -80,13 +79,11 @@ class RetentionReport:
 
 
 @dataclass
-class _OldItems:
+class OldItems:
+    """What archive_old did in one sync (sync._Run.old_items), for its report."""
+
     archived: int = 0
     dropped: int = 0
-
-
-# What archive_old did in each sync (sync._Run), for that sync's report.
-_old_items: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def cutoff(dates, now: datetime, days: float) -> datetime | None:
@@ -151,7 +148,7 @@ def expire(run, now: datetime) -> RetentionReport:
     `run` is the sync's run (sync._Run): its settings, state and paths."""
     config, state = run.config, run.state
     report = RetentionReport()
-    old_items = _old_items.pop(run, _OldItems())
+    old_items = run.old_items
     report.old_items_archived, report.old_items_dropped = old_items.archived, old_items.dropped
     cut = cutoff([newest(state)], now, config.retention_days)
     if cut is None:
@@ -319,7 +316,7 @@ def archive_old(feed, spec, run, result) -> None:
     validators saved: a sync killed before that syncs the feed again as a
     first sync, which finds the lines there and adds none twice.
     """
-    tally = _old_items.setdefault(run, _OldItems())
+    tally = run.old_items
     if "sha256" in run.state.feeds.get(spec.url, {}):
         return  # synced before: its old items were seen then
     config, cut = run.config, run.cutoff

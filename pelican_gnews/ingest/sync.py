@@ -32,7 +32,7 @@ from ..settings import FeedSpec, GNewsSettings
 from ..text import safe_url
 from . import atomic, journal, retention
 from .atomic import Edited, UnsafePath, sha256
-from .fetch import Fetched, FetchError, RateLimited, cancel_all, fetch, reset_cancel
+from .fetch import Cancellation, Fetched, FetchError, RateLimited, fetch
 from .identity import Matcher, article_keys, identity_keys, listed_apart, related, title_key
 from .parse import FeedError, ParsedFeed, Story, parse_feed
 from .resolve import Resolver
@@ -139,10 +139,12 @@ class _Run:
         # Stories recent enough to be joined (identity.py); older ones are
         # not read into its headline index at all.
         self.matcher = Matcher(state, config.rules, since=now - 2 * config.identity_window)
-        self.resolver = Resolver(config.resolve, state.links)
+        self.cancel = Cancellation()  # Ctrl-C: every request of this sync stops at once
+        self.resolver = Resolver(config.resolve, state.links, self.cancel)
         # Items published before the cutoff are not made into stories
         # (retention.py); it is set for each feed from its newest item too.
         self.newest = retention.newest(state)
+        self.old_items = retention.OldItems()  # first-sync items archive_old filed or dropped
         self.cutoff: datetime | None = None
 
     @cached_property
@@ -280,7 +282,7 @@ def _start_fetches(specs: list[FeedSpec], run: _Run) -> list[Future]:
     """Fetch the feeds on daemon threads, GNEWS_FETCH_WORKERS at a time.
 
     Daemon threads, unlike a ThreadPoolExecutor's, are not waited for when
-    the process exits: Ctrl-C ends a sync at once (cancel_all cuts their
+    the process exits: Ctrl-C ends a sync at once (run.cancel cuts their
     connections, and nothing they hold is written anywhere).
     """
     futures = [Future() for _ in specs]
@@ -323,7 +325,6 @@ def sync(config: GNewsSettings, feeds: list[FeedSpec] | None = None, now: dateti
     now = now or datetime.now(timezone.utc)
     specs = list(config.feeds if feeds is None else feeds)
     report = SyncReport()
-    reset_cancel()
     with locked(config.lock_file, config.lock_timeout):
         try:
             atomic.real_folder(config.temp_dir)
@@ -362,10 +363,10 @@ def sync(config: GNewsSettings, feeds: list[FeedSpec] | None = None, now: dateti
                 if on_feed_done:
                     on_feed_done(result)
         except KeyboardInterrupt:
-            cancel_all()
+            run.cancel.cancel()
             raise
         except StateError as exc:
-            cancel_all()
+            run.cancel.cancel()
             for _, result, item in ready[stored + 1:]:
                 if item is not None and not result.error:
                     result.error = f"not synced: {exc}"
@@ -459,7 +460,7 @@ def _fetch(spec: FeedSpec, run: _Run) -> Fetched | str:
     not_before = feed_state.get("not_before")
     if not_before and datetime.fromisoformat(not_before) > run.now:
         return f"rate limited; not asked again before {not_before}"
-    return fetch(spec.url, run.config.limits, validators=feed_state)
+    return fetch(spec.url, run.config.limits, validators=feed_state, cancel=run.cancel)
 
 
 @dataclass
