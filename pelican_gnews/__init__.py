@@ -6,7 +6,7 @@ Enable with ``PLUGINS = ["pelican_gnews"]``. The plugin
 * keeps a build from aborting when two files claim one slug.
 """
 
-__version__ = "0.1.0"
+from .version import __version__  # noqa: F401 - the package's public version
 
 
 def register():

@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from . import __version__
+from .version import __version__
 
 EXIT_OK, EXIT_FEED_FAILED, EXIT_USAGE, EXIT_NOT_STARTED, EXIT_ALL_FAILED = 0, 1, 2, 3, 4
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it

@@ -55,7 +55,8 @@ def disagreements(pyproject: dict, lock: dict) -> list[str]:
                         f"pyproject.toml {pyproject['project'].get('requires-python')!r}")
     versions = {}
     for package in lock["package"]:
-        versions.setdefault(canonicalize_name(package["name"]), []).append(Version(package["version"]))
+        if "version" in package:  # the project itself has a dynamic version
+            versions.setdefault(canonicalize_name(package["name"]), []).append(Version(package["version"]))
     for req_name, _, specifier, _ in declared:
         if req_name == name:
             continue

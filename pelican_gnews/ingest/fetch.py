@@ -23,7 +23,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-from .. import __version__
+from ..version import __version__
 
 logger = logging.getLogger(__name__)
 
