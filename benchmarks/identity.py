@@ -170,7 +170,7 @@ def measure_exploded(work: Path, feed: Path = REAL_CLUSTERS, spread_hours: float
 
 def invented_feeds(work: Path) -> list[Path]:
     """The invented clustered feeds in Japanese, Chinese, Korean and Arabic."""
-    import invented_clusters  # noqa: PLC0415 - benchmarks/invented_clusters.py
+    import invented_clusters
 
     work.mkdir(parents=True, exist_ok=True)
     return [invented_clusters.write_feed(language, work / f"invented_{language}.xml")
@@ -280,7 +280,7 @@ def sync_cost(n: int, runs: int, work: Path, single_source: bool = False) -> tup
     """Median first-sync times of an n-item feed (benchmarks/run.py's
     invented one; with `single_source`, its items without their related
     coverage, as a search feed has them), with the join rules on and off."""
-    import run as bench  # noqa: PLC0415 - benchmarks/run.py
+    import run as bench
 
     data = bench.make_feed(n)
     if single_source:
@@ -390,7 +390,7 @@ def main(argv=None) -> int:
                       flush=True)
                 costs.append((kind, n, on, off))
     if args.write:
-        import run as bench  # noqa: PLC0415 - benchmarks/run.py
+        import run as bench
 
         bench.write_section(ROOT / "docs" / "benchmarks.md", report(invented, exploded, costs, args.runs, command))
     return 0

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from feedmaker import Item, Related, feed_xml  # noqa: E402
+from feedmaker import Item, Related, feed_xml
 
 T0 = datetime(2026, 5, 20, 12, tzinfo=timezone.utc)
 

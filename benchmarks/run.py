@@ -27,13 +27,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
 
+import feedparser  # noqa: E402
 from feedmaker import Item, Related, feed_xml  # noqa: E402
 
-import feedparser  # noqa: E402
 from pelican_gnews import frontmatter  # noqa: E402
 from pelican_gnews.cluster import parse_cluster  # noqa: E402
-from pelican_gnews.settings import from_pelican  # noqa: E402
 from pelican_gnews.ingest.sync import sync  # noqa: E402
+from pelican_gnews.settings import from_pelican  # noqa: E402
 
 BIN = Path(sys.executable).parent
 T0 = datetime(2026, 1, 12, 9, tzinfo=timezone.utc)
@@ -319,7 +319,8 @@ def report(results: list[dict], runs: int, command: str) -> str:
             f"| {r['feedparser']:.2f} s | {sync_ratio:.2f} | ≤ 2.0: {verdict(sync_ratio <= 2.0)} |",
             f"| 3. resync of the unchanged feed vs first sync | {n} | {r['resync'] * 1000:.1f} ms "
             f"| {r['first_sync'] * 1000:.0f} ms | {resync_ratio:.3f} | ≤ 0.1: {verdict(resync_ratio <= 0.1)} |",
-            f"| 3. files written by the resync | {n} | {r['resync_writes']} | | | 0: {verdict(r['resync_writes'] == 0)} |",
+            f"| 3. files written by the resync | {n} | {r['resync_writes']} | | "
+            f"| 0: {verdict(r['resync_writes'] == 0)} |",
             f"| 4. warm rebuild (incremental: last output and caches kept) vs cold | {n} | {r['warm']:.2f} s "
             f"| {r['cold']:.2f} s | {warm_ratio:.2f} | ≤ 0.6: {verdict(warm_ratio <= 0.6)} |",
             f"| 4. peak memory of the warm rebuild vs plain Pelican | {n} | {r['warm_rss'] / 1024:.0f} MiB "
@@ -362,7 +363,7 @@ def main(argv=None) -> int:
         results = [measure(n, args.runs, Path(work)) for n in sizes]
     text = report(results, args.runs, command)
     if args.year:
-        import year  # noqa: PLC0415 - benchmarks/year.py
+        import year
 
         checkpoints = [d for d in (7, 30, 182, 365) if d < args.year_days] + [args.year_days]
         with tempfile.TemporaryDirectory(prefix="gnews-year-") as work:

@@ -23,6 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import run as bench
+
 from pelican_gnews.settings import from_pelican
 
 ROOT = Path(__file__).resolve().parent.parent

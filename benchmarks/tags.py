@@ -55,9 +55,9 @@ from feedmaker import Item, Related, feed_xml  # noqa: E402
 from tags_invented import INVENTED  # noqa: E402
 
 from pelican_gnews.ingest import segment, wordclass  # noqa: E402
-from pelican_gnews.languages import primary  # noqa: E402
 from pelican_gnews.ingest.parse import parse_feed  # noqa: E402
 from pelican_gnews.ingest.tags import Vocabulary, make_tags, words  # noqa: E402
+from pelican_gnews.languages import primary  # noqa: E402
 
 SHARED_FEEDS = ROOT.parent / "shared" / "feeds"
 CORPUS_FOLDERS = (SHARED_FEEDS, ROOT / "samples" / "feeds")
@@ -66,7 +66,7 @@ TARGETS = {"punctuation": 0, "split names": 0, "verbs": 0.02, "shared": 0.25, "f
 
 
 def _invented_feed(name: str, language: str, stories) -> bytes:
-    from datetime import datetime, timedelta, timezone  # noqa: PLC0415
+    from datetime import datetime, timedelta, timezone
 
     start = datetime(2026, 3, 2, 6, tzinfo=timezone.utc)
     items = []
@@ -149,7 +149,7 @@ def is_verb(tag: str, language: str, headline: str = "") -> bool | None:
     if code == "ko":
         return any(t.tag.startswith(("VV", "VA", "MAG")) for t in segment._kiwi().tokenize(tag))
     if code == "th":
-        from pythainlp.tag import pos_tag  # noqa: PLC0415
+        from pythainlp.tag import pos_tag
 
         return all(flag.startswith(("V", "ADV")) for _, flag in pos_tag(segment._thai_words(tag), corpus="orchid"))
     if not wordclass.knows(code):
@@ -261,7 +261,7 @@ if __name__ == "__main__":
     table = report()
     print(table)
     if "--write" in sys.argv[1:]:
-        from run import write_section  # noqa: PLC0415
+        from run import write_section
 
         write_section(ROOT / "docs" / "benchmarks.md", "## Tags\n\nMeasured by `python benchmarks/tags.py --write`: "
                       "the tags of the real feeds in ../shared/feeds, the sample feeds and the feeds invented "

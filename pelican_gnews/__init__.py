@@ -12,6 +12,6 @@ from .version import __version__  # noqa: F401 - the package's public version
 def register():
     # Imported here so that `import pelican_gnews` stays cheap (the CLI
     # reads __version__ before Pelican is needed).
-    from .publish.plugin import register as _register
+    from .publish.plugin import register as _register  # noqa: PLC0415 - see above
 
     _register()

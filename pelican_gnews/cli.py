@@ -139,8 +139,8 @@ def _main(argv: list[str] | None = None) -> int:
     from pelican.log import init as init_logging  # noqa: PLC0415 - Pelican's rich logging
     from pelican.settings import read_settings  # noqa: PLC0415
 
-    from .settings import SettingsError, check, feed_spec, from_pelican  # noqa: PLC0415
     from .ingest.sync import StateError, sync  # noqa: PLC0415
+    from .settings import SettingsError, check, feed_spec, from_pelican  # noqa: PLC0415
 
     init_logging(level=args.level or logging.WARNING, name="pelican_gnews", handler=None)
     # Our own handler on our logger: basicConfig (inside Pelican's init)

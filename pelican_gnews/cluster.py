@@ -248,21 +248,18 @@ def render_cluster(entries, full_coverage: str = "") -> str:
     for entry in entries:
         if not entry.headline:  # an outlet named alone, as legacy feeds list it
             name = html.escape(entry.outlet, quote=False)
-            items.append('<li><font class="p"><a href="{}" target="_blank">{}</a></font></li>'.format(
-                html.escape(entry.link, quote=True), name) if entry.link
-                else f'<li><font color="{OUTLET_COLOR}">{name}</font></li>')
+            link = html.escape(entry.link, quote=True)
+            items.append(f'<li><font class="p"><a href="{link}" target="_blank">{name}</a></font></li>' if entry.link
+                         else f'<li><font color="{OUTLET_COLOR}">{name}</font></li>')
             continue
         items.append(
-            '<li><a href="{}" target="_blank">{}</a>&nbsp;&nbsp;'
-            '<font color="#6f6f6f">{}</font></li>'.format(
-                html.escape(entry.link, quote=True),
-                html.escape(entry.headline, quote=False),
-                html.escape(entry.outlet, quote=False),
-            )
+            f'<li><a href="{html.escape(entry.link, quote=True)}" target="_blank">'
+            f'{html.escape(entry.headline, quote=False)}</a>&nbsp;&nbsp;'
+            f'<font color="#6f6f6f">{html.escape(entry.outlet, quote=False)}</font></li>'
         )
     if full_coverage:
         items.append(
-            '<li><strong><a href="{}" target="_blank">View full coverage on Google News'
-            "</a></strong></li>".format(html.escape(full_coverage, quote=True))
+            f'<li><strong><a href="{html.escape(full_coverage, quote=True)}" target="_blank">'
+            "View full coverage on Google News</a></strong></li>"
         )
     return "<ol>" + "".join(items) + "</ol>"

@@ -19,7 +19,7 @@ import importlib.util
 import logging
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 
 logger = logging.getLogger(__name__)
 
@@ -111,7 +111,7 @@ def extra_for(language: str) -> str:
     return code if code in EXTRAS else ""
 
 
-@lru_cache(maxsize=None)
+@cache
 def stack_ready(language: str) -> bool:
     """Whether the extra `language` needs is installed (True for a language
     that needs none). The first time one is missing, one warning says which

@@ -468,7 +468,8 @@ def _overlaps(settings, bad: set[str]) -> list[tuple[str, str]]:
         if folder is None or not folder.is_relative_to(path) or (folder == path and key == "GNEWS_ARCHIVE_DIR"):
             found.append((key, _problem(key, value, f"a folder inside PATH ({path}), not PATH itself")))
         elif output is not None and _meets(folder, output):
-            found.append((key, _problem(key, value, f"a folder apart from OUTPUT_PATH ({output}), which a build replaces")))
+            found.append((key, _problem(key, value,
+                                        f"a folder apart from OUTPUT_PATH ({output}), which a build replaces")))
         else:
             folders[key] = folder
     if len(folders) == 2:
@@ -593,8 +594,8 @@ def from_pelican(settings: dict) -> GNewsSettings:
                 if not fixed:
                     break
         several = len({key for key, _ in found}) > 1
-        raise SettingsError([line for _, line in found],
-                            f"; a build goes on with {'the defaults in their' if several else 'the default in its'} place"
+        where = "the defaults in their" if several else "the default in its"
+        raise SettingsError([line for _, line in found], f"; a build goes on with {where} place"
                             + (", without a sync" if syncing else ""))
 
     def get(key):

@@ -145,7 +145,7 @@ def _fetch_http(url: str, limits: Limits, validators: dict, cancel: Cancellation
         except _Retryable as exc:
             if attempt >= limits.retries:
                 raise FetchError(f"{exc} (after {attempt + 1} attempts)") from None
-            pause = limits.backoff * (2 ** attempt) * (0.5 + random.random())  # noqa: S311
+            pause = limits.backoff * (2 ** attempt) * (0.5 + random.random())
             if time.monotonic() + pause >= deadline:
                 raise FetchError(f"{exc} (no time left for a retry)") from None
             logger.info("%s: %s; retry %d in %.1f s", url, exc, attempt + 1, pause)
@@ -210,7 +210,8 @@ def _request(url: str, limits: Limits, validators: dict, deadline: float, cancel
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     headers = {
         "User-Agent": USER_AGENT,
-        "Accept": accept or "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1",
+        "Accept": accept or ("application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, "
+                             "*/*;q=0.1"),
         "Accept-Encoding": "gzip, deflate",
     }
     if content_type:
@@ -259,7 +260,7 @@ def _request(url: str, limits: Limits, validators: dict, deadline: float, cancel
         if expired.is_set():  # the watchdog's cut reads as a clean end of body
             raise FetchError(f"no complete response within {limits.deadline:g} s")
         return Fetched(data, response.getheader("ETag") or "", response.getheader("Last-Modified") or "")
-    except (socket.timeout, TimeoutError, ConnectionError, http.client.HTTPException, OSError) as exc:
+    except (TimeoutError, ConnectionError, http.client.HTTPException, OSError) as exc:
         cancel.check()
         if expired.is_set() or time.monotonic() >= deadline - 0.05:
             raise FetchError(f"no complete response within {limits.deadline:g} s") from None
@@ -298,7 +299,8 @@ def _read_body(response, sock, limits: Limits, deadline: float) -> bytes:
             try:
                 data = inflater.decompress(raw, limits.max_bytes + 1 - size)
             except zlib.error as exc:
-                raise FetchError(f"the body is not valid {encoding} data as its Content-Encoding says ({exc})") from None
+                raise FetchError(f"the body is not valid {encoding} data as its Content-Encoding says ({exc})") \
+                    from None
             if inflater.unconsumed_tail:
                 raise FetchError(f"decoded body larger than {limits.max_bytes} bytes")
         else:

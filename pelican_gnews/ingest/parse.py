@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qs, urlsplit
 
-
 from ..cluster import MAX_OUTLET, Cluster, Coverage, parse_cluster
 from ..languages import language_tag
 from ..text import clean_text, html_to_text, safe_url

@@ -17,7 +17,7 @@ script gets the spelling its readers would type instead:
 A site that wants its slugs in the headline's own script says so with
 GNEWS_SLUG_UNICODE (slugs.py). The spelling of a library can change between
 versions: a slug is made once and then read back from its file.
-"""
+"""  # noqa: E501 - a table's rows
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ Each comes in its language's pip extra (languages.EXTRAS) and loads its
 dictionary once, on first use: a site without such feeds pays nothing, and
 one without the extra gets None here (tags.py then cuts words at script
 changes). A token is (surface, kind), kind "noun", "name" or "other".
-"""
+"""  # noqa: E501 - a table's rows
 
 from __future__ import annotations
 

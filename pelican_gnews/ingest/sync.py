@@ -37,7 +37,6 @@ from .identity import Matcher, article_keys, identity_keys, listed_apart, relate
 from .parse import FeedError, ParsedFeed, Story, parse_feed
 from .resolve import Resolver
 from .slugs import story_id
-from .tags import Vocabulary
 from .state import StateError, SyncState, locked
 from .store import (
     ContentIndex,
@@ -47,6 +46,7 @@ from .store import (
     render_story,
     story_path,
 )
+from .tags import Vocabulary
 
 logger = logging.getLogger(__name__)
 
@@ -90,9 +90,10 @@ class SyncReport:
         line = (f"{len(self.results)} feed(s): {total('written')} new, {total('updated')} updated, "
                 f"{total('unchanged')} unchanged, {total('kept_edited')} kept because edited, "
                 f"{len(self.failed)} failed")
+        deferred = sum(bool(r.deferred) for r in self.results)
         extras = [f"{total('kept_deleted')} deleted by editors" if total("kept_deleted") else "",
                   f"{total('not_modified')} not modified" if total("not_modified") else "",
-                  f"{sum(bool(r.deferred) for r in self.results)} deferred" if any(r.deferred for r in self.results) else "",
+                  f"{deferred} deferred" if deferred else "",
                   f"{total('skipped')} item(s) skipped" if total("skipped") else "",
                   f"{total('too_old')} item(s) older than the retention window" if total("too_old") else ""]
         extras = [e for e in extras if e]
@@ -396,7 +397,7 @@ def follow_moves(run: _Run) -> None:
         if key.startswith("link:") and run.relative(path) not in run.files:
             for article in article_keys(key[len("link:"):]):
                 by_key.setdefault(article, path)
-    for sid, record in missing:
+    for _, record in missing:
         path = next((by_key[k] for k in record.keys if k in by_key), None)
         if path is None or run.relative(path) in run.files:
             continue
@@ -448,7 +449,7 @@ def _guarded(spec: FeedSpec, run: _Run, result: FeedResult, step, arg):
         result.error = str(exc) or type(exc).__name__
     except StateError:
         raise
-    except Exception as exc:  # noqa: BLE001 - one feed's fault never stops the others
+    except Exception as exc:
         logger.debug("Feed %s failed", spec.url, exc_info=True)
         result.error = f"unexpected {type(exc).__name__}: {exc}"
     return None

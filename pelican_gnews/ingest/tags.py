@@ -38,7 +38,6 @@ from ..languages import primary as primary_language
 from ..languages import script_of
 from . import segment, wordclass
 
-
 # Headline filler that general stopword lists miss; English is the language
 # most feeds are in, and these words appear in headlines of every section.
 _FILLER = {
@@ -47,10 +46,10 @@ _FILLER = {
         "had", "from", "will", "would", "could", "should", "after", "before", "new",
         "news", "report", "reports", "reported", "amid", "over", "more", "first",
         "latest", "live", "update", "updates", "breaking", "video", "watch", "photos",
-        "today", "week", "year", "years", "day", "days", "could", "may", "might",
+        "today", "week", "year", "years", "day", "days", "may", "might",
         "just", "get", "gets", "got", "make", "makes", "made", "take", "takes", "set",
         "sets", "back", "out", "off", "into", "than", "what", "who", "how", "why",
-        "when", "where", "here", "there", "now", "still", "also", "how", "time",
+        "when", "where", "here", "there", "now", "still", "also", "time",
     },
     "de": {"sagt", "neue", "neuen", "neues", "heute", "mehr", "erste", "ersten", "live", "video"},
     "fr": {"dit", "selon", "nouveau", "nouvelle", "direct", "vidéo", "après", "plus"},
@@ -588,7 +587,8 @@ class Vocabulary:
     _glued: list[str] = field(default_factory=list)  # the other headlines
     _glued_text: str = ""
     _counts: dict[str, int] = field(default_factory=dict)
-    _feed: tuple = field(default_factory=lambda: (Counter(), "", 0))  # the current feed: its n-grams, its unspaced headlines, its size
+    # The current feed: its n-grams, its unspaced headlines, its size.
+    _feed: tuple = field(default_factory=lambda: (Counter(), "", 0))
     _common: dict[str, bool] = field(default_factory=dict)
 
     @classmethod

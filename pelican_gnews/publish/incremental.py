@@ -517,7 +517,7 @@ def remove_stale(output_path: str, produced: set[str], retention=()) -> int:
     then empty folders), keeping OUTPUT_RETENTION names at its top."""
     root = Path(output_path)
     removed = 0
-    for dirpath, dirs, files in os.walk(root, topdown=False):
+    for dirpath, _, files in os.walk(root, topdown=False):
         rel_dir = Path(dirpath).relative_to(root)
         if rel_dir.parts and rel_dir.parts[0] in retention:
             continue

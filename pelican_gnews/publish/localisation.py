@@ -26,8 +26,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import (format_date, format_datetime, format_skeleton, format_time, match_skeleton,
-                         tokenize_pattern)
+from babel.dates import format_date, format_datetime, format_skeleton, format_time, match_skeleton, tokenize_pattern
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal

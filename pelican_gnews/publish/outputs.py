@@ -63,6 +63,13 @@ def later_pages_taken(items, settings, template: str):
             if item.save_as in later and later[item.save_as] != item.name]
 
 
+def every_story(gen) -> list:
+    """Every story the articles generator read: published, draft or hidden,
+    originals and translations."""
+    return (gen.articles + gen.translations + gen.drafts + gen.drafts_translations + gen.hidden_articles
+            + gen.hidden_translations)
+
+
 def _listing_paths(gen, settings, outlets) -> dict[str, str]:
     """Files of the lists and other pages, each with what writes it."""
     paths: dict[str, str] = {}
@@ -103,7 +110,7 @@ def keep_pages_apart(generators) -> None:
         for kind in ("staticfiles", "pages", "hidden_pages", "draft_pages"):
             for content in getattr(generator, kind, ()):
                 taken.setdefault(content.save_as, content.relative_source_path)
-    stories = gen.articles + gen.translations + gen.drafts + gen.drafts_translations + gen.hidden_articles + gen.hidden_translations if gen else []
+    stories = every_story(gen) if gen else []
     used = {s.save_as for s in stories}
     theme_dir = settings.get("THEME_STATIC_DIR", "theme").strip("/") + "/"
     for story in stories:
@@ -148,7 +155,7 @@ def _rename_taxonomy(gen, settings) -> None:
         return
     tags = [t for t, _ in gen.tags.items()]
     categories = [c for c, _ in gen.categories]
-    for story in gen.articles + gen.translations + gen.drafts + gen.drafts_translations + gen.hidden_articles + gen.hidden_translations:
+    for story in every_story(gen):
         tags += getattr(story, "tags", [])
         categories += [story.category] if getattr(story, "category", None) else []
     for item in tags + categories:

@@ -19,8 +19,8 @@ import contextlib
 import functools
 import inspect
 import types
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pelican
 import pelican.cache

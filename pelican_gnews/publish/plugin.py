@@ -13,17 +13,17 @@ from pelican.utils import order_content
 from ..settings import SettingsError, from_pelican
 from . import localisation, merge, pelican_seams, ranking, search, taxonomy, translations
 from .archive_pages import ArchiveGenerator
+from .crawlers import RobotsGenerator
+from .data_files import incremental_on
 from .favicon import FaviconGenerator
 from .incremental import caching_on, finish_cache_guard, guard_content_cache, safe_cache_saves
-from .outputs import keep_pages_apart, loop_safe_get_files
+from .outputs import every_story, keep_pages_apart, loop_safe_get_files
 from .reader import StoryReader, settle_name_slugs
 from .redirects import RedirectsGenerator
 from .render import OutletsGenerator, link_neighbours
 from .rst_reader import use_docutils_language
 from .tag_index import TagIndexGenerator, take_over_tags_page
-from .crawlers import RobotsGenerator
 from .translations import process_translations
-from .data_files import incremental_on
 from .writer import finish_build, writer_for
 
 logger = logging.getLogger(__name__)
@@ -114,8 +114,7 @@ def settle_stories(generator) -> None:
     before sections, tags, dates and feeds are made."""
     keep_duplicate_slugs(generator)
     merge.merge_stories(generator)
-    settle_name_slugs(generator.articles + generator.translations + generator.drafts + generator.drafts_translations
-                      + generator.hidden_articles + generator.hidden_translations, generator.settings)
+    settle_name_slugs(every_story(generator), generator.settings)
 
 
 def add_generators(pelican):

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from ..ingest.identity import article_keys
-from ..ingest.state import SyncState, StateError
+from ..ingest.state import StateError, SyncState
 from ..settings import SettingsError, from_pelican, setting
 
 logger = logging.getLogger(__name__)

@@ -229,7 +229,8 @@ class StoryReader(MarkdownReader):
                     logger.warning("%s; the slug is made from the title instead", problem(
                         key, f"slug {slug!r} is not a page name (letters, digits, - and _, folders by /)"))
             elif key == "draft":
-                if frontmatter.flag(value, key, unclear=True, where=source_path, line=frontmatter.line_of(yaml_text, key)):
+                line = frontmatter.line_of(yaml_text, key)
+                if frontmatter.flag(value, key, unclear=True, where=source_path, line=line):
                     metadata["status"] = "draft"
             elif key == "status":
                 metadata["status"] = clean_text(value, 20)
@@ -265,7 +266,8 @@ class StoryReader(MarkdownReader):
             metadata.pop("authors", None)
 
         title = metadata.get("plain_title", "")
-        metadata["headline"], metadata["outlet"] = split_headline(title, metadata.get("outlet", ""), [e["outlet"] for e in coverage])
+        metadata["headline"], metadata["outlet"] = split_headline(
+            title, metadata.get("outlet", ""), [e["outlet"] for e in coverage])
         metadata["coverage"] = coverage
         metadata["full_coverage"] = metadata.get("full_coverage") or cluster.full_coverage
         metadata["sources_count"] = len(cluster.outlets)

@@ -26,8 +26,8 @@ from pelican.generators import Generator
 from pelican.utils import get_relative_path
 
 from ..ingest.slugs import pelican_name_slug
-from ..settings import setting
 from ..languages import text_direction
+from ..settings import setting
 from .data_files import write_data
 from .outputs import outlet_pages_on
 from .reader import names_of

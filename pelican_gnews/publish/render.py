@@ -28,7 +28,8 @@ def coverage_html(entries, full_coverage: str = "") -> str:
     """The related-coverage list as shown on pages and in Atom entries."""
     items = "".join(
         # An outlet a legacy feed names alone: linked by its name, or text.
-        ('<li><a href="{0}"><bdi>{1}</bdi></a> <span class="outlet"><bdi>{2}</bdi></span></li>' if e["link"] and e["headline"]
+        ('<li><a href="{0}"><bdi>{1}</bdi></a> <span class="outlet"><bdi>{2}</bdi></span></li>'
+         if e["link"] and e["headline"]
          else '<li><a class="outlet" href="{0}"><bdi>{2}</bdi></a></li>' if e["link"]
          else '<li><span class="outlet"><bdi>{2}</bdi></span></li>').format(
             escape(e["link"]), escape(e["headline"], quote=False), escape(e["outlet"], quote=False)
@@ -117,7 +118,7 @@ def collect_outlets(articles, settings) -> dict[str, Outlet]:
     spellings: dict[str, dict[str, list[int]]] = {}
     slugs = outlet_slugs(articles, settings)  # a few hundred names, each met thousands of times
 
-    def get(name: str) -> Outlet:
+    def get(name: str, position: int) -> Outlet:
         slug = slugs[name]
         if slug not in outlets:
             outlets[slug] = Outlet(name=name, slug="", url="", save_as="", feed_path="")
@@ -131,13 +132,13 @@ def collect_outlets(articles, settings) -> dict[str, Outlet]:
     for position, article in enumerate(articles):
         lead = getattr(article, "outlet", "")
         if lead:
-            outlet = get(lead)
+            outlet = get(lead, position)
             outlet.led.append(article)
             if outlet_pages_on(settings):
                 article.outlet_page = outlet
         for name in _outlet_names(article):
             if name != lead:
-                outlet = get(name)
+                outlet = get(name, position)
                 if not outlet.related or outlet.related[-1] is not article:
                     outlet.related.append(article)
     for slug, names in spellings.items():

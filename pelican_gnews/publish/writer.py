@@ -22,12 +22,11 @@ from pelican import signals
 from pelican.writers import Writer
 
 from ..settings import setting
-
 from . import jsonfeed, search
+from .crawlers import Sitemap
 from .data_files import incremental_on, per_page, write_data
 from .incremental import MANIFEST_NAME, STATS_NAME, Fingerprints, Manifest, remove_stale
 from .pagination import Page, paginate
-from .crawlers import Sitemap
 from .pelican_seams import static_files
 
 logger = logging.getLogger(__name__)
@@ -190,7 +189,9 @@ class GNewsWriter(Writer):
                 if path.is_file():
                     self.note(f"{static_dir}/{path.relative_to(source).as_posix()}")
         # The search index is Pagefind's, rebuilt after this (search.py).
-        keep = set(self.settings.get("OUTPUT_RETENTION", ())) | ({search.BUNDLE} if search.search_on(self.settings) else set())
+        keep = set(self.settings.get("OUTPUT_RETENTION", ()))
+        if search.search_on(self.settings):
+            keep.add(search.BUNDLE)
         removed = remove_stale(self.output_path, self.produced, keep)
         self.manifest.save()  # the build key is saved after this (incremental.finish_cache_guard)
         # For the workflow's job summary (and anyone timing builds).
