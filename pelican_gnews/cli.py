@@ -35,10 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     sync = commands.add_parser(
         "sync", help="write new stories from the feeds into the content folder"
     )
-    sync.add_argument(
-        "-s", "--settings", default="pelicanconf.py",
-        help="Pelican settings file (default: pelicanconf.py)",
-    )
+    _settings_option(sync)
     sync.add_argument(
         "feeds", nargs="*", metavar="FEED",
         help="feed URLs or files to sync (default: GNEWS_FEEDS from the settings)",
@@ -66,8 +63,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Once GNEWS_FEEDS lists your own feeds: remove the stories synced from the bundled "
                     "samples (unless edited), their archive and the sync state. Without --yes, only "
                     "lists what it would remove.")
-    clean.add_argument("-s", "--settings", default="pelicanconf.py",
-                       help="Pelican settings file (default: pelicanconf.py)")
+    _settings_option(clean)
     clean.add_argument("--yes", action="store_true", help="remove them (default: only list them)")
     clean.set_defaults(feeds=[], level=None)
 
@@ -76,8 +72,7 @@ def _parser() -> argparse.ArgumentParser:
         description="The extras of DEFAULT_LANG and of each feed's language (a URL's hl=, a local "
                     "feed's <language>), one a line, for `uv sync --extra` or pip install "
                     "'pelican-gnews[...]'. Prints nothing for a site that needs none.")
-    extras.add_argument("-s", "--settings", default="pelicanconf.py",
-                        help="Pelican settings file (default: pelicanconf.py)")
+    _settings_option(extras)
     extras.set_defaults(feeds=[], level=None)
 
     merge = commands.add_parser(
@@ -96,6 +91,11 @@ def _parser() -> argparse.ArgumentParser:
     verbosity.add_argument("-D", "--debug", action="store_const", const=logging.DEBUG,
                            dest="level", help="show debugging output")
     return parser
+
+
+def _settings_option(command) -> None:
+    command.add_argument("-s", "--settings", default="pelicanconf.py",
+                         help="Pelican settings file (default: pelicanconf.py)")
 
 
 def _log_handler() -> logging.Handler:
