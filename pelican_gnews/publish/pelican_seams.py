@@ -59,26 +59,22 @@ def _method(cls, name: str, expected: list[str]) -> Callable[[], str]:
     return check
 
 
+def _source_has(cls, method: str, *texts: str) -> Callable[[], str]:
+    """`cls.method`'s source still has each of `texts`."""
+    def check() -> str:
+        try:
+            source = inspect.getsource(getattr(cls, method))
+        except (AttributeError, OSError, TypeError):
+            return f"{cls.__name__}.{method} cannot be read"
+        missing = [text for text in texts if text not in source]
+        return f"{cls.__name__}.{method} no longer has {', '.join(missing)}" if missing else ""
+    return check
+
+
 def _sets(cls, method: str, *attributes: str) -> Callable[[], str]:
     """`cls.method` still assigns each of `attributes` on self."""
-    def check() -> str:
-        try:
-            source = inspect.getsource(getattr(cls, method))
-        except (AttributeError, OSError, TypeError):
-            return f"{cls.__name__}.{method} cannot be read"
-        missing = [a for a in attributes if f"self.{a}" not in source]
-        return f"{cls.__name__}.{method} no longer sets {', '.join(missing)}" if missing else ""
-    return check
-
-
-def _source_has(cls, method: str, text: str) -> Callable[[], str]:
-    def check() -> str:
-        try:
-            source = inspect.getsource(getattr(cls, method))
-        except (AttributeError, OSError, TypeError):
-            return f"{cls.__name__}.{method} cannot be read"
-        return "" if text in source else f"{cls.__name__}.{method} no longer has {text}"
-    return check
+    check = _source_has(cls, method, *(f"self.{a}" for a in attributes))
+    return lambda: check().replace("no longer has self.", "no longer sets ").replace(", self.", ", ")
 
 
 def _attribute(owner, name: str) -> Callable[[], str]:
