@@ -120,7 +120,8 @@ PIECES = (
     Piece("StaticGenerator's context['staticfiles']", "read at the end of an incremental build, so that the "
           "static files Pelican copied are not removed as stale",
           _source_has(G.StaticGenerator, "generate_context", '_update_context(("staticfiles",))')),
-    Piece("Readers.reader_classes", "given the story reader (readers_init passes the Readers object)",
+    Piece("Readers.reader_classes", "given the story reader and the localised reST reader (readers_init passes "
+          "the Readers object, and Pelican's plugin docs name this attribute)",
           _sets(pelican.readers.Readers, "__init__", "reader_classes")),
     Piece("pelican.log.console", "prints the sync's summary the way Pelican prints its 'Done:' line",
           _attribute(pelican.log, "console")),
@@ -190,6 +191,14 @@ def cache_contents(cacher):
     """(whether the cacher saves, its file, how it opens it, what it holds)."""
     return (bool(getattr(cacher, "_cache_data_policy", False)), cacher._cache_path, cacher._cache_open,
             cacher._cache)
+
+
+def reader_class(readers, extension: str):
+    return readers.reader_classes.get(extension)
+
+
+def use_reader(readers, extension: str, reader) -> None:
+    readers.reader_classes[extension] = reader
 
 
 def static_files(context) -> list:

@@ -65,7 +65,7 @@ def sync_before_build(pelican) -> None:
 
 def use_story_reader(readers) -> None:
     for ext in StoryReader.file_extensions:
-        readers.reader_classes[ext] = StoryReader
+        pelican_seams.use_reader(readers, ext, StoryReader)
 
 
 def _dedupe(contents: list) -> bool:

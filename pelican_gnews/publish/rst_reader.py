@@ -14,6 +14,7 @@ from collections import ChainMap
 from pelican.readers import RstReader
 
 from ..settings import docutils_language
+from .pelican_seams import reader_class, use_reader
 
 
 class LocalisedRstReader(RstReader):
@@ -25,5 +26,5 @@ class LocalisedRstReader(RstReader):
 def use_docutils_language(readers) -> None:
     """readers_init: Pelican's reST reader becomes this one, unless READERS
     names another reader for .rst or none (docutils missing: none is there)."""
-    if readers.reader_classes.get("rst") is RstReader:
-        readers.reader_classes["rst"] = LocalisedRstReader
+    if reader_class(readers, "rst") is RstReader:
+        use_reader(readers, "rst", LocalisedRstReader)
