@@ -74,6 +74,74 @@ class Site:
         return (self.output / relpath).read_text(encoding="utf-8")
 
 
+def pytest_collection_modifyitems(items):
+    """A test that launches Chromium (by the `browser` fixture or its mark)
+    is a `browser` test; `browser` and `stress` tests are `slow` too, so
+    `-m "not slow"` leaves them all out."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()) and not item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.browser)
+        if (item.get_closest_marker("browser") or item.get_closest_marker("stress")) \
+                and not item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.slow)
+
+
+# -- Chromium: one launch per session, shared by every browser test -----------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# Chromium flags for a closed network and a root user (see README).
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's headless Chromium through Playwright, launched once: tests
+    open their own contexts or pages in it and close them."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None
+    require_tool(sync_playwright is not None, "The Python package playwright", 'pip install -e ".[test]"')
+    require_tool(CHROMIUM.exists(), "Debian's chromium", "apt-get install chromium, as .ci/run does")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def site_url(sample_site):
+    """The sample site (`sample_site`) served on 127.0.0.1."""
+    with serve(sample_site) as url:
+        yield url
+
+
+@pytest.fixture
+def open_page(browser, site_url):
+    """Opens a page of the sample site in a context of its own (viewport,
+    colour scheme, JavaScript); `page.outside_requests()` lists what it
+    asked of any other host."""
+    contexts = []
+
+    def _open(rel: str, width: int = 1280, scheme: str = "light", javascript: bool = True):
+        context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme,
+                                      java_script_enabled=javascript)
+        contexts.append(context)
+        page = context.new_page()
+        requests: list[str] = []
+        page.on("request", lambda request: requests.append(request.url))
+        page.goto(f"{site_url}/{rel}")
+        page.outside_requests = lambda: [u for u in requests if not u.startswith(site_url + "/")]
+        return page
+
+    yield _open
+    for context in contexts:
+        context.close()
+
+
 @pytest.fixture
 def site(tmp_path) -> Site:
     return Site(tmp_path / "site")
@@ -122,20 +190,46 @@ def run_tool(name: str, *args: str, cwd: Path, env: dict | None = None):
 
 
 @pytest.fixture(scope="session")
-def sample_site(tmp_path_factory) -> Path:
-    """The sample site built with pelicanconf.py (relative URLs); returns output/."""
+def sample_build(tmp_path_factory):
+    """README's path, once a session: `pelican content` in a newcomer's copy
+    of the project (pelicanconf.py, relative URLs). Returns (project, the
+    build's log); read it, do not change it."""
     project = copy_project(tmp_path_factory.mktemp("sample") / "project")
     proc = run_tool("pelican", "content", cwd=project)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    return project / "output"
+    return project, proc.stdout + proc.stderr
 
 
 @pytest.fixture(scope="session")
-def published_site(tmp_path_factory) -> Path:
+def sample_site(sample_build) -> Path:
+    """The sample site built with pelicanconf.py (relative URLs); returns output/."""
+    return sample_build[0] / "output"
+
+
+@pytest.fixture(scope="session")
+def synced_sample(tmp_path_factory):
+    """`synced_sample(dest, conf="")`: the sample project (copy_project) with
+    `conf` added to its pelicanconf.py, after one `pelican-gnews sync`, copied
+    to `dest`. Each `conf` is synced once a session; tests change their copy."""
+    made: dict[str, Path] = {}
+
+    def _copy(dest: Path, conf: str = "") -> Path:
+        if conf not in made:
+            project = copy_project(tmp_path_factory.mktemp("synced") / "project")
+            settings = project / "pelicanconf.py"
+            settings.write_text(settings.read_text(encoding="utf-8") + conf, encoding="utf-8")
+            sync = run_tool("pelican-gnews", "sync", cwd=project)
+            assert sync.returncode == 0, sync.stdout + sync.stderr
+            made[conf] = project
+        return shutil.copytree(made[conf], dest, symlinks=True)
+
+    return _copy
+
+
+@pytest.fixture(scope="session")
+def published_site(tmp_path_factory, synced_sample) -> Path:
     """The sample site synced, then built with publishconf.py; returns output/."""
-    project = copy_project(tmp_path_factory.mktemp("published") / "project")
-    sync = run_tool("pelican-gnews", "sync", cwd=project)
-    assert sync.returncode == 0, sync.stdout + sync.stderr
+    project = synced_sample(tmp_path_factory.mktemp("published") / "project")
     proc = run_tool("pelican", "content", "-s", "publishconf.py", cwd=project,
                     env={"SITEURL": PUBLISH_URL})
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -34,6 +34,7 @@ NAMES = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name, language", NAMES)
 @pytest.mark.parametrize("kind", KINDS)
 def test_a_names_address_follows_the_story_slug_rules(name, language, kind):
@@ -155,6 +156,7 @@ def editions(tmp_path_factory) -> dict[str, Site]:
     return built
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("language", list(EDITIONS))
 def test_an_editions_addresses_read_like_its_story_slugs(editions, language):
     site = editions[language]
@@ -289,6 +291,7 @@ def _moves(site: Site) -> dict[str, str]:
     return moves
 
 
+@pytest.mark.slow
 def test_old_addresses_become_redirects_to_the_new_ones(rebuilt):
     site, (before, after, again), stats = rebuilt
     moves = _moves(site)

@@ -4,62 +4,16 @@ Screenshots go to test-artifacts/ (not committed)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from conftest import ROOT, require_tool, serve
+from conftest import AXE, ROOT, WCAG_TAGS, require_tool, serve
 
-CHROMIUM = Path("/usr/bin/chromium")
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "test-artifacts"
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-# Chromium flags for a closed network and a root user (see README).
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 STORY = "delegates-agree-river-treaty-after-all-night-talks-in-geneva-harbor-ledger.html"
 PAGES = {"index": "index.html", "story": STORY, "tag": "tag/treaty.html",
          "outlet": "outlet/harbor-ledger.html"}
 
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        sync_playwright = None
-    require_tool(sync_playwright is not None, "The Python package playwright", 'pip install -e ".[test]"')
-    require_tool(CHROMIUM.exists(), "Debian's chromium", "apt-get install chromium, as .ci/run does")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def site_url(sample_site):
-    with serve(sample_site) as url:
-        yield url
-
-
-@pytest.fixture
-def open_page(browser, site_url):
-    contexts = []
-
-    def _open(rel: str, width: int = 1280, scheme: str = "light", javascript: bool = True):
-        context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme,
-                                      java_script_enabled=javascript)
-        contexts.append(context)
-        page = context.new_page()
-        requests: list[str] = []
-        page.on("request", lambda request: requests.append(request.url))
-        page.goto(f"{site_url}/{rel}")
-        page.outside_requests = lambda: [u for u in requests if not u.startswith(site_url + "/")]
-        return page
-
-    yield _open
-    for context in contexts:
-        context.close()
+pytestmark = pytest.mark.browser
 
 
 @pytest.mark.parametrize("width", [1280, 320])

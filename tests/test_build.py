@@ -8,7 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT, SEED_STORY, SHARED, Site, needs_shared, site_files
+import pytest
+
+from conftest import SEED_STORY, SHARED, Site, needs_shared, site_files
 
 SEED_SLUG = "zelensky-says-ukraine-does-not-have-clear-security-pledge-from-allies-bbc"
 
@@ -101,6 +103,7 @@ outlet: "<b>Outlet</b>"
     assert "&lt;script&gt;alert(5)&lt;/script&gt;" in page
 
 
+@pytest.mark.slow
 def test_sync_on_build_writes_stories_and_a_failing_feed_is_a_warning(site, sample_feeds, caplog):
     site.build(GNEWS_FEEDS=[str(sample_feeds / "world.xml"), str(sample_feeds / "missing.xml")])
     assert len(list((site.content / "news").glob("*.md"))) == 8
@@ -116,19 +119,13 @@ def test_sync_on_build_can_be_switched_off(site, sample_feeds):
     assert not (site.content / "news").exists()
 
 
-def test_newcomer_build_of_the_sample_site(tmp_path):
+@pytest.mark.slow
+def test_newcomer_build_of_the_sample_site(tmp_path, sample_build):
     """README's path: `pelican content` in the project builds every story, offline."""
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in ("pelicanconf.py", "content", "samples", "theme"):
-        src = ROOT / name
-        (shutil.copytree if src.is_dir() else shutil.copy)(src, project / name)
-    shutil.rmtree(project / "content" / "news", ignore_errors=True)
-    pelican = Path(sys.executable).parent / "pelican"
-    proc = subprocess.run([str(pelican), "content"], cwd=project, capture_output=True, text=True)
-    log = proc.stdout + proc.stderr
-    assert proc.returncode == 0, log
+    built, log = sample_build  # returned 0
     assert "ERROR" not in log and "CRITICAL" not in log, log
+    project = shutil.copytree(built, tmp_path / "project", symlinks=True)  # built again below
+    pelican = Path(sys.executable).parent / "pelican"
     stories = list((project / "content" / "news").glob("*.md"))
     assert len(stories) >= 20
     index = (project / "output" / "index.html").read_text(encoding="utf-8")
@@ -175,6 +172,7 @@ def test_outlet_pages_can_be_switched_off(site, sample_feeds):
         assert "outlet/" not in page.read_text() and "outlets.html" not in page.read_text(), page
 
 
+@pytest.mark.slow
 def test_tag_and_section_pages_are_the_same_as_pelicans_own(tmp_path, monkeypatch):
     """taxonomy.py writes tag, section and author pages with one lookup per
     story instead of Pelican's scan of every story per tag: the output is the

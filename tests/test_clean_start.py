@@ -6,12 +6,14 @@ from __future__ import annotations
 import re
 import shutil
 
-from conftest import SAMPLE_FEEDS, copy_project, run_tool
+import pytest
+
+from conftest import SAMPLE_FEEDS, run_tool
 
 
-def test_clean_start_removes_the_samples_once_the_sites_own_feeds_are_set(tmp_path):
-    project = copy_project(tmp_path / "project")
-    assert run_tool("pelican-gnews", "sync", cwd=project).returncode == 0
+@pytest.mark.slow
+def test_clean_start_removes_the_samples_once_the_sites_own_feeds_are_set(tmp_path, synced_sample):
+    project = synced_sample(tmp_path / "project")
     news = project / "content" / "news"
     samples = sorted(news.glob("*.md"))
     assert len(samples) > 10 and (project / "gnews-state.json").exists()

@@ -1,5 +1,6 @@
 
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -69,6 +70,7 @@ _text = st.text(min_size=1).map(lambda s: " ".join(s.split())).filter(
                         and c not in "\ufffe\uffff" and not 0xFDD0 <= ord(c) <= 0xFDEF for c in s))
 
 
+@pytest.mark.slow
 @given(st.lists(st.tuples(_text, st.from_regex(r"https://[a-z]{1,10}\.example/[a-z0-9]{0,8}", fullmatch=True), _text),
                 max_size=6, unique_by=lambda t: t[1]))
 def test_render_then_parse_round_trips(entries):

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SAMPLE_FEEDS, SEED_STORY, Site, copy_project, run_tool
+from conftest import ROOT, SAMPLE_FEEDS, SEED_STORY, Site, run_tool
 from pelican_gnews import frontmatter
 from pelican_gnews.ingest import archive
 from pelican_gnews.ingest.state import SyncState
@@ -52,6 +52,7 @@ def _with_key(path: Path, key: str, value: str) -> int:
 
 # -- one reading of every yes/no key ------------------------------------------------
 
+@pytest.mark.slow
 def test_an_unclear_pinned_keeps_the_edited_story_and_names_its_line(tmp_path, caplog):
     caplog.set_level(logging.INFO)
     site = Rolling(tmp_path)
@@ -146,6 +147,10 @@ def test_no_module_keeps_its_own_yes_no_words():
 
 # -- clean-start removes only what the samples produced ---------------------------------
 
+# A short window: the samples' older items go to the archive on their first sync.
+SHORT_WINDOW = "\nGNEWS_RETENTION_DAYS = 0.25\n"
+
+
 def _listed(output: str, verb: str) -> list[str]:
     return [line[len(verb) + 1:] for line in output.splitlines() if line.startswith(f"{verb} ")]
 
@@ -163,14 +168,10 @@ def _own_feeds(project: Path, tmp_path: Path, extra: str = "") -> None:
     conf.write_text(text + extra, encoding="utf-8")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("month_edit", ["none", "line added", "line broken"])
-def test_clean_start_removes_only_what_the_samples_produced(tmp_path, month_edit):
-    project = copy_project(tmp_path / "project")
-    conf = project / "pelicanconf.py"
-    # A short window: the samples' older items go to the archive on this first sync.
-    conf.write_text(conf.read_text(encoding="utf-8") + "\nGNEWS_RETENTION_DAYS = 0.25\n", encoding="utf-8")
-    synced = run_tool("pelican-gnews", "sync", cwd=project)
-    assert synced.returncode == 0, synced.stderr
+def test_clean_start_removes_only_what_the_samples_produced(tmp_path, synced_sample, month_edit):
+    project = synced_sample(tmp_path / "project", SHORT_WINDOW)
     news, folder = project / "content" / "news", project / "content" / "archive"
     months = archive.month_files(folder)
     assert list(months) == ["2026-01"] and archive.read_month(months["2026-01"])
@@ -234,11 +235,9 @@ def test_clean_start_removes_only_what_the_samples_produced(tmp_path, month_edit
     assert (project / "output" / "editors-own-story.html").is_file()
 
 
-def test_clean_start_without_editors_files_leaves_no_archive_folder(tmp_path):
-    project = copy_project(tmp_path / "project")
-    conf = project / "pelicanconf.py"
-    conf.write_text(conf.read_text(encoding="utf-8") + "\nGNEWS_RETENTION_DAYS = 0.25\n", encoding="utf-8")
-    assert run_tool("pelican-gnews", "sync", cwd=project).returncode == 0
+@pytest.mark.slow
+def test_clean_start_without_editors_files_leaves_no_archive_folder(tmp_path, synced_sample):
+    project = synced_sample(tmp_path / "project", SHORT_WINDOW)
     folder = project / "content" / "archive"
     assert archive.month_files(folder)
     _own_feeds(project, tmp_path)
@@ -255,9 +254,9 @@ def test_clean_start_without_editors_files_leaves_no_archive_folder(tmp_path):
     {"GNEWS_ARCHIVE_DIR": "news/", "GNEWS_CONTENT_DIR": "./news"},
     {"GNEWS_ARCHIVE_DIR": "stories", "GNEWS_CONTENT_DIR": "stories/news"},
 ])
-def test_clean_start_refuses_overlapping_folders_and_removes_nothing(tmp_path, settings):
-    project = copy_project(tmp_path / "project")
-    assert run_tool("pelican-gnews", "sync", cwd=project).returncode == 0
+@pytest.mark.slow
+def test_clean_start_refuses_overlapping_folders_and_removes_nothing(tmp_path, synced_sample, settings):
+    project = synced_sample(tmp_path / "project")
     news = project / "content" / "news"
     (news / "editors-own-story.md").write_text(_seed("editors-own-story"), encoding="utf-8")
     _own_feeds(project, tmp_path, "".join(f"\n{k} = {v!r}" for k, v in settings.items()) + "\n")

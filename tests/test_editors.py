@@ -11,6 +11,7 @@ import tempfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
@@ -178,4 +179,4 @@ class Newsroom(RuleBasedStateMachine):
 
 Newsroom.TestCase.settings = settings(max_examples=40, stateful_step_count=20, deadline=None,
                                       suppress_health_check=[HealthCheck.too_slow])
-test_editing_rules = Newsroom.TestCase
+test_editing_rules = pytest.mark.slow(Newsroom.TestCase)

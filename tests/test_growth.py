@@ -15,6 +15,8 @@ import re
 from datetime import datetime, timedelta, timezone
 from html import unescape
 
+import pytest
+
 from conftest import card_count, heading_count
 from feedmaker import Item, Related, feed_xml
 from pelican_gnews.ingest.state import SyncState
@@ -86,6 +88,7 @@ def test_a_first_sync_shows_no_time_on_any_outlet(site):
     assert "First seen" in page  # the story's own first-seen time stays, once
 
 
+@pytest.mark.slow
 def test_a_later_sync_marks_the_one_outlet_it_added_with_when(site):
     synced(site, [LEAD], EARLIER)
     story = next(site.content.glob("news/rail-link-*.md"))
@@ -112,6 +115,7 @@ def test_a_later_sync_marks_the_one_outlet_it_added_with_when(site):
     assert page.count('<span class="joined" lang="ja" dir="ltr">') == 1
 
 
+@pytest.mark.slow
 def test_an_edited_story_lists_and_counts_the_outlet_that_joined_it_later(site):
     synced(site, [LEAD], EARLIER)
     story = next(site.content.glob("news/rail-link-*.md"))
@@ -152,6 +156,7 @@ def test_an_outlet_its_editor_took_out_of_the_first_cluster_stays_out(site):
     assert heading_count(page) == 3 == card_count(site.page("latest.html"), LEAD.headline)
 
 
+@pytest.mark.slow
 def test_a_moved_story_file_keeps_its_facts_until_the_next_sync(site):
     """Google's first story is the older one: its rank leads the front page
     only while the build finds its facts."""

@@ -99,6 +99,7 @@ BAD_ANSWERS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", sorted(BAD_ANSWERS))
 def test_a_bad_resolved_url_is_named_never_stored_and_the_feed_goes_on(site, caplog, kind):
     caplog.set_level(logging.INFO, logger="pelican_gnews")
@@ -309,6 +310,7 @@ SYMBOL_TAGS = ["#", "🔥", "##", "★", "☆", "…", "-", "—"]
 SYMBOL_SECTIONS = ["★", "☆", "🔥", "#"]
 
 
+@pytest.mark.slow
 def test_symbol_only_names_get_visible_distinct_stable_addresses(site, errors):
     for n, tag in enumerate(SYMBOL_TAGS):
         site.write(f"news/t{n}.md", _story(f'"Harbour tagged {n} - Wire"', "Note.\n",

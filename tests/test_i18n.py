@@ -8,8 +8,7 @@ import re
 
 import pytest
 
-from conftest import SAMPLE_FEEDS, Site, require_tool, serve
-from test_browser import AXE, WCAG_TAGS, browser  # noqa: F401 - the Chromium fixture
+from conftest import AXE, SAMPLE_FEEDS, WCAG_TAGS, Site, require_tool, serve
 from test_theme import _vnu_errors
 
 from pelican_gnews.publish import localisation
@@ -54,6 +53,7 @@ def pages(site: Site):
     return [p for p in site.output.rglob("*.html")]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("feed, language, zone, zone_name, words", [
     ("top_ja.xml", "ja", "Asia/Tokyo", "JST", ["トップページ", "関連する報道", "媒体"]),
     ("wirtschaft_de.xml", "de", "Europe/Berlin", "MEZ", ["Startseite", "Weitere Berichte", "Quellen"]),
@@ -106,6 +106,7 @@ def test_plural_forms_come_from_each_languages_rules():
     assert localisation.catalog_for("zh-TW") == "zh_Hant" and localisation.catalog_for("zh-CN") == "zh_Hans"
 
 
+@pytest.mark.slow
 def test_slugs_are_readable_for_each_script(tmp_path):
     for feed, language, expected in [
         ("top_ja.xml", "ja", "kokusai-uchuu-suteeshon"),
@@ -118,6 +119,7 @@ def test_slugs_are_readable_for_each_script(tmp_path):
         assert all(re.fullmatch(r"[a-z0-9-]+", slug) for slug in slugs)
 
 
+@pytest.mark.slow
 def test_written_slugs_never_change(tmp_path):
     site = build(tmp_path, "top_ja.xml", "ja", "UTC")
     story = sorted((site.content / "news").glob("*.md"))[0]
@@ -131,7 +133,8 @@ def test_written_slugs_never_change(tmp_path):
     assert f'slug: "{old}"' in story.read_text(encoding="utf-8")
 
 
-def test_an_arabic_story_reads_in_order_in_chromium(tmp_path, browser):  # noqa: F811
+@pytest.mark.browser
+def test_an_arabic_story_reads_in_order_in_chromium(tmp_path, browser):
     site = build(tmp_path, "alam_ar.xml", "ar", "Asia/Riyadh")
     story = next(p.name for p in site.output.glob("*.html")
                  if "مصادر" in p.read_text(encoding="utf-8") and p.name.startswith("al-"))
@@ -173,11 +176,13 @@ def test_an_arabic_story_reads_in_order_in_chromium(tmp_path, browser):  # noqa:
         page.close()
 
 
-def test_japanese_and_arabic_sites_are_valid_and_axe_clean(tmp_path, browser):  # noqa: F811
+@pytest.mark.browser
+def test_japanese_and_arabic_sites_are_valid_and_axe_clean(tmp_path, browser):
     require_tool(AXE.is_file(), "axe-core", "run `npm ci`, as .ci/run does")
-    for feed, language, zone in [("top_ja.xml", "ja", "Asia/Tokyo"), ("alam_ar.xml", "ar", "Asia/Riyadh")]:
-        site = build(tmp_path, feed, language, zone)
-        assert _vnu_errors(site.output) == "", language
+    sites = {language: build(tmp_path, feed, language, zone)
+             for feed, language, zone in [("top_ja.xml", "ja", "Asia/Tokyo"), ("alam_ar.xml", "ar", "Asia/Riyadh")]}
+    assert _vnu_errors(*(site.output for site in sites.values())) == ""  # each error names its file
+    for language, site in sites.items():
         story = next(p.name for p in site.output.glob("*.html") if '<article class="story"' in p.read_text())
         with serve(site.output) as url:
             for rel in ("index.html", story, "archives.html"):

@@ -35,6 +35,7 @@ def test_b_cubed_scores_known_cases():
     assert uneven.precision == pytest.approx((2 / 3 + 2 / 3 + 1 / 3) / 3) and uneven.recall == 1.0
 
 
+@pytest.mark.slow
 def test_the_invented_streams_events_are_joined(tmp_path):
     scores, site = identity.run_invented(tmp_path)
     report_figure(f"story identity, invented stream (3 days, 6 feeds, leads changing hourly): {scores}")
@@ -46,6 +47,7 @@ def test_the_invented_streams_events_are_joined(tmp_path):
     assert len(files) == len(SyncState.load(site.root / "gnews-state.json").stories)
 
 
+@pytest.mark.slow
 @needs_shared
 def test_googles_clusters_exploded_are_joined_again_without_wrong_joins(tmp_path):
     feeds = identity.clustered_feeds()

@@ -63,6 +63,7 @@ def build(project: Path) -> str:
     return proc.stdout + proc.stderr
 
 
+@pytest.mark.slow
 def test_incremental_build_equals_a_cold_build_after_every_kind_of_change(tmp_path):
     project = tmp_path / "site"
     project.mkdir()
@@ -120,6 +121,7 @@ def test_incremental_build_equals_a_cold_build_after_every_kind_of_change(tmp_pa
     assert not (project / "output" / f"{deleted.stem}.html").exists()
 
 
+@pytest.mark.slow
 def test_a_changed_template_renders_every_page_again(tmp_path):
     project = tmp_path / "site"
     project.mkdir()
@@ -138,6 +140,7 @@ def test_a_changed_template_renders_every_page_again(tmp_path):
         assert "Built with" not in page.read_text(encoding="utf-8"), page
 
 
+@pytest.mark.slow
 def test_ignore_cache_builds_every_page_again(tmp_path):
     project = tmp_path / "site"
     project.mkdir()
@@ -153,6 +156,7 @@ def test_ignore_cache_builds_every_page_again(tmp_path):
     assert stats["kept"] == 0 and stats["rendered"] > 0, stats  # asked for a build from nothing
 
 
+@pytest.mark.slow
 def test_a_build_that_fails_half_way_is_followed_by_a_full_one(tmp_path):
     project = tmp_path / "site"
     project.mkdir()
@@ -220,6 +224,7 @@ def _differing(project: Path, where: Path) -> list[str]:
     return sorted(name for name in set(built) | set(expected) if built.get(name) != expected.get(name))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("function_setting", [False, True])
 def test_incremental_equals_cold_after_saves_during_a_build_and_renamed_archive_months(tmp_path,
                                                                                      function_setting):

@@ -136,6 +136,7 @@ def faults(tmp_path):
 FAULTY = ["/hang", "/drip", "/429", "/500", "/consent", "/empty", "/truncated", "/bomb", "/oversize"]
 
 
+@pytest.mark.slow
 def test_good_feed_and_nine_faulty_ones(tmp_path, faults, capsys):
     """The issue's scenario, with the default limits: a reason for every
     failed feed, exit 1, the good feed's stories written, nothing else touched."""
@@ -287,6 +288,7 @@ def test_state_file_is_outside_path_and_readable(tmp_path):
 
 # -- two syncs, and a killed one -----------------------------------------------------
 
+@pytest.mark.slow
 def test_a_second_sync_waits_for_the_lock_or_says_why_it_stops(tmp_path):
     source = tmp_path / "feed.xml"
     source.write_bytes(feed([story(1)]))
@@ -320,6 +322,7 @@ def _all_story_files_whole(news: Path) -> int:
     return count
 
 
+@pytest.mark.slow
 def test_a_sync_killed_mid_write_leaves_nothing_partial(tmp_path):
     project = copy_project(tmp_path / "project")
     big = project / "big.xml"

@@ -221,6 +221,7 @@ def add_lines(site: Site, lines: dict[str, datetime]) -> None:
                                        link=f"https://valley.example/{slug}", sources=1, slug=slug).as_line() + "\n")
 
 
+@pytest.mark.slow
 def test_a_timezone_change_between_incremental_builds_moves_the_stories(tmp_path, tokyo, sao_paulo):
     site = make_site(tmp_path / "site", "Asia/Tokyo", **INCREMENTAL)
     site.build()

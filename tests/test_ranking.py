@@ -14,6 +14,8 @@ import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta, timezone
 from html import unescape
 
+import pytest
+
 from feedmaker import Item, Related, feed_xml
 from pelican_gnews.ingest.state import SyncState
 from pelican_gnews.ingest.sync import sync
@@ -66,6 +68,7 @@ JA_TOP = [
 ]
 
 
+@pytest.mark.slow
 def test_the_front_page_keeps_an_editions_order(site):
     items = [Item(headline, outlet, f"https://o{n}.example.jp", f"https://o{n}.example.jp/a/{n}",
                   NOW - timedelta(minutes=minutes),
@@ -231,6 +234,7 @@ def test_a_story_that_grows_moves_up_says_so_and_updates_its_feed_entry(site):
     assert record.rank == 2 and record.seen == old.isoformat()
 
 
+@pytest.mark.slow
 def test_outlets_that_join_an_edited_story_are_counted_without_touching_its_file(site):
     first = Item("Rail link reopens after 20 years", "Harbor Ledger", "https://harbor.example",
                  "https://harbor.example/rail", NOW - timedelta(hours=3),

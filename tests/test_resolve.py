@@ -116,6 +116,7 @@ def leads(site) -> dict[str, str]:
             for p in (site.content / "news").glob("*.md")}
 
 
+@pytest.mark.slow
 def test_opaque_links_are_resolved_in_batches_kept_in_the_state_and_shown_first(site):
     feed, urls = opaque_feed(site)
     with FakeGoogle(urls) as google:
@@ -139,6 +140,7 @@ def test_opaque_links_are_resolved_in_batches_kept_in_the_state_and_shown_first(
     assert again.requests == []
 
 
+@pytest.mark.slow
 def test_resolution_is_off_by_default_and_older_tokens_decode_offline(site):
     feed, urls = opaque_feed(site)
     with FakeGoogle(urls) as google:
@@ -161,6 +163,7 @@ def test_resolution_is_off_by_default_and_older_tokens_decode_offline(site):
     assert frontmatter.read(story)[0]["publisher_link"] == "https://wire.example/bridge"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode, said", [
     ("429", "429 Too Many Requests"),
     ("sorry", 'a "sorry" page'),

@@ -9,6 +9,8 @@ from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
+
 from feedmaker import Item, Related, feed_xml
 from pelican_gnews.ingest import archive, atomic
 from pelican_gnews import frontmatter
@@ -104,6 +106,7 @@ def test_pinned_and_edited_old_stories_keep_their_pages(tmp_path):
     assert {f"news/{edited.name}", f"news/{pin.name}"} <= files
 
 
+@pytest.mark.slow
 def test_the_state_and_the_pages_follow_the_window_not_the_age(tmp_path):
     site = Rolling(tmp_path, GNEWS_RETENTION_DAYS=5, GNEWS_IDENTITY_WINDOW=24)
     sizes = []

@@ -81,6 +81,7 @@ def test_other_scripts_in_a_japanese_headline_keep_their_own_spelling():
     assert base_slug("ＮＨＫ　ﾆｭｰｽ", "ja") == "nhk-nyuusu"  # full- and half-width forms
 
 
+@pytest.mark.slow
 def test_no_character_makes_a_word_come_twice():
     """Every character of the Basic Multilingual Plane's first blocks and its
     half- and full-width forms between two words: none repeats a word or
@@ -103,6 +104,7 @@ def pykakasi_only(monkeypatch, caplog):
     romanize_module._japanese_reader.cache_clear()
 
 
+@pytest.mark.slow
 def test_without_cutlet_pykakasi_reads_with_one_log_line_and_no_repeats(pykakasi_only):
     assert base_slug("米国株式市場\xa0ダウ", "ja") == "beikoku-kabushikishijou-dau"
     assert base_slug("MacのFinderを\xa0Windows風\xa0に", "ja") == "mac-no-finder-wo-windows-kaze-ni"

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import re
 
-from conftest import require_tool
-from test_browser import AXE, WCAG_TAGS, browser, open_page, site_url  # noqa: F401 - fixtures
+import pytest
+
+from conftest import AXE, WCAG_TAGS, require_tool
 
 TREATY = "Delegates agree river treaty after all-night talks in Geneva"
 SUPPLY = "国際宇宙ステーションへの補給船、打ち上げに成功"
@@ -22,6 +23,7 @@ def search(page, words: str) -> list[str]:
     return page.eval_on_selector_all("[data-search-results] li", "items => items.map(i => i.innerText)")
 
 
+@pytest.mark.browser
 def test_english_and_japanese_queries_find_their_stories(open_page):
     page = open_page("search.html")
     results = search(page, "treaty")
@@ -45,6 +47,7 @@ def test_english_and_japanese_queries_find_their_stories(open_page):
     assert search(japanese, "新しい橋")[0].startswith("東京湾の新しい橋、来月開通へ")
 
 
+@pytest.mark.browser
 def test_the_search_page_is_axe_clean_with_results(open_page):
     require_tool(AXE.is_file(), "axe-core", "run `npm ci`, as .ci/run does")
     for scheme in ("light", "dark"):
@@ -56,6 +59,7 @@ def test_the_search_page_is_axe_clean_with_results(open_page):
         assert len(result["passes"]) > 10
 
 
+@pytest.mark.browser
 def test_without_javascript_the_search_page_points_to_the_lists(open_page):
     page = open_page("search.html", javascript=False)
     assert page.is_visible("text=Search needs JavaScript")

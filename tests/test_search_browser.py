@@ -10,7 +10,6 @@ import pytest
 
 from conftest import Site, serve
 from feedmaker import Item, feed_xml
-from test_browser import browser  # noqa: F401 - the Chromium fixture
 
 T0 = datetime(2026, 1, 9, 3, 0, tzinfo=timezone.utc)
 # 米軍 (U.S. forces) in one headline; 米 and 軍 apart, each starting
@@ -47,7 +46,7 @@ def cjk_site(tmp_path_factory) -> Site:
 
 
 @pytest.fixture
-def page(browser, cjk_site):  # noqa: F811
+def page(browser, cjk_site):
     context = browser.new_context()
     with serve(cjk_site.output) as url:
         tab = context.new_page()
@@ -65,6 +64,7 @@ def titles(page, words: str) -> list[str]:
     return sorted(page.eval_on_selector_all("[data-search-results] li a", "links => links.map(a => a.innerText)"))
 
 
+@pytest.mark.browser
 def test_a_japanese_query_finds_the_word_not_its_characters_apart(page):
     page.goto(f"{page.base}/search.html")
     assert titles(page, "米軍") == [JAPANESE["US"]]
@@ -77,6 +77,7 @@ def test_a_japanese_query_finds_the_word_not_its_characters_apart(page):
     assert titles(page, "新しい橋") == [JAPANESE["BRIDGE"]]
 
 
+@pytest.mark.browser
 def test_a_chinese_query_finds_the_word_not_its_characters_apart(page):
     page.goto(f"{page.base}/search/zh.html")
     assert titles(page, "美军") == [CHINESE["US"]]
@@ -91,7 +92,8 @@ def test_only_chinese_and_japanese_pages_carry_their_characters(cjk_site, sample
     assert english and not any("data-search-characters" in p.read_text(encoding="utf-8") for p in english)
 
 
-def test_opened_from_a_file_the_search_page_says_how_to_serve_the_site(browser, cjk_site):  # noqa: F811
+@pytest.mark.browser
+def test_opened_from_a_file_the_search_page_says_how_to_serve_the_site(browser, cjk_site):
     context = browser.new_context()
     page = context.new_page()
     page.goto((cjk_site.output / "search.html").as_uri())
@@ -108,6 +110,7 @@ def test_opened_from_a_file_the_search_page_says_how_to_serve_the_site(browser, 
     context.close()
 
 
+@pytest.mark.browser
 def test_served_the_search_page_hides_the_file_advice(page):
     page.goto(f"{page.base}/search.html")
     page.wait_for_selector("form[data-search]:not([hidden])")

@@ -183,6 +183,7 @@ def test_the_command_line_exits_2_with_one_line_and_writes_nothing(tmp_path, mon
     assert _files(tmp_path) == before  # no state, no story, no lock left behind
 
 
+@pytest.mark.slow
 def test_the_console_script_names_each_bad_setting_on_its_own_line(tmp_path):
     conf = _conf(tmp_path, "GNEWS_MAX_TAGS", "1e309")
     with conf.open("a") as handle:
@@ -242,6 +243,7 @@ def _synced_site(site, monkeypatch) -> Path:
     return story
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("key", "source"), BUILD_ROWS, ids=[f"{k}={s}" for k, s in BUILD_ROWS])
 def test_a_build_logs_one_error_and_builds_the_site_with_the_default(site, caplog, monkeypatch, key, source):
     story = _synced_site(site, monkeypatch)

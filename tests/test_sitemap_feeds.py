@@ -11,6 +11,8 @@ import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 from urllib.robotparser import RobotFileParser
 
+import pytest
+
 from conftest import ROOT
 from feedmaker import Item, Related, feed_xml
 
@@ -61,6 +63,7 @@ def sitemap_urls(site) -> dict[str, str | None]:
     return urls
 
 
+@pytest.mark.slow
 def test_the_sitemap_lists_every_page_once_also_after_an_incremental_build(site, tmp_path):
     settings = published(site, tmp_path)
     urls = sitemap_urls(site)
@@ -91,6 +94,7 @@ def test_the_sitemap_lists_every_page_once_also_after_an_incremental_build(site,
     assert (site.output / "sitemap.xml").read_bytes() == before
 
 
+@pytest.mark.slow
 def test_no_sitemap_without_an_absolute_siteurl(site, tmp_path):
     published(site, tmp_path, SITEURL="", RELATIVE_URLS=True, FEED_ALL_ATOM=None, CATEGORY_FEED_ATOM=None,
               TAG_FEED_ATOM=None)
@@ -98,6 +102,7 @@ def test_no_sitemap_without_an_absolute_siteurl(site, tmp_path):
     assert "Sitemap:" not in (site.output / "robots.txt").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_each_atom_feed_has_a_json_feed_with_the_same_entries(site, tmp_path):
     published(site, tmp_path)
     atoms = sorted((site.output / "feeds").rglob("*.atom.xml"))
@@ -126,6 +131,7 @@ def test_each_atom_feed_has_a_json_feed_with_the_same_entries(site, tmp_path):
     assert f'type="application/feed+json" href="{SITEURL}/feeds/all.json"' in head
 
 
+@pytest.mark.slow
 def test_robots_txt_lets_crawlers_in_and_names_the_sitemap(site, tmp_path):
     published(site, tmp_path)
     robots = RobotFileParser()
@@ -135,6 +141,7 @@ def test_robots_txt_lets_crawlers_in_and_names_the_sitemap(site, tmp_path):
     assert 'name="robots"' not in (site.output / "index.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_a_personal_site_asks_not_to_be_indexed(site, tmp_path):
     published(site, tmp_path, GNEWS_ROBOTS="noindex")
     robots = RobotFileParser()

@@ -19,7 +19,6 @@ from babel.dates import format_skeleton
 
 from conftest import ROOT, SAMPLE_FEEDS, SHARED_FEEDS, needs_shared, serve
 from feedmaker import feed_xml
-from test_browser import browser  # noqa: F401 - the fixture: Debian's Chromium through Playwright
 from pelican_gnews.cluster import parse_cluster, render_cluster
 from pelican_gnews.ingest.parse import parse_feed, section_from_title
 from pelican_gnews.publish import favicon, localisation
@@ -147,6 +146,7 @@ def test_day_form_is_babels_pattern(language, day, text):
     assert written == text == format_skeleton("yMMMMd", day, locale=language)
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("language", ["pt", "ja"])
 def test_the_404_page_writes_an_archived_storys_day_in_its_language(site, browser, language):
     """The 404 page's script names the archive's day as Babel writes it, in
@@ -175,6 +175,7 @@ def test_the_404_page_writes_an_archived_storys_day_in_its_language(site, browse
 
 # -- 5. the sync's summary under `pelican content` ------------------------------------------------
 
+@pytest.mark.slow
 def test_pelican_content_prints_the_syncs_summary(site, capsys, monkeypatch):
     from pelican_gnews.ingest.sync import SyncReport
 

@@ -101,6 +101,7 @@ def _same_size_keep_mtime(path: Path, old: str, new: str) -> None:
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("save", [_edit, _replace, _same_size_keep_mtime])
 def test_a_story_saved_during_a_build_is_shown_by_the_next_builds(tmp_path, save):
     site = make_site(tmp_path / "site")
@@ -119,6 +120,7 @@ def test_a_story_saved_during_a_build_is_shown_by_the_next_builds(tmp_path, save
     assert stats(site)["kept"] > 0  # and the site is incremental again
 
 
+@pytest.mark.slow
 def test_files_added_removed_or_saved_during_a_build_leave_no_stale_page(tmp_path):
     site = make_site(tmp_path / "site")
     site.build()
@@ -167,6 +169,7 @@ def _headlines(page: str) -> list[str]:
 APRIL = [_line(f"apr-{n}", f"2026-04-{10 + n}T09:00:00+00:00", f"Archived April story {n}") for n in range(3)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("change", ["rename", "copy", "rename-back", "rename-to-live-month"])
 def test_an_archive_month_renamed_or_copied_shows_its_lines_under_the_new_month(tmp_path, change, caplog):
     site = make_site(tmp_path / "site", days=3)
@@ -197,6 +200,7 @@ def test_an_archive_month_renamed_or_copied_shows_its_lines_under_the_new_month(
 BOM = b"\xef\xbb\xbf"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("prefix,newline,middle", [(BOM, "\n", False), (BOM, "\r\n", False), (b"", "\n", True),
                                                    (BOM, "\r\n", True)])
 def test_a_byte_order_mark_or_windows_lines_lose_no_archive_line(tmp_path, prefix, newline, middle, errors, caplog):
@@ -234,6 +238,7 @@ BAD_LINES = {
 GOOD = [_line(f"ok-{n}", f"2026-04-{20 + n}T09:00:00+00:00", f"Archived fine {n}") for n in range(2)]
 
 
+@pytest.mark.slow
 def test_bad_archive_lines_and_months_are_named_and_the_build_goes_on(tmp_path, caplog, errors):
     site = make_site(tmp_path / "site", days=2)
     bad = list(BAD_LINES.values())
@@ -313,6 +318,7 @@ def _function_settings():
             {"JINJA_GLOBALS": {"helper": local}}]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("extra", _function_settings(), ids=["lambda", "local", "object", "global"])
 def test_a_function_valued_setting_means_full_builds_never_failed_or_stale(tmp_path, extra, caplog):
     site = make_site(tmp_path / "site", **extra)
@@ -339,6 +345,7 @@ def _cache_damage():
             "swapped": lambda p: p.write_bytes((p.parent / "PagesGenerator-Readers").read_bytes())}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("damage", list(_cache_damage()))
 def test_a_cache_file_that_cannot_be_read_means_a_full_build(tmp_path, damage, caplog):
     site = make_site(tmp_path / "site")
@@ -355,6 +362,7 @@ def test_a_cache_file_that_cannot_be_read_means_a_full_build(tmp_path, damage, c
     assert differing(site, tmp_path / "cold") == []
 
 
+@pytest.mark.slow
 def test_a_cache_that_cannot_be_written_is_a_warning_and_a_full_next_build(tmp_path, caplog, monkeypatch):
     site = make_site(tmp_path / "site")
     site.build()

@@ -91,6 +91,7 @@ def test_slug_collision_with_a_hand_written_story_gets_a_stable_suffix(tmp_path)
     assert written.stem == slug
 
 
+@pytest.mark.slow
 def test_failed_feed_is_named_others_go_on_exit_status_1(tmp_path, sample_feeds):
     conf = _conf(tmp_path, [str(sample_feeds / "science.xml"), str(tmp_path / "missing.xml"),
                             str(tmp_path / "consent.xml")])
@@ -144,6 +145,7 @@ def http_server(sample_feeds):
         yield url
 
 
+@pytest.mark.slow
 def test_sync_over_http_with_timeout(tmp_path, http_server):
     config = from_pelican({"PATH": str(tmp_path / "content"), "GNEWS_TIMEOUT": 1,
                            "GNEWS_FEEDS": [f"{http_server}/world.xml", f"{http_server}/nope.xml",

@@ -50,6 +50,7 @@ def test_spellings_of_one_name_make_one_tag():
     assert sum(t.lower().startswith("zelensk") for t in tags) == 1
 
 
+@pytest.mark.slow
 def test_stopwords_follow_the_feeds_language():
     tags = make_tags("Die Regierung und der Bundestag streiten über das neue Heizungsgesetz",
                      language="de", limit=10)
@@ -96,6 +97,7 @@ def test_verbs_and_adverbs_are_not_tags():
     assert {"reservoirs", "drought"} <= lower(tags)
 
 
+@pytest.mark.slow
 def test_unspaced_languages_are_segmented_into_whole_words():
     ja = make_tags("21年衆院選で与党が過半数割れ、軌道を歩く人が避難", language="ja", limit=10)
     assert "衆院選" in ja and "与党" in ja
@@ -271,6 +273,7 @@ def test_tags_are_whole_names_and_nouns_in_every_language(language, headline, ot
     assert len(tags) >= 2
 
 
+@pytest.mark.slow
 @needs_shared
 def test_tag_targets_on_real_and_invented_feeds():
     """benchmarks/tags.py, per language, over the real feeds, the samples and
@@ -300,6 +303,7 @@ def test_tag_targets_on_real_and_invented_feeds():
     assert after["all"]["split names"] < before["all"]["split names"]
 
 
+@pytest.mark.slow
 def test_the_tags_page_is_paginated_most_stories_first_and_stays_light(tmp_path):
     from conftest import Site
 

