@@ -7,9 +7,9 @@ import contextlib
 import logging
 import os
 import re
-import threading
 import shutil
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -315,7 +315,7 @@ def interruptible() -> None:
     starts background jobs with SIGINT ignored, children inherit that, and
     Python then never raises KeyboardInterrupt; the child gets the default
     back, as a terminal's foreground job has it."""
-    import signal  # noqa: PLC0415
+    import signal
 
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from feedmaker import Item, Related, feed_xml, topic_link  # noqa: E402
+from feedmaker import Item, Related, feed_xml, topic_link
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "samples" / "feeds"

@@ -10,10 +10,9 @@ import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from pelican.settings import DEFAULT_CONFIG
-
 from conftest import Site
 from feedmaker import Item, Related, feed_xml
+from pelican.settings import DEFAULT_CONFIG
 
 from pelican_gnews import frontmatter
 from pelican_gnews.ingest import slugs
@@ -44,6 +43,7 @@ def test_a_names_address_follows_the_story_slug_rules(name, language, kind):
     assert slug == base_slug(name, language)
 
 
+@pytest.mark.slow
 def test_addresses_read_as_their_script_is_read_not_as_unidecode_reads_it():
     old = {name: pelican_name_slug(name, SETTINGS, "tag") for name, _ in NAMES}
     new = {name: name_slug(name, SETTINGS, "tag", language=language) for name, language in NAMES}
@@ -187,6 +187,7 @@ def test_an_editions_addresses_read_like_its_story_slugs(editions, language):
         assert slug != pelican_name_slug(name, SETTINGS, "tag")
 
 
+@pytest.mark.slow
 def test_an_edition_redirects_every_old_address(editions):
     site = editions["ko"]
     old, new = "category/bandoce.html", "category/bandoche.html"
@@ -282,7 +283,8 @@ def _moves(site: Site) -> dict[str, str]:
         meta = frontmatter.load(yaml_text, path, line)
         language = meta.get("language", "")
         names = [("tag", t) for t in meta.get("tags") or ()] + [("category", c) for c in meta.get("categories") or ()]
-        names += [("outlet", o) for o in [meta.get("outlet"), *re.findall(r'<font color="#6f6f6f">([^<]+)</font>', body)] if o]
+        outlets = [meta.get("outlet"), *re.findall(r'<font color="#6f6f6f">([^<]+)</font>', body)]
+        names += [("outlet", o) for o in outlets if o]
         for kind, name in names:
             old = pelican_name_slug(name, SETTINGS, kind)
             new = name_slug(name, SETTINGS, kind, language=language)

@@ -3,9 +3,11 @@
 import subprocess
 import sys
 
+import pytest
 from conftest import ROOT
 
 
+@pytest.mark.slow  # runs the benchmark scripts (10-33 s)
 def test_benchmark_runs_at_a_tiny_size(tmp_path):
     out = tmp_path / "BENCH.md"
     proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--sizes", "30", "--runs", "1",
@@ -20,6 +22,7 @@ def test_benchmark_runs_at_a_tiny_size(tmp_path):
     assert "## What was profiled and changed" in report
 
 
+@pytest.mark.slow  # runs the benchmark scripts (10-33 s)
 def test_the_search_and_identity_benchmarks_run_at_a_tiny_size(tmp_path):
     search = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "search.py"), "--sizes", "20", "--runs", "1"],
                             capture_output=True, text=True, cwd=tmp_path)

@@ -5,7 +5,6 @@ Screenshots go to test-artifacts/ (not committed)."""
 from __future__ import annotations
 
 import pytest
-
 from conftest import AXE, ROOT, WCAG_TAGS, require_tool, serve
 
 ARTIFACTS = ROOT / "test-artifacts"
@@ -78,9 +77,8 @@ def test_screenshots(open_page, scheme):
 def test_an_archived_storys_address_leads_to_its_archive_line(browser, tmp_path, site):
     """GitHub Pages answers an unknown address with 404.html; its script finds
     the story in the archive's address lists and links to its line."""
-    from datetime import timedelta
 
-    from test_retention import T0, Rolling, items
+    from test_retention import Rolling, items
 
     rolling = Rolling(site.root)
     rolling.day(0, items(0, 3))

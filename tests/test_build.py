@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import SEED_STORY, SHARED, Site, needs_shared, site_files
 
 SEED_SLUG = "zelensky-says-ukraine-does-not-have-clear-security-pledge-from-allies-bbc"
@@ -19,7 +18,8 @@ def _coverage(page: str) -> list[tuple[str, str, str]]:
     block = page[page.index('<ol class="coverage">'):]
     block = block[: block.index("</ol>")]
     return [(html.unescape(h), html.unescape(t), html.unescape(o)) for h, t, o in re.findall(
-        r'<li><a href="([^"]+)"[^>]*><bdi>([^<]+)</bdi></a> <span class="outlet"><bdi>([^<]+)</bdi></span></li>', block)]
+        r'<li><a href="([^"]+)"[^>]*><bdi>([^<]+)</bdi></a> <span class="outlet"><bdi>([^<]+)</bdi></span></li>',
+        block)]
 
 
 def test_the_seed_file_unchanged_builds_its_story_page(site, errors):
@@ -205,7 +205,8 @@ def test_tag_and_section_pages_are_the_same_as_pelicans_own(tmp_path, monkeypatc
     monkeypatch.setattr(taxonomy, "_write_each", compared)
     ours = build(tmp_path / "ours")
     assert sum(name.startswith("tag/") for name in ours) > 20
-    assert {"tag", "category", "author"} <= set(checked) and len(checked) == 12 + 5 + 3  # tags t0-t10 and "all", 5 sections, 3 authors
+    # Tags t0-t10 and "all", 5 sections, 3 authors.
+    assert {"tag", "category", "author"} <= set(checked) and len(checked) == 12 + 5 + 3
     monkeypatch.setattr(plugin, "ArticlesGenerator", type("NotArticles", (), {}))  # Pelican's own methods
     pelicans = build(tmp_path / "pelicans")
     assert ours == pelicans

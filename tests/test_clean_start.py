@@ -7,7 +7,6 @@ import re
 import shutil
 
 import pytest
-
 from conftest import SAMPLE_FEEDS, run_tool
 
 

@@ -1,10 +1,10 @@
 
 
 import pytest
+from conftest import SEED_STORY
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import SEED_STORY
 from pelican_gnews import frontmatter
 from pelican_gnews.cluster import MAX_OUTLET, Coverage, parse_cluster, render_cluster
 

@@ -18,13 +18,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, SAMPLE_FEEDS, SEED_STORY, Site, run_tool
+from test_retention import Rolling, items
+
 from pelican_gnews import frontmatter
 from pelican_gnews.ingest import archive
 from pelican_gnews.ingest.state import SyncState
 from pelican_gnews.settings import problems
-from test_retention import Rolling, items
 
 # Values an editor may write after `pinned:` (as YAML text), by what they mean.
 YES = ["true", "'yes'", "Y", "ON", "1", "'1'", "True", "yes"]
@@ -88,6 +88,7 @@ def test_an_unclear_pinned_keeps_the_edited_story_and_names_its_line(tmp_path, c
         assert (built.output / f"{path.stem}.html").is_file(), path.stem
 
 
+@pytest.mark.slow
 def test_every_reader_of_a_yes_no_key_reads_it_the_same(tmp_path, caplog):
     """The state's `deleted` (JSON, as a person may write it), a story
     file's `pinned` and `draft`, all through frontmatter.flag: the same

@@ -10,8 +10,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-
 from feedmaker import Item, Related, feed_xml
+
 from pelican_gnews.ingest import archive, atomic
 from pelican_gnews.ingest.identity import identity_keys
 from pelican_gnews.ingest.parse import parse_feed
@@ -83,10 +83,9 @@ class Project:
         return out
 
     def build(self):
+        from conftest import ROOT
         from pelican import Pelican
         from pelican.settings import read_settings
-
-        from conftest import ROOT
 
         settings = read_settings(None, override={
             "PATH": str(self.content), "OUTPUT_PATH": str(self.output), "PLUGINS": ["pelican_gnews"],

@@ -12,19 +12,19 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from conftest import PUBLISH_URL, SHARED, report_figure, serve
 from feedmaker import Item, Related, feed_xml, item_xml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_theme import Page
+
 from pelican_gnews import frontmatter
 from pelican_gnews.cluster import parse_cluster
 from pelican_gnews.ingest.parse import FeedError, parse_feed
-from pelican_gnews.settings import from_pelican
 from pelican_gnews.ingest.slugs import MAX_LENGTH, unique_slug
 from pelican_gnews.ingest.store import FIELD_STYLES, render_story
 from pelican_gnews.ingest.sync import sync
-from test_theme import Page
+from pelican_gnews.settings import from_pelican
 
 DATA = Path(__file__).parent / "data"
 CORPUS = SHARED / "corpora" / "feedparser-tests"
@@ -84,8 +84,8 @@ def assert_no_active_content(text: str, where) -> None:
     doc = Page(text)
     search = _search_page(where)
     for tag, attrs in doc.tags:
-        assert tag not in {"iframe", "object", "embed", "img", "svg", "math", "base", "form", "frame",
-                           "frameset", "video", "audio", "portal", "image", "style"} - ({"form"} if search else set()), \
+        assert tag not in {"iframe", "object", "embed", "img", "svg", "math", "base", "form", "frame", "frameset",
+                           "video", "audio", "portal", "image", "style"} - ({"form"} if search else set()), \
             (where, tag, attrs)
         if tag == "form":
             assert attrs.get("data-bundle", "").endswith("/pagefind/") and "action" not in attrs, (where, attrs)
@@ -281,6 +281,7 @@ def test_feedparser_corpus_through_sync_and_build(tmp_path, site):
 # -- properties and fuzzing -------------------------------------------------------------
 
 # The romanizers load their dictionaries on the first call: no deadline.
+@pytest.mark.slow
 @settings(deadline=None)
 @given(st.text(), st.text(alphabet="0123456789abcdef", min_size=16, max_size=16),
        st.sampled_from(["", "en", "ja", "zh-TW", "ko", "ar", "he", "de", "ru"]))

@@ -15,20 +15,20 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote
 
 import pytest
+from conftest import PUBLISH_URL, LoopbackServer, site_files
 from pelican.log import LimitFilter
 from pelican.settings import DEFAULT_CONFIG
+from test_resolve import NOW, leads, opaque_feed
 
-from conftest import PUBLISH_URL, LoopbackServer, site_files
 from pelican_gnews import frontmatter
 from pelican_gnews.ingest.identity import article_keys
 from pelican_gnews.ingest.parse import parse_feed
 from pelican_gnews.ingest.slugs import name_slug
 from pelican_gnews.ingest.state import SyncState
 from pelican_gnews.ingest.sync import sync
-from pelican_gnews.settings import from_pelican
 from pelican_gnews.languages import language_tag
+from pelican_gnews.settings import from_pelican
 from pelican_gnews.text import holdable
-from test_resolve import NOW, leads, opaque_feed
 
 
 @pytest.fixture(autouse=True)
@@ -61,11 +61,11 @@ class RawGoogle(LoopbackServer):
                 self.end_headers()
                 self.wfile.write(body)
 
-            def do_GET(self):  # noqa: N802
+            def do_GET(self):
                 token = unquote(self.path.split("/rss/articles/", 1)[-1].split("?")[0])
                 self._send(f'<div data-n-a-sg="SIG{token[-6:]}" data-n-a-ts="1767225600"></div>'.encode())
 
-            def do_POST(self):  # noqa: N802
+            def do_POST(self):
                 fake.posts += 1
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
                 if fake.whole is not None:
@@ -314,7 +314,8 @@ SYMBOL_SECTIONS = ["★", "☆", "🔥", "#"]
 def test_symbol_only_names_get_visible_distinct_stable_addresses(site, errors):
     for n, tag in enumerate(SYMBOL_TAGS):
         site.write(f"news/t{n}.md", _story(f'"Harbour tagged {n} - Wire"', "Note.\n",
-                                          f"tags: [{json.dumps(tag, ensure_ascii=False)}]\nauthors: [{json.dumps(tag, ensure_ascii=False)}]\n",
+                                          f"tags: [{json.dumps(tag, ensure_ascii=False)}]\n"
+                                          f"authors: [{json.dumps(tag, ensure_ascii=False)}]\n",
                                           category=SYMBOL_SECTIONS[n % len(SYMBOL_SECTIONS)]))
     site.write("news/plain.md", "Title: Plain harbour tagged\nDate: 2026-01-09 09:00\nTags: 🔥, ok\n"
                                 "Category: ★\n\nText.\n")

@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from conftest import AXE, SAMPLE_FEEDS, WCAG_TAGS, Site, require_tool, serve
 from test_theme import _vnu_errors
 
@@ -86,7 +85,8 @@ def test_a_site_speaks_its_language_in_its_time_zone(tmp_path, feed, language, z
 def test_times_follow_timezone_and_language(tmp_path):
     site = build(tmp_path, "top_ja.xml", "ja", "Asia/Tokyo")
     # The sample's items are published at 08:00 UTC: 17:00 in Tokyo.
-    assert re.search(r'<time datetime="2026-01-12T08:00:00\+00:00">2026年1月12日 17:00 JST</time>', site.page("index.html"))
+    assert re.search(r'<time datetime="2026-01-12T08:00:00\+00:00">2026年1月12日 17:00 JST</time>',
+                     site.page("index.html"))
 
 
 def test_plural_forms_come_from_each_languages_rules():
@@ -159,7 +159,9 @@ def test_an_arabic_story_reads_in_order_in_chromium(tmp_path, browser):
             const heading = document.querySelector('#coverage-title bdi');
             const text = heading.firstChild;
             const range = document.createRange();
-            const at = (i) => { range.setStart(text, i); range.setEnd(text, i + 1); return range.getBoundingClientRect().left; };
+            const at = (i) => {
+                range.setStart(text, i); range.setEnd(text, i + 1); return range.getBoundingClientRect().left;
+            };
             const digit = text.data.search(/[0-9٠-٩]/);
             const letter = text.data.search(/[\\u0600-\\u06ff]/);
             return {digit: at(digit), letter: at(letter), text: text.data};
@@ -169,7 +171,9 @@ def test_an_arabic_story_reads_in_order_in_chromium(tmp_path, browser):
         date = page.evaluate("""() => {
             const text = document.querySelector('p.meta time').firstChild;
             const range = document.createRange();
-            const at = (i) => { range.setStart(text, i); range.setEnd(text, i + 1); return range.getBoundingClientRect().left; };
+            const at = (i) => {
+                range.setStart(text, i); range.setEnd(text, i + 1); return range.getBoundingClientRect().left;
+            };
             return {day: at(0), year: at(text.data.indexOf('2026')), text: text.data};
         }""")
         assert date["day"] > date["year"], date

@@ -11,13 +11,13 @@ import sys
 from urllib.parse import urlsplit
 
 import pytest
-
 from conftest import ROOT, SHARED_FEEDS, needs_shared, report_figure
+
 from pelican_gnews.ingest.links import publisher_url
 from pelican_gnews.ingest.state import SyncState
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
-import identity  # noqa: E402
+import identity
 
 
 def test_b_cubed_scores_known_cases():

@@ -11,11 +11,11 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, report_figure, run_tool, site_files
 from feedmaker import Item, Related, feed_xml
-from pelican_gnews.settings import from_pelican
+
 from pelican_gnews.ingest.sync import sync
+from pelican_gnews.settings import from_pelican
 
 T0 = datetime(2026, 5, 4, 6, tzinfo=timezone.utc)
 OUTLETS = ["Harbor Ledger", "Granite Times", "Coastal Wire", "Valley Post"]
@@ -271,7 +271,7 @@ def test_incremental_equals_cold_after_saves_during_a_build_and_renamed_archive_
     build(project)
     check("renamed month")
     first_day = (project / "output" / "archive" / "2025" / "12" / "01" / "index.html").read_text(encoding="utf-8")
-    assert first_day.count("<li id=") == len([l for l in renamed.read_text().splitlines() if l.strip()])
+    assert first_day.count("<li id=") == len([line for line in renamed.read_text().splitlines() if line.strip()])
     renamed.write_bytes(b"\xef\xbb\xbf" + renamed.read_bytes())
     build(project)
     check("month with a byte-order mark")

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 
 from conftest import ROOT, SHARED_FEEDS, Site, card_count, heading_count, needs_shared
 from feedmaker import Item, Related
+
 from pelican_gnews import frontmatter
 from pelican_gnews.ingest.identity import article_keys
 from pelican_gnews.ingest.parse import parse_feed
@@ -18,7 +19,7 @@ from pelican_gnews.ingest.sync import sync
 from pelican_gnews.settings import from_pelican
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
-import identity  # noqa: E402
+import identity
 
 NOW = datetime(2026, 3, 4, 12, tzinfo=timezone.utc)
 

@@ -16,14 +16,14 @@ from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 
 import pytest
-
 from conftest import copy_project, report_figure, serve
 from feedmaker import Item, Related, feed_xml
+
 from pelican_gnews import frontmatter
 from pelican_gnews.cli import main
-from pelican_gnews.settings import from_pelican
 from pelican_gnews.ingest.state import LockTimeout, SyncState, locked
 from pelican_gnews.ingest.sync import sync
+from pelican_gnews.settings import from_pelican
 
 T0 = datetime(2026, 1, 9, 8, tzinfo=timezone.utc)
 FEED_LINK = "https://news.google.com/topics/T?hl=en-US&gl=US&ceid=US:en"
@@ -73,7 +73,7 @@ class Faults(SimpleHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def do_GET(self):  # noqa: C901 - one branch per fault
+    def do_GET(self):
         path = self.path.split("?")[0]
         Faults.hits[path] = Faults.hits.get(path, 0) + 1
         Faults.headers_seen.setdefault(path, []).append(dict(self.headers))
@@ -159,7 +159,7 @@ def test_good_feed_and_nine_faulty_ones(tmp_path, faults, capsys):
                          ("/429", "HTTP 429"), ("/500", "HTTP 503"), ("/consent", "not a feed"),
                          ("/empty", "empty document"), ("/truncated", "malformed"),
                          ("/bomb", "larger than"), ("/oversize", "larger than")]:
-        line = next((l for l in err.splitlines() if f"{faults}{path}:" in l), "")
+        line = next((said for said in err.splitlines() if f"{faults}{path}:" in said), "")
         assert reason in line, (path, err)
     after = snapshot(project / "content")
     assert {k: v for k, v in after.items() if k in before} == before

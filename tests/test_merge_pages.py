@@ -17,7 +17,6 @@ import re
 from html import unescape
 
 import pytest
-
 from conftest import card_count, heading_count
 
 SITEURL = "https://news.example"

@@ -5,9 +5,9 @@ import logging
 from datetime import datetime, timezone
 
 import pytest
-
 from conftest import SHARED_FEEDS, needs_shared
 from feedmaker import Item, Related, feed_xml, item_xml
+
 from pelican_gnews.ingest.parse import FeedError, parse_feed
 
 NOW = datetime(2026, 1, 10, tzinfo=timezone.utc)

@@ -15,8 +15,8 @@ from datetime import datetime, timedelta, timezone
 from html import unescape
 
 import pytest
-
 from feedmaker import Item, Related, feed_xml
+
 from pelican_gnews.ingest.state import SyncState
 from pelican_gnews.ingest.sync import sync
 from pelican_gnews.settings import from_pelican

@@ -14,9 +14,9 @@ from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, unquote
 
 import pytest
-
 from conftest import LoopbackServer
 from feedmaker import Item, Related, article_token, feed_xml
+
 from pelican_gnews import frontmatter
 from pelican_gnews.ingest.state import SyncState
 from pelican_gnews.ingest.sync import sync
@@ -59,7 +59,7 @@ class FakeGoogle(LoopbackServer):
                     return False
                 return True
 
-            def do_GET(self):  # noqa: N802
+            def do_GET(self):
                 fake.requests.append(("GET", self.path))
                 if self._refuse():
                     return
@@ -68,7 +68,7 @@ class FakeGoogle(LoopbackServer):
                 self._send(200, f'<html><body><c-wiz><div jscontroller="aLI87"{attrs}></div></c-wiz>'
                                 f"</body></html>".encode())
 
-            def do_POST(self):  # noqa: N802
+            def do_POST(self):
                 fake.requests.append(("POST", self.path))
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
                 if self._refuse():

@@ -10,13 +10,13 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-
 from feedmaker import Item, Related, feed_xml
-from pelican_gnews.ingest import archive, atomic
+
 from pelican_gnews import frontmatter
-from pelican_gnews.settings import from_pelican
+from pelican_gnews.ingest import archive, atomic
 from pelican_gnews.ingest.state import SyncState
 from pelican_gnews.ingest.sync import sync
+from pelican_gnews.settings import from_pelican
 
 T0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
 

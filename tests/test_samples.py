@@ -2,6 +2,7 @@
 
 from conftest import SAMPLE_FEEDS
 from make_samples import render_all
+
 from pelican_gnews.ingest.parse import parse_feed
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from conftest import AXE, WCAG_TAGS, require_tool
 
 TREATY = "Delegates agree river treaty after all-night talks in Geneva"

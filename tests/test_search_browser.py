@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-
 from conftest import Site, serve
 from feedmaker import Item, feed_xml
 
@@ -84,6 +83,7 @@ def test_a_chinese_query_finds_the_word_not_its_characters_apart(page):
     assert titles(page, "军") == sorted(CHINESE.values())
 
 
+@pytest.mark.slow
 def test_only_chinese_and_japanese_pages_carry_their_characters(cjk_site, sample_site):
     pages = [p.read_text(encoding="utf-8") for p in cjk_site.output.glob("*.html")]
     story = next(page for page in pages if "data-pagefind-body" in page and JAPANESE["US"] in page)

@@ -19,12 +19,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import SEED_STORY, run_tool
 from feedmaker import Item
+from test_live import T0
+from test_live import feed as feed_xml
+
 from pelican_gnews.cli import main
 from pelican_gnews.settings import CHECKS, DEFAULTS, SettingsError, check, from_pelican, problems, shown
-from test_live import T0, feed as feed_xml
 
 SEED_SLUG = "zelensky-says-ukraine-does-not-have-clear-security-pledge-from-allies-bbc"
 
@@ -62,7 +63,8 @@ for key in ("GNEWS_SYNC_ON_BUILD", "GNEWS_JOIN_ARTICLES", "GNEWS_JOIN_FULL_COVER
 bad("GNEWS_FEEDS", ("42", "None", "3.5", "{'category': 'World'}", "[42]", "['']", "[None]", "[{'url': 5}]",
                     "[{'url': ''}]", "[{'url': 'a.xml', 'category': 7}]", "[{'url': 'a.xml', 'catgory': 'x'}]",
                     "['a.xml\\nb.xml']", "[['a.xml']]"), "GNEWS_FEEDS", "feed")
-bad("GNEWS_SLUG_UNICODE", ("'true'", "None", "1", "[1]", "['../ja']", "{'ja': True}"), "True, False or a list of languages")
+bad("GNEWS_SLUG_UNICODE", ("'true'", "None", "1", "[1]", "['../ja']", "{'ja': True}"),
+    "True, False or a list of languages")
 bad("GNEWS_RESOLVE_BASE", ("None", "5", "'news.google.com'", "'ftp://x'", "'https://a b'", "'javascript:alert(1)'"),
     "http(s) address")
 bad("GNEWS_ROBOTS", ("'noindx'", "None", "True", "'INDEX'", "['noindex']"), "'index' or 'noindex'")
@@ -91,7 +93,8 @@ bad("GNEWS_ARCHIVE_MONTH_SAVE_AS", ("'archive/{year}/index.html'",), "{month}") 
 bad("GNEWS_ARCHIVE_DAY_SAVE_AS", ("'archive/{year}/{month}/index.html'",), "{day}")
 bad("GNEWS_OUTLET_SAVE_AS", ("'outlet.html'",), "{slug}")
 bad("GNEWS_OUTLETS_SAVE_AS", ("''", "None"), "inside the output folder")
-bad("GNEWS_OUTLETS_URL", ("5", "None", "''", "'{slug}.html'", "'../outlets.html'", "'out lets.html'"), "relative address")
+bad("GNEWS_OUTLETS_URL", ("5", "None", "''", "'{slug}.html'", "'../outlets.html'", "'out lets.html'"),
+    "relative address")
 bad("TIMEZONE", ("'Mars/Olympus'", "5", "'../../etc/passwd'", "''", "'UTC\\x00'", "['UTC']"), "tz database")
 bad("DEFAULT_LANG", ("5", "''", "'../search'", "'english language'", "['en']", "'e'"), "language code")
 
@@ -227,7 +230,7 @@ def _synced_site(site, monkeypatch) -> Path:
     """A site with a synced story, its state and an archive month; its feed
     then lists a new story, which a sync would write."""
     monkeypatch.chdir(site.root)
-    from pelican_gnews.ingest.sync import sync  # noqa: PLC0415
+    from pelican_gnews.ingest.sync import sync
 
     old = Item("Port workers end strike", "Coastal Wire", "https://cw.example", "https://cw.example/1", T0)
     new = Item("Snowstorm closes mountain passes", "Alpine Post", "https://ap.example", "https://ap.example/2", T0)
@@ -307,7 +310,8 @@ STATES = [
     ("[]", "a list"), ("42", "a number"), ('"state"', "a text"), ("null", "null"), ("true", "true or false"),
     ('{"stories": []}', "'stories' is a list"), ('{"feeds": "x"}', "'feeds' is a text"),
     ('{"links": 5}', "'links' is a number"), ('{"stories": {"s1": "x"}}', "'stories' entry 's1' is a text"),
-    ('{"feeds": {"f": [1]}}', "'feeds' entry 'f' is a list"), ('{"links": {"k": {}}}', "'links' entry 'k' is an object"),
+    ('{"feeds": {"f": [1]}}', "'feeds' entry 'f' is a list"),
+    ('{"links": {"k": {}}}', "'links' entry 'k' is an object"),
     ('{"stories": {"s1": {"rank": NaN}}}', "NaN"), ('{"version": Infinity}', "Infinity"),
     ("[" * 100_000 + "]" * 100_000, "nested"), ("{not json", "Expecting"), ("\xff\xfe", "utf-8"),
 ]

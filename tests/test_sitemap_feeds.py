@@ -12,12 +12,11 @@ from datetime import datetime, timezone
 from urllib.robotparser import RobotFileParser
 
 import pytest
-
 from conftest import ROOT
 from feedmaker import Item, Related, feed_xml
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from run import make_feed  # noqa: E402
+from run import make_feed
 
 SITEURL = "https://example.org/news"
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

@@ -11,14 +11,13 @@ import re
 import struct
 from datetime import date, datetime, timedelta, timezone
 from email.utils import format_datetime
-from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 from babel.dates import format_skeleton
-
 from conftest import ROOT, SAMPLE_FEEDS, SHARED_FEEDS, needs_shared, serve
 from feedmaker import feed_xml
+
 from pelican_gnews.cluster import parse_cluster, render_cluster
 from pelican_gnews.ingest.parse import parse_feed, section_from_title
 from pelican_gnews.publish import favicon, localisation

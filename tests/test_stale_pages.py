@@ -16,11 +16,11 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from conftest import Site, site_files
 from pelican import signals
 from pelican.log import LimitFilter
-
-from conftest import Site, site_files
 from test_incremental import T0, story, sync_feed
+
 from pelican_gnews.ingest import archive
 
 CACHED = dict(SITEURL="https://example.org/news", RELATIVE_URLS=False, FEED_DOMAIN="https://example.org/news",

@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pelican_gnews import frontmatter
-from pelican_gnews.ingest.slugs import MAX_LENGTH, RESERVED, unique_slug
 from pelican_gnews.ingest.atomic import BESIDE_SUFFIX, write_atomic
+from pelican_gnews.ingest.slugs import MAX_LENGTH, RESERVED, unique_slug
 from pelican_gnews.text import clean_text
 
 TRICKY = ["no", "yes", "on", "off", "null", "~", "2024-01-05", "012", "0x1F", "1e3", "#1", "#tag",
@@ -122,9 +122,9 @@ def test_reserved_and_path_like_titles_get_safe_slugs(title):
     ("Plain headline", "CNN", "en", "plain-headline-cnn"),
 ])
 def test_a_slug_names_the_outlet_once(headline, outlet, language, slug):
-    from pelican_gnews.cluster import Cluster  # noqa: PLC0415
-    from pelican_gnews.ingest.parse import Story  # noqa: PLC0415
-    from pelican_gnews.ingest.store import ContentIndex, new_slug  # noqa: PLC0415
+    from pelican_gnews.cluster import Cluster
+    from pelican_gnews.ingest.parse import Story
+    from pelican_gnews.ingest.store import ContentIndex, new_slug
 
     story = Story(f"{headline} - {outlet}", headline, outlet, "", "https://x.example/a", "g",
                   datetime(2026, 1, 9, tzinfo=timezone.utc), Cluster(()))

@@ -17,13 +17,13 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import report_figure
 from feedmaker import feed_xml
-from pelican_gnews.settings import from_pelican
-from pelican_gnews.ingest.sync import sync
 from test_live import feed, story
 from test_retention import items
+
+from pelican_gnews.ingest.sync import sync
+from pelican_gnews.settings import from_pelican
 
 EDITOR = r'''
 import os, random, sys, time

@@ -9,13 +9,13 @@ from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 
 import pytest
-
 from conftest import SEED_STORY, SHARED_FEEDS, needs_shared, serve
 from feedmaker import Item, feed_xml
+
 from pelican_gnews import frontmatter
 from pelican_gnews.cli import main
-from pelican_gnews.settings import from_pelican
 from pelican_gnews.ingest.sync import sync
+from pelican_gnews.settings import from_pelican
 
 
 def _conf(tmp_path, feeds=(), **extra) -> Path:
@@ -114,7 +114,8 @@ def test_usage_errors_exit_2(tmp_path):
 
 
 def test_console_script_is_installed():
-    proc = subprocess.run([str(Path(sys.executable).parent / "pelican-gnews"), "--version"], capture_output=True, text=True)
+    proc = subprocess.run([str(Path(sys.executable).parent / "pelican-gnews"), "--version"], capture_output=True,
+                          text=True)
     assert proc.returncode == 0 and "pelican-gnews" in proc.stdout
 
 

@@ -2,13 +2,12 @@ import re
 import sys
 
 import pytest
-
 from conftest import ROOT, needs_shared, report_figure
 
 from pelican_gnews.ingest.tags import Vocabulary, make_tags, stopwords_for
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
-import tags as tag_quality  # noqa: E402
+import tags as tag_quality
 
 
 def lower(tags):
@@ -147,6 +146,7 @@ def test_a_story_is_tagged_with_what_its_cluster_says_and_shares_it():
     assert len(tags[2]) == 2  # "towns", "surge" are its cluster's alone: two tags, no more
 
 
+@pytest.mark.slow
 def test_one_spelling_per_subject_and_no_verb_forms_in_swedish():
     assert "Kina" in make_tags("Kinas president besöker Putin i Moskva", language="sv", limit=10)
     florida = make_tags("Florida kan förbjuda samtal om mens i skolor", language="sv", limit=10)
@@ -185,6 +185,7 @@ def test_a_sync_prefers_the_terms_of_the_sites_earlier_stories(tmp_path):
     from datetime import datetime, timezone
 
     from feedmaker import Item, feed_xml
+
     from pelican_gnews import frontmatter
     from pelican_gnews.ingest.sync import sync
     from pelican_gnews.settings import from_pelican
@@ -209,6 +210,7 @@ def test_a_sync_prefers_the_terms_of_the_sites_earlier_stories(tmp_path):
     assert meta["tags"][0] == "drought" and len(meta["tags"]) == 2
 
 
+@pytest.mark.slow
 def test_outlets_left_in_headlines_are_never_tags():
     vocabulary = Vocabulary()
     vocabulary.add_feed([("Casal é preso no Jardim Santa Maria - ACidade ON São Carlos", "ACidade ON"),
@@ -263,6 +265,7 @@ PER_LANGUAGE = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("language, headline, others, wanted, unwanted", PER_LANGUAGE,
                          ids=[f"{row[0]}-{n}" for n, row in enumerate(PER_LANGUAGE)])
 def test_tags_are_whole_names_and_nouns_in_every_language(language, headline, others, wanted, unwanted):

@@ -12,7 +12,6 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-
 from conftest import PUBLISH_URL, ROOT, require_tool
 from feedmaker import Item, Related, feed_xml
 
@@ -76,8 +75,8 @@ def html_files(output: Path):
 
 def test_every_kind_of_page_is_built(sample_site):
     assert list(sample_site.glob("latest-*.html"))  # an older page of "Latest"
-    for rel in ("index.html", "archives.html", "archive/2026/01/index.html", "archive/months.json", "tags.html", "categories.html",
-                "outlets.html", "404.html", "category/world.html", "tag/treaty.html",
+    for rel in ("index.html", "archives.html", "archive/2026/01/index.html", "archive/months.json", "tags.html",
+                "categories.html", "outlets.html", "404.html", "category/world.html", "tag/treaty.html",
                 "outlet/harbor-ledger.html", "outlet/northfield-tribune.html", STORY):
         assert (sample_site / rel).is_file(), rel
     # The month lists its days; each day has its own page of lines.
@@ -106,7 +105,8 @@ def test_story_page(sample_site):
     assert len(doc.all("h1")) == 1
     assert "<h1><bdi>Delegates agree river treaty after all-night talks in Geneva</bdi></h1>" in text
     assert '<a class="outlet" href="./outlet/harbor-ledger.html"><bdi>Harbor Ledger</bdi></a>' in text
-    entries = re.findall(r'<li><a href="([^"]+)"><bdi>([^<]+)</bdi></a> <span class="outlet"><bdi>([^<]+)</bdi></span>', text)
+    entries = re.findall(r'<li><a href="([^"]+)"><bdi>([^<]+)</bdi></a> <span class="outlet"><bdi>([^<]+)</bdi></span>',
+                         text)
     assert [o for _, _, o in entries] == ["Harbor Ledger", "Northfield Tribune", "Meridian Post", "Coastal Wire"]
     assert all(link.startswith("https://news.google.com/rss/articles/") for link, _, _ in entries)
     assert 'class="full-coverage"><a href="https://news.google.com/stories/' in text
@@ -189,7 +189,7 @@ def _internal_links(output: Path, site_url: str = ""):
     for path in html_files(output):
         doc = Page(path.read_text(encoding="utf-8"))
         base = f"{site_url}/{path.relative_to(output).as_posix()}" if site_url else path.as_uri()
-        for tag, attrs in doc.tags:
+        for _tag, attrs in doc.tags:
             for key in ("href", "src"):
                 if key in attrs:
                     yield path, attrs[key], urljoin(base, attrs[key])
@@ -218,6 +218,7 @@ def test_the_published_build_has_its_search_index_sitemap_and_json_feeds(publish
     assert f'data-bundle="{PUBLISH_URL}/pagefind/"' in search
 
 
+@pytest.mark.slow
 def test_published_build_links_and_feeds_are_absolute(published_site):
     for path, raw, absolute in _internal_links(published_site, PUBLISH_URL):
         assert not raw.startswith("/"), (path, raw)

@@ -8,7 +8,6 @@ editor racing the sync, kill -9 at random instants) are in test_stress.py.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import signal
 import subprocess
@@ -21,9 +20,10 @@ from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 
 import pytest
-
 from conftest import interruptible, report_figure, serve
-from feedmaker import Item, Related, feed_xml
+from feedmaker import Item, Related
+from test_live import T0, config, feed, story
+
 from pelican_gnews import frontmatter
 from pelican_gnews.cli import main
 from pelican_gnews.cluster import MAX_ENTRIES, MAX_MARKUP, parse_cluster
@@ -31,7 +31,6 @@ from pelican_gnews.ingest.parse import section_from_title
 from pelican_gnews.ingest.state import StateError, SyncState
 from pelican_gnews.ingest.sync import sync
 from pelican_gnews.text import clean_text
-from test_live import T0, config, feed, story
 
 
 def _stories(tmp_path) -> list[Path]:

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import PUBLISH_URL, ROOT, interruptible, require_tool, site_files
 
 WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
