@@ -7,11 +7,13 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 from conftest import ROOT
 
 from pelican_gnews.ingest.english_lexicon import LEXICON, gradable, word_classes
 
 
+@pytest.mark.slow
 def test_the_shipped_table_is_the_one_the_script_makes(tmp_path):
     made = tmp_path / "table.txt.gz"
     done = subprocess.run([sys.executable, str(ROOT / "scripts" / "make-english-lexicon"), str(made)],

@@ -26,7 +26,8 @@ def test_the_sample_site_builds_without_any_extra(tmp_path):
     names = sorted({m for modules in EXTRAS.values() for m in modules})
     (blocked / "sitecustomize.py").write_text(BLOCKER.format(names=names), encoding="utf-8")
 
-    done = run_tool("pelican", "content", cwd=project, env={"PYTHONPATH": str(blocked), "COLUMNS": "1000"})  # one log line each
+    # COLUMNS: one log line for each message, as a CI log has it.
+    done = run_tool("pelican", "content", cwd=project, env={"PYTHONPATH": str(blocked), "COLUMNS": "1000"})
     assert done.returncode == 0, done.stdout + done.stderr
     log = done.stdout + done.stderr
     assert "Traceback" not in log
@@ -45,7 +46,8 @@ def test_the_sample_site_builds_without_any_extra(tmp_path):
         # Unidecode's spelling: Latin letters, never empty, never a bare hash.
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)+", meta["slug"]), meta["slug"]
         assert meta["tags"], f"no tags for {meta['title']}"
-        assert all(2 <= len(tag) <= 12 and not re.search(r"[、。「」（）\s]", tag) for tag in meta["tags"]), meta["tags"]
+        readable = [tag for tag in meta["tags"] if 2 <= len(tag) <= 12 and not re.search(r"[、。「」（）\s]", tag)]
+        assert readable == meta["tags"], meta["tags"]
     output = project / "output"
     assert (output / "index.html").is_file()
     story = output / "news" / f"{japanese[0]['slug']}.html"

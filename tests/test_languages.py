@@ -31,7 +31,8 @@ def test_scripts_and_the_language_of_unspaced_text():
 
 
 def test_extras_are_named_for_the_languages_that_need_one():
-    assert [extra_for(t) for t in ["ja-JP", "zh_Hant", "ko", "th", "en", "ar", ""]] == ["ja", "zh", "ko", "th", "", "", ""]
+    tags = ["ja-JP", "zh_Hant", "ko", "th", "en", "ar", ""]
+    assert [extra_for(t) for t in tags] == ["ja", "zh", "ko", "th", "", "", ""]
 
 
 def test_a_missing_extra_warns_once_naming_it(monkeypatch, caplog):
