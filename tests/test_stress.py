@@ -162,11 +162,11 @@ def _snapshot(root: Path) -> tuple[dict, dict]:
 
 def test_kill_9_at_random_instants_then_one_clean_sync_matches_an_uninterrupted_one(tmp_path):
     """A sync that writes 150 new stories and refreshes 150 (with a large
-    state file, so that kills land inside its save too) is killed at 120
-    random instants, and at 30 more aimed at its batch (after the journal
-    appears); each time one clean sync must give exactly the files and the
-    state of a sync never interrupted, with the editor's deletions still
-    deleted. (The counts: RANDOM_KILLS and AIMED_KILLS.)"""
+    state file, so that kills land inside its save too) is killed at
+    RANDOM_KILLS random instants, and at AIMED_KILLS more aimed at its batch
+    (after the journal appears); each time one clean sync must give exactly
+    the files and the state of a sync never interrupted, with the editor's
+    deletions still deleted."""
     base = tmp_path / "base"
     (base / "content").mkdir(parents=True)
     source = tmp_path / "feed.xml"
@@ -226,7 +226,8 @@ def test_kill_9_at_random_instants_then_one_clean_sync_matches_an_uninterrupted_
 
 def test_kill_9_during_retention_loses_nothing_and_one_clean_sync_finishes_it(tmp_path):
     """A sync whose retention archives 300 stories (lines written, files
-    removed, state pruned) is killed at 60 random instants and 20 more aimed
+    removed, state pruned) is killed at RETENTION_RANDOM_KILLS random instants and
+    RETENTION_AIMED_KILLS more aimed
     at the moment its archive file appears; one clean sync must then give the
     archive, files and state of a sync never interrupted: every expired story
     archived exactly once, none left behind, an editor's edited story kept.

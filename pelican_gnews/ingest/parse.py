@@ -164,7 +164,7 @@ def parse_feed(data: bytes, name: str, now: datetime | None = None) -> ParsedFee
 
     try:
         # No sanitizing or URL resolving by feedparser: its sanitizer is not
-        # a security boundary (see README, Security) and nothing it outputs
+        # a security boundary (see docs/internals.md, Security) and nothing it outputs
         # is passed through; values are extracted and cleaned here instead.
         parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
     except Exception as exc:  # noqa: BLE001 - feedparser raises on some char refs
