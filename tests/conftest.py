@@ -306,8 +306,12 @@ def require_tool(available: bool, what: str, how: str) -> None:
 
 
 # Figures tests report (corpus counts, XSS scan sizes, timings), printed in
-# pytest's closing summary so they show in every run, CI's included.
-REPORT: list[str] = []
+# pytest's closing summary so they show in every run, CI's included. A figure
+# travels in its test's report (a section, which pytest-xdist carries from a
+# worker), so the summary has it however the tests were spread.
+FIGURES_SECTION = "pelican-gnews figures"
+_PENDING: list[str] = []  # reported by the test now running, not yet in its report
+REPORT: list[str] = []  # every figure of the run, in the process that prints the summary
 
 
 def interruptible() -> None:
@@ -321,7 +325,19 @@ def interruptible() -> None:
 
 
 def report_figure(line: str) -> None:
-    REPORT.append(line)
+    _PENDING.append(line)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = (yield).get_result()
+    if _PENDING:
+        report.sections.append((FIGURES_SECTION, "\n".join(_PENDING)))
+        _PENDING.clear()
+
+
+def pytest_runtest_logreport(report):
+    REPORT.extend(line for name, text in report.sections if name == FIGURES_SECTION for line in text.splitlines())
 
 
 def pytest_terminal_summary(terminalreporter):
