@@ -296,12 +296,12 @@ def _clean_start(config, args) -> int:
 def _extras(config, settings) -> int:
     from .ingest.fetch import FetchError, fetch  # noqa: PLC0415
     from .ingest.parse import FeedError, parse_feed  # noqa: PLC0415
-    from .languages import extra_for, language_tag  # noqa: PLC0415
+    from .languages import extra_for  # noqa: PLC0415
 
     found = {extra_for(settings.get("DEFAULT_LANG", "en"))}
     for feed in config.feeds:
         if feed.url.lower().startswith(("http://", "https://")):
-            found.add(extra_for(language_tag((parse_qs(urlsplit(feed.url).query).get("hl") or [""])[0])))
+            found.add(extra_for((parse_qs(urlsplit(feed.url).query).get("hl") or [""])[0]))
             continue
         try:  # a local feed names its language inside
             found.add(extra_for(parse_feed(fetch(feed.url, config.limits).data, feed.url).language))

@@ -51,10 +51,6 @@ class Cancellation:
                 with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
 
-    @property
-    def cancelled(self) -> bool:
-        return self._event.is_set()
-
     def check(self) -> None:
         if self._event.is_set():
             raise FetchError("interrupted")

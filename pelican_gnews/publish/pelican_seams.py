@@ -59,22 +59,28 @@ def _method(cls, name: str, expected: list[str]) -> Callable[[], str]:
     return check
 
 
-def _source_has(cls, method: str, *texts: str) -> Callable[[], str]:
-    """`cls.method`'s source still has each of `texts`."""
+def _source_check(cls, method: str, missing: Callable[[str], str]) -> Callable[[], str]:
+    """A check of `cls.method`'s source: `missing(source)` says what it lacks."""
     def check() -> str:
         try:
             source = inspect.getsource(getattr(cls, method))
         except (AttributeError, OSError, TypeError):
             return f"{cls.__name__}.{method} cannot be read"
-        missing = [text for text in texts if text not in source]
-        return f"{cls.__name__}.{method} no longer has {', '.join(missing)}" if missing else ""
+        lacking = missing(source)
+        return f"{cls.__name__}.{method} {lacking}" if lacking else ""
     return check
+
+
+def _source_has(cls, method: str, text: str) -> Callable[[], str]:
+    return _source_check(cls, method, lambda source: "" if text in source else f"no longer has {text}")
 
 
 def _sets(cls, method: str, *attributes: str) -> Callable[[], str]:
     """`cls.method` still assigns each of `attributes` on self."""
-    check = _source_has(cls, method, *(f"self.{a}" for a in attributes))
-    return lambda: check().replace("no longer has self.", "no longer sets ").replace(", self.", ", ")
+    def missing(source: str) -> str:
+        gone = [a for a in attributes if f"self.{a}" not in source]
+        return f"no longer sets {', '.join(gone)}" if gone else ""
+    return _source_check(cls, method, missing)
 
 
 def _attribute(owner, name: str) -> Callable[[], str]:
