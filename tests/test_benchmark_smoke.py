@@ -22,16 +22,29 @@ def test_benchmark_runs_at_a_tiny_size(tmp_path):
     assert "## What was profiled and changed" in report
 
 
-@pytest.mark.slow  # runs the benchmark scripts (10-33 s)
-def test_the_search_and_identity_benchmarks_run_at_a_tiny_size(tmp_path):
+@pytest.mark.slow  # runs the benchmark script
+def test_the_search_benchmark_runs_at_a_tiny_size(tmp_path):
     search = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "search.py"), "--sizes", "20", "--runs", "1"],
                             capture_output=True, text=True, cwd=tmp_path)
     assert search.returncode == 0, search.stdout + search.stderr
     assert "## Search" in search.stdout and "| 20 |" in search.stdout
-    identity = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "identity.py"), "--sizes", "30", "--runs",
-                               "1"], capture_output=True, text=True, cwd=tmp_path)
-    assert identity.returncode == 0, identity.stdout + identity.stderr
-    assert "first sync, 30 items, search feed" in identity.stdout
+
+
+@pytest.mark.slow
+def test_the_identity_benchmark_runs_at_a_tiny_size(monkeypatch, capsys):
+    """Its main(), with one feed of each kind: tests/test_identity.py
+    measures every feed already, with the same functions."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import identity
+
+    invented, clustered = identity.invented_feeds, identity.clustered_feeds
+    monkeypatch.setattr(identity, "invented_feeds", lambda folder: invented(folder)[:1])
+    monkeypatch.setattr(identity, "clustered_feeds", lambda: clustered()[:1])
+    assert identity.main(["--sizes", "30", "--runs", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "invented stream: B-cubed precision" in out
+    assert out.count("up to 3 h apart") == (2 if identity.SHARED_FEEDS.is_dir() else 1)
+    assert "first sync, 30 items, search feed" in out
 
 
 def test_a_section_replaces_its_last_version_in_the_report(tmp_path):

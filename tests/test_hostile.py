@@ -150,26 +150,33 @@ def test_xss_static_scan_of_every_output_file(hostile_site):
 
 @pytest.mark.browser
 def test_xss_no_dialog_fires_in_chromium(hostile_site, browser):
-    pages = sorted(hostile_site.output.rglob("*.html"))
+    every = sorted(hostile_site.output.rglob("*.html"))
+    # A tag page whose tag is a bare "H<n>" shows nothing but that label and
+    # the card its story has on every category and index page, which are all
+    # opened; one of them stands for the template. Every other page carries
+    # a payload of its own: stories, outlets (named by payloads), tags taken
+    # from payload words, lists.
+    plain_tag = re.compile(r"h\d+\.html")
+    pages = [path for path in every
+             if not (path.parent.name == "tag" and plain_tag.fullmatch(path.name) and path.name != "h0.html")]
     dialogs: list[str] = []
+    outside: list[str] = []
     with serve(hostile_site.output) as url:
         context = browser.new_context()
         page = context.new_page()
         page.on("dialog", lambda d: (dialogs.append(f"{page.url}: {d.type} {d.message}"), d.dismiss()))
-        # Only the test server answers; anything else a payload asks for
-        # fails. A pattern (not a Python predicate) lets Chromium pass the
-        # server's own requests without asking this process about each.
-        outside: list[str] = []
-        page.route(re.compile(rf"^(?!{re.escape(url)}/)"),
-                   lambda route: (outside.append(route.request.url), route.abort()))
+        # Chromium resolves no host but the test server's (CHROMIUM_ARGS):
+        # anything else a payload asks for fails, and is counted.
+        page.on("requestfailed", lambda request: request.url.startswith(url + "/") or outside.append(request.url))
         for path in pages:
             rel = path.relative_to(hostile_site.output).as_posix()
             page.goto(f"{url}/{rel}", wait_until="load")
             page.mouse.move(5, 5)
             page.keyboard.press("Tab")
         context.close()
-    report_figure(f"XSS in Chromium: {len(pages)} pages opened, {len(dialogs)} dialogs, "
-                  f"{len(outside)} requests for other hosts refused")
+    report_figure(f"XSS in Chromium: {len(pages)} of {len(every)} pages opened, {len(dialogs)} dialogs, "
+                  f"{len(outside)} requests for other hosts failed")
+    assert len(pages) > len(every) * 0.6  # the tag pages left out are the plain ones only
     assert dialogs == []
 
 
