@@ -23,6 +23,7 @@ from .redirects import RedirectsGenerator
 from .render import OutletsGenerator, link_neighbours
 from .rst_reader import use_docutils_language
 from .tag_index import TagIndexGenerator, take_over_tags_page
+from .template_cache import keep_compiled_templates
 from .translations import process_translations
 from .writer import finish_build, writer_for
 
@@ -198,6 +199,7 @@ def register() -> None:
     signals.get_generators.connect(add_generators)
     signals.get_writer.connect(use_stable_pagination)
     signals.generator_init.connect(prepare_generator)
+    signals.generator_init.connect(keep_compiled_templates)
     signals.generator_init.connect(safe_cache_saves)
     signals.all_generators_finalized.connect(keep_pages_apart)
     signals.initialized.connect(incremental_output)
