@@ -196,15 +196,17 @@ class GNewsWriter(Writer):
             keep.add(search.BUNDLE)
         removed = remove_stale(self.output_path, self.produced, keep)
         # Kept pages get the last sync's time (none of their fingerprints has it).
-        for name, size in freshness.restamp(self.output_path, self.kept, self.context).items():
+        stamped = freshness.restamp(self.output_path, self.kept, self.context)
+        for name, size in stamped.items():
             self.manifest.new[name][1] = size
         self.manifest.save()  # the build key is saved after this (incremental.finish_cache_guard)
         # For the workflow's job summary (and anyone timing builds).
         stats = {"rendered": self.manifest.rendered, "kept": self.manifest.kept, "removed": removed,
-                 "files": len(self.produced)}
+                 "files": len(self.produced), "stamped": len(stamped)}
         (Path(self.settings.get("CACHE_PATH") or "cache") / STATS_NAME).write_text(json.dumps(stats) + "\n")
-        logger.info("pelican-gnews: incremental build: %d page(s) rendered, %d kept, %d stale file(s) removed",
-                    self.manifest.rendered, self.manifest.kept, removed)
+        logger.info("pelican-gnews: incremental build: %d page(s) rendered, %d kept (%d given the last sync's "
+                    "time), %d stale file(s) removed", self.manifest.rendered, self.manifest.kept, len(stamped),
+                    removed)
 
 
 def writer_for(pelican) -> type[GNewsWriter]:
