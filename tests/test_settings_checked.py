@@ -61,7 +61,8 @@ for key in ("GNEWS_SYNC_ON_BUILD", "GNEWS_JOIN_ARTICLES", "GNEWS_JOIN_FULL_COVER
             "GNEWS_RESOLVE_LINKS", "GNEWS_JSON_FEEDS", "GNEWS_INCREMENTAL"):
     bad(key, ("'false'", "'no'", "None", "2", "[]", "0.5"), "True or False")
 bad("GNEWS_FEEDS", ("42", "None", "3.5", "{'category': 'World'}", "[42]", "['']", "[None]", "[{'url': 5}]",
-                    "[{'url': ''}]", "[{'url': 'a.xml', 'category': 7}]", "[{'url': 'a.xml', 'name': 7}]", "[{'url': 'a.xml', 'catgory': 'x'}]",
+                    "[{'url': ''}]", "[{'url': 'a.xml', 'category': 7}]", "[{'url': 'a.xml', 'name': 7}]",
+                    "[{'url': 'a.xml', 'catgory': 'x'}]",
                     "['a.xml\\nb.xml']", "[['a.xml']]"), "GNEWS_FEEDS", "feed")
 bad("GNEWS_SLUG_UNICODE", ("'true'", "None", "1", "[1]", "['../ja']", "{'ja': True}"),
     "True, False or a list of languages")

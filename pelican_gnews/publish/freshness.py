@@ -13,21 +13,19 @@ from its template (`synced_stamp()`); a page that is kept gets it at the
 build's end (`restamp`), which swaps the stamp's one element in the written
 file, byte for byte the element the template writes (the one function
 `stamp_html` makes both), and leaves every file that already has it alone.
-An hourly build then rewrites the kept pages' stamps (a read, a compare and
-a write each) and renders nothing more; the output stays byte for byte what
-a cold build writes.
+An hourly build then rewrites the kept pages' stamps (the last 2 KB of each
+read, the stamp and what follows it written) and renders nothing more; the
+output stays byte for byte what a cold build writes.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import os
 import re
 from datetime import datetime
 from functools import lru_cache
-from pathlib import Path
 
 from jinja2 import pass_context
 from markupsafe import Markup
@@ -44,6 +42,7 @@ TEMPLATE = "status"
 # The stamp's element: one line, nothing inside it closes a <p> (its words
 # are the catalog's, its time Babel's), so it is found without parsing.
 _OPEN = '<p class="synced" data-pagefind-ignore>'
+_TAIL = 2048  # bytes from a page's end that hold its footer
 _STAMP = re.compile(re.escape(_OPEN[:-1]).encode() + rb"[^>\n]*>[^\n]*?</p>")
 
 
@@ -78,7 +77,8 @@ def stamp_html(synced: str, language: str, zone_name: str, has_feeds: bool) -> s
     return f"{_OPEN[:-1]} hidden></p>"
 
 
-def _stamp_for(context) -> str:
+def current_stamp(context) -> str:
+    """The stamp every page of this build carries."""
     return stamp_html(context.get("GNEWS_SYNCED") or "", localisation.ui_language(context),
                       context.get("TIMEZONE") or "UTC", bool(context.get("GNEWS_STATUS_FEEDS")))
 
@@ -86,7 +86,7 @@ def _stamp_for(context) -> str:
 @pass_context
 def synced_stamp(context) -> Markup:
     """The footer's stamp, for base.html."""
-    return Markup(_stamp_for(context))
+    return Markup(current_stamp(context))
 
 
 @pass_context
@@ -100,32 +100,37 @@ def install(env) -> None:
     env.globals.update(synced_stamp=synced_stamp, status_time=status_time)
 
 
-def restamp(output_path: str, names, context) -> dict[str, int]:
-    """Put the current stamp into pages kept from an earlier build. Returns
+def restamp(output_path: str, names, stamp: str) -> dict[str, int | None]:
+    """Put this build's stamp into pages kept from an earlier build. Returns
     the new size of each file it rewrote (the writer's manifest records
-    sizes). A file is replaced in one rename, and only if its stamp differs."""
-    stamp = _stamp_for(context).encode("utf-8")
+    sizes), or None for a file it could not (to be rendered next time).
+    The stamp is in the footer, at a page's end: only the file's tail is
+    read, and only from the stamp on is written, in place (as Pelican
+    writes pages), when the stamp differs."""
+    data = stamp.encode("utf-8")
     sizes = {}
     for name in names:
-        path = Path(output_path) / name
         try:
-            data = path.read_bytes()
-        except OSError:
-            continue
-        found = _STAMP.search(data)
-        if found is None or found.group(0) == stamp:
-            continue
-        data = data[:found.start()] + stamp + data[found.end():]
-        tmp = path.with_name(f".{path.name}.stamp")
-        try:
-            tmp.write_bytes(data)
-            os.replace(tmp, path)
+            with open(os.path.join(output_path, name), "r+b") as handle:
+                size = os.fstat(handle.fileno()).st_size
+                at = max(0, size - _TAIL)
+                handle.seek(at)
+                tail = handle.read()
+                found = _STAMP.search(tail)
+                if found is None and at:
+                    at, tail = 0, (handle.seek(0), handle.read())[1]
+                    found = _STAMP.search(tail)
+                if found is None or found.group(0) == data:
+                    continue
+                rest = data + tail[found.end():]
+                handle.seek(at + found.start())
+                handle.write(rest)
+                handle.truncate()
+                sizes[name] = at + found.start() + len(rest)
         except OSError as exc:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-            logger.warning("pelican-gnews: %s: cannot update its sync time (%s)", name, exc.strerror or exc)
-            continue
-        sizes[name] = len(data)
+            logger.warning("pelican-gnews: %s: cannot update its sync time (%s); the next build renders it",
+                           name, exc.strerror or exc)
+            sizes[name] = None
     return sizes
 
 

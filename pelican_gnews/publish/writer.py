@@ -195,10 +195,16 @@ class GNewsWriter(Writer):
         if search.search_on(self.settings):
             keep.add(search.BUNDLE)
         removed = remove_stale(self.output_path, self.produced, keep)
-        # Kept pages get the last sync's time (none of their fingerprints has it).
-        stamped = freshness.restamp(self.output_path, self.kept, self.context)
+        # Kept pages get the last sync's time (none of their fingerprints
+        # has it); they all have it already when it is the last build's.
+        stamp = freshness.current_stamp(self.context)
+        stamped = freshness.restamp(self.output_path, self.kept, stamp) if stamp != self.manifest.stamp else {}
+        self.manifest.stamp = stamp
         for name, size in stamped.items():
-            self.manifest.new[name][1] = size
+            if size is None:
+                self.manifest.new.pop(name, None)
+            else:
+                self.manifest.new[name][1] = size
         self.manifest.save()  # the build key is saved after this (incremental.finish_cache_guard)
         # For the workflow's job summary (and anyone timing builds).
         stats = {"rendered": self.manifest.rendered, "kept": self.manifest.kept, "removed": removed,
