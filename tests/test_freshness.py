@@ -234,6 +234,10 @@ def test_a_broken_status_record_is_dropped_with_one_warning(tmp_path, caplog):
     name, reason = state.status["https://d.example/feed"].name, state.status["https://d.example/feed"].reason
     assert len(name) <= feed_status.MAX_NAME and "\x00" not in name and "\x1b" not in name
     assert len(reason) <= feed_status.MAX_REASON and "\n" not in reason
+    # The next save leaves the broken records out: the warning is not repeated.
+    assert state.save(tmp_path / "tmp")
+    caplog.clear()
+    assert set(SyncState.load(state_file).status) == set(state.status) and caplog.records == []
 
 
 @pytest.mark.slow

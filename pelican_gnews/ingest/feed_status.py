@@ -68,7 +68,7 @@ def _time(value) -> str:
     return when.isoformat(timespec="seconds")
 
 
-def read(raw, where: str) -> FeedStatus | None:
+def read(raw, where: str, warn: bool = True) -> FeedStatus | None:
     """A record as the state file has it, or None (with one warning) when
     it is not one: the status page then starts that feed afresh."""
     try:
@@ -91,20 +91,25 @@ def read(raw, where: str) -> FeedStatus | None:
                           failed=_time(raw["failed"]) if raw.get("failed") else "",
                           reason=clean_text(raw.get("reason", ""), MAX_REASON), new=counts)
     except (ValueError, TypeError, OverflowError) as exc:
+        if not warn:
+            return None
         logger.warning("%s: not a feed's status record (%s); dropped, the status page starts it afresh",
                        where, clean_text(exc, MAX_REASON))
         return None
 
 
-def read_all(raw, where: str) -> dict[str, FeedStatus]:
+def read_all(raw, where: str, warn: bool = True) -> dict[str, FeedStatus]:
+    """The state's "status" section; `warn`: say what is dropped (the
+    build, which reads the state again, leaves that to the first read)."""
     if raw is None:
         return {}
     if not isinstance(raw, dict):
-        logger.warning("%s: status: not a mapping of feeds to records; dropped", where)
+        if warn:
+            logger.warning("%s: status: not a mapping of feeds to records; dropped", where)
         return {}
     found = {}
     for url, record in raw.items():
-        status = read(record, f"{where}: status of feed {clean_text(url, MAX_NAME)}")
+        status = read(record, f"{where}: status of feed {clean_text(url, MAX_NAME)}", warn)
         if status is not None:
             found[str(url)] = status
     return found

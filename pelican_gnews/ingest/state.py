@@ -152,7 +152,8 @@ class SyncState:
                 else:
                     logger.warning("%s: link %s: %r is not an http(s) address; ignored", path, key, url)
             # Absent from a state written before it existed.
-            state.status = feed_status.read_all(data.get("status"), str(path))
+            raw_status = data.get("status")
+            state.status = feed_status.read_all(raw_status, str(path))
             for story_id, raw in data.get("stories", {}).items():
                 where = f"{path}: story {story_id}"
                 record = StoryRecord(
@@ -178,7 +179,10 @@ class SyncState:
             raise StateError(f"{path}: unreadable sync state ({exc}); fix or remove it") from None
         for story_id, record in state.stories.items():
             state._index(story_id, record.keys)
-        state._saved = state.dumps()
+        # A status record dropped (with its warning) leaves the file at the
+        # next save, so that the warning is not repeated at every load.
+        dropped = raw_status is not None and (not isinstance(raw_status, dict) or len(raw_status) != len(state.status))
+        state._saved = "" if dropped else state.dumps()
         return state
 
     def dumps(self) -> str:

@@ -47,8 +47,9 @@ _STAMP = re.compile(re.escape(_OPEN[:-1]).encode() + rb"[^>\n]*>[^\n]*?</p>")
 
 
 def read_status(settings) -> dict[str, feed_status.FeedStatus]:
-    """The state's status records, or none: a state that cannot be read is
-    reported by ranking (ranking.load_facts), once."""
+    """The state's status records, or none: a state or record that cannot
+    be read is reported by the build's other read of the state
+    (ranking.load_facts), once."""
     try:
         config = from_pelican(settings)
         data = json.loads(config.state_file.read_text(encoding="utf-8"))
@@ -56,7 +57,7 @@ def read_status(settings) -> dict[str, feed_status.FeedStatus]:
         return {}
     if not isinstance(data, dict):
         return {}
-    return feed_status.read_all(data.get("status"), str(config.state_file))
+    return feed_status.read_all(data.get("status"), str(config.state_file), warn=False)
 
 
 @lru_cache(maxsize=64)
