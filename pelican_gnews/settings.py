@@ -99,6 +99,9 @@ DEFAULTS = {
     "GNEWS_ROBOTS": "index",
     # sitemap.xml (crawlers.py), with an absolute SITEURL; "" switches it off.
     "GNEWS_SITEMAP_SAVE_AS": "sitemap.xml",
+    # The status page (publish/freshness.py); an empty SAVE_AS switches it off.
+    "GNEWS_STATUS_URL": "status.html",
+    "GNEWS_STATUS_SAVE_AS": "status.html",
 }
 
 # Pelican's own settings the plugin relies on, and what a build uses in
@@ -196,7 +199,7 @@ def _feeds(value):
 
 def _feed_entry(entry):
     """What is wrong with one entry of GNEWS_FEEDS, or None."""
-    what = "a feed URL or file, or a dict with a 'url' (and a 'category')"
+    what = "a feed URL or file, or a dict with a 'url' (and a 'category', a 'name')"
     if isinstance(entry, os.PathLike):
         entry = os.fspath(entry)
     if isinstance(entry, str):
@@ -209,8 +212,10 @@ def _feed_entry(entry):
             return what
         if not (category is None or isinstance(category, str)):
             return what + ", the category a text"
-        if set(entry) - {"url", "category"}:
-            extra = ", ".join(sorted(map(repr, set(entry) - {"url", "category"})))
+        if not (entry.get("name") is None or isinstance(entry.get("name"), str)):
+            return what + ", the name a text"
+        if set(entry) - {"url", "category", "name"}:
+            extra = ", ".join(sorted(map(repr, set(entry) - {"url", "category", "name"})))
             return f"{what}, and no other key ({extra} is not one)"
         return None
     return what
@@ -390,6 +395,8 @@ CHECKS = {
     "GNEWS_JSON_FEEDS": _bool,
     "GNEWS_ROBOTS": _choice("index", "noindex"),
     "GNEWS_SITEMAP_SAVE_AS": _pattern((), save_as=True, empty=True),
+    "GNEWS_STATUS_URL": _pattern((), save_as=False),
+    "GNEWS_STATUS_SAVE_AS": _pattern((), save_as=True, empty=True),
 }
 PELICAN_CHECKS = {"TIMEZONE": _timezone, "DEFAULT_LANG": _language}
 assert set(CHECKS) == set(DEFAULTS)
@@ -528,10 +535,12 @@ def check(settings) -> None:
 
 @dataclass(frozen=True)
 class FeedSpec:
-    """One entry of GNEWS_FEEDS: where to read it, and an optional section name."""
+    """One entry of GNEWS_FEEDS: where to read it, and an optional section name
+    and name on the status page (else the feed's own title)."""
 
     url: str
     category: str = ""
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -571,7 +580,7 @@ def feed_spec(entry) -> FeedSpec:
     if (what := _feed_entry(entry)) is not None:
         raise SettingsError([_problem("GNEWS_FEEDS entry", entry, what)])
     if isinstance(entry, dict):
-        return FeedSpec(os.fspath(entry["url"]), str(entry.get("category") or ""))
+        return FeedSpec(os.fspath(entry["url"]), str(entry.get("category") or ""), str(entry.get("name") or ""))
     return FeedSpec(os.fspath(entry))
 
 

@@ -189,8 +189,10 @@ def test_japanese_and_arabic_sites_are_valid_and_axe_clean(tmp_path, browser):
     for language, site in sites.items():
         story = next(p.name for p in site.output.glob("*.html") if '<article class="story"' in p.read_text())
         with serve(site.output) as url:
-            for rel in ("index.html", story, "archives.html"):
-                page = browser.new_page()
+            # The feed status page in both colour schemes, the others in light.
+            for rel, scheme in [("index.html", "light"), (story, "light"), ("archives.html", "light"),
+                                ("status.html", "light"), ("status.html", "dark")]:
+                page = browser.new_page(color_scheme=scheme)
                 page.goto(f"{url}/{rel}")
                 page.add_script_tag(path=str(AXE))
                 result = page.evaluate(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -74,7 +75,6 @@ def test_incremental_build_equals_a_cold_build_after_every_kind_of_change(tmp_pa
     before = site_files(project / "output")
     stamps = {p.name: p.stat().st_mtime_ns for p in (project / "output").glob("latest-*.html")}
     day_page = project / "output" / "archive" / f"{T0 + timedelta(days=10):%Y/%m/%d}" / "index.html"
-    day_stamp = day_page.stat().st_mtime_ns
     news = project / "content" / "news"
 
     # Days 14 and 15 are new; a day-13 story's cluster grows; an editor
@@ -105,13 +105,21 @@ def test_incremental_build_equals_a_cold_build_after_every_kind_of_change(tmp_pa
     stats = json.loads((project / "cache" / "gnews-build-stats.json").read_text())
     rendered, kept, removed = stats["rendered"], stats["kept"], stats["removed"]
     assert kept > 0 and rendered > 0 and removed > 0
-    # An older page of "Latest" that no change touched is not rewritten.
-    assert any(p.stat().st_mtime_ns == stamps.get(p.name) for p in (project / "output").glob("latest-*.html"))
+    # An older page of "Latest" that no change touched is not rendered
+    # again: only its footer's sync time changed (freshness.restamp).
+    synced = f'<time datetime="{(T0 + timedelta(days=16)).isoformat()}">'.encode()
+    older = [name for name in stamps if name in incremental and unstamped(before[name]) == unstamped(incremental[name])]
+    assert older and all(synced in incremental[name] and synced not in before[name] for name in older)
     # So is an archive day that no story joined or left; the month page,
     # whose counts changed, is.
-    assert day_page.stat().st_mtime_ns == day_stamp
+    day = day_page.relative_to(project / "output").as_posix()
+    assert unstamped(before[day]) == unstamped(incremental[day]) and synced in incremental[day]
     month = f"archive/{T0:%Y/%m}/index.html"
-    assert before[month] != incremental[month]
+    assert unstamped(before[month]) != unstamped(incremental[month])
+    # Every page says when the site last synced, the kept ones as well.
+    for name, data in incremental.items():
+        if name.endswith(".html") and b"<footer" in data:
+            assert synced in data, name
     changed = sum(1 for name, data in incremental.items() if before.get(name) != data)
     report_figure(f"incremental build after a sync (16 new, 1 grown, 1 edited, 1 deleted, "
                   f"{report.retention.archived} expired stories): {rendered} pages "
@@ -119,6 +127,20 @@ def test_incremental_build_equals_a_cold_build_after_every_kind_of_change(tmp_pa
                   "from the previous build; output = cold build, byte for byte")
     assert "corrected" in (project / "output" / f"{edited.stem}.html").read_text(encoding="utf-8")
     assert not (project / "output" / f"{deleted.stem}.html").exists()
+    assert 0 < stats["stamped"] <= kept
+
+    # A build with no new sync changes no byte, and rewrites no kept page.
+    untouched = [*(project / "output").glob("latest-*.html"), project / "output" / "status.html"]
+    times = {p: p.stat().st_mtime_ns for p in untouched}
+    build(project)
+    assert site_files(project / "output") == incremental
+    assert {p: p.stat().st_mtime_ns for p in untouched} == times  # the status page too: what it shows is unchanged
+    assert json.loads((project / "cache" / "gnews-build-stats.json").read_text())["stamped"] == 0
+
+
+def unstamped(page: bytes) -> bytes:
+    """A page without its footer's sync time."""
+    return re.sub(rb'<p class="synced" data-pagefind-ignore[^>]*>.*?</p>', b"", page)
 
 
 @pytest.mark.slow

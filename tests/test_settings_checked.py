@@ -61,7 +61,8 @@ for key in ("GNEWS_SYNC_ON_BUILD", "GNEWS_JOIN_ARTICLES", "GNEWS_JOIN_FULL_COVER
             "GNEWS_RESOLVE_LINKS", "GNEWS_JSON_FEEDS", "GNEWS_INCREMENTAL"):
     bad(key, ("'false'", "'no'", "None", "2", "[]", "0.5"), "True or False")
 bad("GNEWS_FEEDS", ("42", "None", "3.5", "{'category': 'World'}", "[42]", "['']", "[None]", "[{'url': 5}]",
-                    "[{'url': ''}]", "[{'url': 'a.xml', 'category': 7}]", "[{'url': 'a.xml', 'catgory': 'x'}]",
+                    "[{'url': ''}]", "[{'url': 'a.xml', 'category': 7}]", "[{'url': 'a.xml', 'name': 7}]",
+                    "[{'url': 'a.xml', 'catgory': 'x'}]",
                     "['a.xml\\nb.xml']", "[['a.xml']]"), "GNEWS_FEEDS", "feed")
 bad("GNEWS_SLUG_UNICODE", ("'true'", "None", "1", "[1]", "['../ja']", "{'ja': True}"),
     "True, False or a list of languages")
@@ -95,6 +96,8 @@ bad("GNEWS_OUTLET_SAVE_AS", ("'outlet.html'",), "{slug}")
 bad("GNEWS_OUTLETS_SAVE_AS", ("''", "None"), "inside the output folder")
 bad("GNEWS_OUTLETS_URL", ("5", "None", "''", "'{slug}.html'", "'../outlets.html'", "'out lets.html'"),
     "relative address")
+bad("GNEWS_STATUS_SAVE_AS", ("'../status.html'", "5", "'{slug}.html'"), "inside the output folder")
+bad("GNEWS_STATUS_URL", ("5", "None", "''", "'../status.html'", "'sta tus.html'"), "relative address")
 bad("TIMEZONE", ("'Mars/Olympus'", "5", "'../../etc/passwd'", "''", "'UTC\\x00'", "['UTC']"), "tz database")
 bad("DEFAULT_LANG", ("5", "''", "'../search'", "'english language'", "['en']", "'e'"), "language code")
 

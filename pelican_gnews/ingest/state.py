@@ -5,6 +5,8 @@ must remember between runs:
 
 * per feed: the HTTP validators (ETag, Last-Modified) for conditional GET,
   and, after a 429, the time before which the feed is not asked again;
+  and, apart ("status"), what its syncs did for the status page
+  (feed_status.py);
 * per story: its identity keys (identity.py), the file it was written to,
   the SHA-256 of the bytes last written there, and what ranking needs:
   when it was first seen, its best place in a feed, when each outlet
@@ -30,6 +32,7 @@ from pathlib import Path, PurePosixPath
 
 from .. import frontmatter
 from ..text import safe_url
+from . import feed_status
 from .atomic import write_atomic
 
 logger = logging.getLogger(__name__)
@@ -123,6 +126,7 @@ class SyncState:
     feeds: dict[str, dict] = field(default_factory=dict)
     stories: dict[str, StoryRecord] = field(default_factory=dict)
     links: dict[str, str] = field(default_factory=dict)  # article key -> publisher URL (resolve.py)
+    status: dict[str, feed_status.FeedStatus] = field(default_factory=dict)  # feed URL -> its syncs
     _by_key: dict[str, str] = field(default_factory=dict, repr=False)
     _by_title: dict[str, list[str]] = field(default_factory=dict, repr=False)
     _saved: str = field(default="", repr=False)
@@ -147,6 +151,9 @@ class SyncState:
                     state.links[str(key)] = safe_url(url)
                 else:
                     logger.warning("%s: link %s: %r is not an http(s) address; ignored", path, key, url)
+            # Absent from a state written before it existed.
+            raw_status = data.get("status")
+            state.status = feed_status.read_all(raw_status, str(path))
             for story_id, raw in data.get("stories", {}).items():
                 where = f"{path}: story {story_id}"
                 record = StoryRecord(
@@ -172,13 +179,17 @@ class SyncState:
             raise StateError(f"{path}: unreadable sync state ({exc}); fix or remove it") from None
         for story_id, record in state.stories.items():
             state._index(story_id, record.keys)
-        state._saved = state.dumps()
+        # A status record dropped (with its warning) leaves the file at the
+        # next save, so that the warning is not repeated at every load.
+        dropped = raw_status is not None and (not isinstance(raw_status, dict) or len(raw_status) != len(state.status))
+        state._saved = "" if dropped else state.dumps()
         return state
 
     def dumps(self) -> str:
         return format_document({"version": VERSION, "feeds": self.feeds,
                                 "stories": {sid: r.as_json() for sid, r in self.stories.items()},
-                                "links": self.links})
+                                "links": self.links,
+                                "status": {url: s.as_json() for url, s in self.status.items()}})
 
     def save(self, temp_dir: Path) -> bool:
         """Write the file if its content changed. Returns whether it wrote.
@@ -245,10 +256,11 @@ def format_document(data: dict) -> str:
                           for key in sorted(section))
         return f"{{\n{body}\n }}" if body else "{}"
 
-    links = f',\n "links": {lines(data["links"])}' if data.get("links") else ""
+    # Sections a state may lack (written before they existed, or empty).
+    extra = "".join(f',\n "{name}": {lines(data[name])}' for name in ("links", "status") if data.get(name))
     return (f'{{\n "version": {json.dumps(data.get("version", VERSION))},\n'
             f' "feeds": {lines(data.get("feeds") or {})},\n "stories": {lines(data.get("stories") or {})}'
-            f'{links}\n}}\n')
+            f'{extra}\n}}\n')
 
 
 def _rank(value, where: str) -> int:
@@ -317,7 +329,7 @@ def merge(base: dict, ours: dict, theirs: dict) -> dict:
     against `base`) is theirs; every other entry is the sync's (`ours`).
     Used when an editor pushes an edit of the state while a sync runs."""
     merged = {"version": VERSION}
-    for section in ("feeds", "stories", "links"):
+    for section in ("feeds", "stories", "links", "status"):
         b, o, t = (doc.get(section) or {} for doc in (base, ours, theirs))
         out = {}
         for key in sorted(set(b) | set(o) | set(t)):

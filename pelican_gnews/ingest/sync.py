@@ -30,7 +30,7 @@ from pathlib import Path
 from .. import frontmatter
 from ..settings import FeedSpec, GNewsSettings
 from ..text import safe_url
-from . import atomic, journal, retention
+from . import atomic, feed_status, journal, retention
 from .atomic import Edited, UnsafePath, sha256
 from .fetch import Cancellation, Fetched, FetchError, RateLimited, fetch
 from .identity import Matcher, article_keys, identity_keys, listed_apart, related, title_key
@@ -358,6 +358,7 @@ def sync(config: GNewsSettings, feeds: list[FeedSpec] | None = None, now: dateti
             for spec, result, item in ready:
                 if item is not None:
                     _guarded(spec, run, result, _store_feed, item)
+                _note_status(spec, result, item, run)
                 # Saved after every feed: a sync killed later keeps this feed's work.
                 run.save()
                 stored += 1
@@ -379,6 +380,7 @@ def sync(config: GNewsSettings, feeds: list[FeedSpec] | None = None, now: dateti
         except OSError as exc:
             raise StateError(f"retention stopped: {exc.strerror or exc}; nothing was removed "
                              "that is not in the archive") from None
+        feed_status.keep_only(state.status, [f.url for f in (*config.feeds, *specs)])
         state.save(config.temp_dir)
     return report
 
@@ -435,6 +437,18 @@ def follow_decisions(run: _Run) -> None:
                 logger.info("%s: story: %s; its articles join %s", file, value, run.relative(target))
 
 
+def _note_status(spec: FeedSpec, result: FeedResult, ready: _Ready | None, run: _Run) -> None:
+    """The feed's line of the status page (feed_status.py). A feed not
+    asked this run (rate limited earlier), or that answered with nothing new
+    (304, the same bytes), leaves its line as it was once it has one: an
+    hour without news changes no file, and the hourly job commits nothing."""
+    if result.deferred or (result.not_modified and not result.error and spec.url in run.state.status):
+        return
+    name = spec.name or (ready.feed.title if ready is not None else "")
+    feed_status.note(run.state.status, spec.url, when=run.now, name=name, error=result.error,
+                     new=len(result.written))
+
+
 def _guarded(spec: FeedSpec, run: _Run, result: FeedResult, step, arg):
     """One step of one feed; its failure is the feed's, never the sync's."""
     try:
@@ -442,16 +456,16 @@ def _guarded(spec: FeedSpec, run: _Run, result: FeedResult, step, arg):
     except RateLimited as exc:
         when = exc.not_before.isoformat(timespec="seconds")
         run.state.feeds.setdefault(spec.url, {})["not_before"] = when
-        result.error = f"{exc}; not asked again before {exc.not_before:%Y-%m-%d %H:%M} UTC"
+        result.error = feed_status.reason(f"{exc}; not asked again before {exc.not_before:%Y-%m-%d %H:%M} UTC")
     except (FetchError, FeedError, StoreError, OSError, ValueError) as exc:
         # The caller decides how loud a failed feed is (error in the CLI,
-        # warning during a build).
-        result.error = str(exc) or type(exc).__name__
+        # warning during a build), in the words the status page shows.
+        result.error = feed_status.reason(str(exc) or type(exc).__name__)
     except StateError:
         raise
     except Exception as exc:
         logger.debug("Feed %s failed", spec.url, exc_info=True)
-        result.error = f"unexpected {type(exc).__name__}: {exc}"
+        result.error = feed_status.reason(f"unexpected {type(exc).__name__}: {exc}")
     return None
 
 

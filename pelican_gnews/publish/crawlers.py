@@ -37,8 +37,8 @@ logger = logging.getLogger(__name__)
 ROBOTS_SAVE_AS = "robots.txt"
 CHOICES = ("index", "noindex")
 
-# The 404 page is not a page to index; drafts are not published.
-SKIPPED_TEMPLATES = frozenset({"404"})
+# The 404 page and the feed status page are not pages to index; drafts are not published.
+SKIPPED_TEMPLATES = frozenset({"404", "status"})
 MAX_URLS = 50_000  # the protocol's limit for one file
 
 

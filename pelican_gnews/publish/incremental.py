@@ -476,9 +476,13 @@ class Manifest:
         self.new: dict[str, list] = {}
         self.rendered = 0
         self.kept = 0
+        # The footer's sync time every page of the last build carries (freshness.py).
+        self.stamp = ""
         try:
-            self.old = json.loads(path.read_text(encoding="utf-8"))["pages"] if load else {}
-        except (OSError, ValueError, KeyError, TypeError):
+            record = json.loads(path.read_text(encoding="utf-8")) if load else {"pages": {}}
+            self.old = record["pages"]
+            self.stamp = str(record.get("stamp", ""))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             self.old = {}
         # Gone until this build has finished: a failed build leaves none.
         with contextlib.suppress(OSError):
@@ -508,7 +512,7 @@ class Manifest:
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_name(self.path.name + ".tmp")
-        tmp.write_text(json.dumps({"pages": self.new}, sort_keys=True), encoding="utf-8")
+        tmp.write_text(json.dumps({"pages": self.new, "stamp": self.stamp}, sort_keys=True), encoding="utf-8")
         os.replace(tmp, self.path)
 
 

@@ -106,6 +106,8 @@ def keep_pages_apart(generators) -> None:
         taken.setdefault(page["url"], "a search page")
     for path in getattr(by_kind.get("TagIndexGenerator"), "save_as_paths", ()):
         taken.setdefault(path, "the tags page")
+    for path in getattr(by_kind.get("StatusGenerator"), "save_as_paths", ()):
+        taken.setdefault(path, "the feed status page")
     for generator in generators:
         for kind in ("staticfiles", "pages", "hidden_pages", "draft_pages"):
             for content in getattr(generator, kind, ()):

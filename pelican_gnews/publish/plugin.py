@@ -11,7 +11,7 @@ from pelican.generators import ArticlesGenerator
 from pelican.utils import order_content
 
 from ..settings import SettingsError, from_pelican
-from . import localisation, merge, pelican_seams, ranking, search, taxonomy, translations
+from . import freshness, localisation, merge, pelican_seams, ranking, search, taxonomy, translations
 from .archive_pages import ArchiveGenerator
 from .crawlers import RobotsGenerator
 from .data_files import incremental_on
@@ -121,7 +121,7 @@ def settle_stories(generator) -> None:
 def add_generators(pelican):
     # Redirects last: they go where no page of the build is.
     return [OutletsGenerator, ArchiveGenerator, RobotsGenerator, FaviconGenerator, search.SearchGenerator,
-            TagIndexGenerator, RedirectsGenerator]
+            TagIndexGenerator, freshness.StatusGenerator, RedirectsGenerator]
 
 
 def use_stable_pagination(pelican):
@@ -178,6 +178,7 @@ def prepare_generator(generator) -> None:
     linear in the site (taxonomy.py)."""
     pelican_seams.replace_get_files(generator, loop_safe_get_files)
     localisation.install(generator.env)
+    freshness.install(generator.env)
     pelican_seams.group_translations_with(generator, translations.process_translations)
     if isinstance(generator, ArticlesGenerator):
         pelican_seams.replace_taxonomy(generator, {name: getattr(taxonomy, name) for name in (

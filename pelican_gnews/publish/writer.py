@@ -22,7 +22,7 @@ from pelican import signals
 from pelican.writers import Writer
 
 from ..settings import setting
-from . import jsonfeed, search
+from . import freshness, jsonfeed, search
 from .crawlers import Sitemap
 from .data_files import incremental_on, per_page, write_data
 from .incremental import MANIFEST_NAME, STATS_NAME, Fingerprints, Manifest, remove_stale
@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 # `article` or `page` variable), archive days and months and every list page. Every
 # other page is rendered each time (it shows the whole site: tags.html,
 # archives.html, the outlets index, 404.html).
-MEMO_TEMPLATES = frozenset({"archive_day", "archive_month", "search"})
+MEMO_TEMPLATES = frozenset({"archive_day", "archive_month", "search", freshness.TEMPLATE})
 MEMO_VARIABLES = ("article", "page")
 # A list's summary is shown on its front page only, so that its older pages
 # do not change with every story added to the list.
@@ -53,6 +53,7 @@ class GNewsWriter(Writer):
         self.context: dict = {}  # the build's shared context, as the generators pass it
         self.sitemap = Sitemap(self.settings)
         self.manifest: Manifest | None = None
+        self.kept: list[str] = []  # pages kept from the last build, for their sync stamp (freshness.py)
         self._fingerprints: Fingerprints | None = None
         if incremental_on(self.settings):
             cache = Path(self.settings.get("CACHE_PATH") or "cache")
@@ -95,6 +96,7 @@ class GNewsWriter(Writer):
             shown = {k: v for k, v in kwargs.items() if k not in unshown and k not in NOT_SHOWN}
             fingerprint = self._fingerprint(context, name, template_name, {**shown, "url": url})
         if self.manifest is not None and self.manifest.unchanged(name, fingerprint):
+            self.kept.append(name)
             # Plugins that list the pages a build writes hear of a kept
             # page as of a written one.
             signals.content_written.send(os.path.join(self.output_path, name),
@@ -193,13 +195,24 @@ class GNewsWriter(Writer):
         if search.search_on(self.settings):
             keep.add(search.BUNDLE)
         removed = remove_stale(self.output_path, self.produced, keep)
+        # Kept pages get the last sync's time (none of their fingerprints
+        # has it); they all have it already when it is the last build's.
+        stamp = freshness.current_stamp(self.context)
+        stamped = freshness.restamp(self.output_path, self.kept, stamp) if stamp != self.manifest.stamp else {}
+        self.manifest.stamp = stamp
+        for name, size in stamped.items():
+            if size is None:
+                self.manifest.new.pop(name, None)
+            else:
+                self.manifest.new[name][1] = size
         self.manifest.save()  # the build key is saved after this (incremental.finish_cache_guard)
         # For the workflow's job summary (and anyone timing builds).
         stats = {"rendered": self.manifest.rendered, "kept": self.manifest.kept, "removed": removed,
-                 "files": len(self.produced)}
+                 "files": len(self.produced), "stamped": len(stamped)}
         (Path(self.settings.get("CACHE_PATH") or "cache") / STATS_NAME).write_text(json.dumps(stats) + "\n")
-        logger.info("pelican-gnews: incremental build: %d page(s) rendered, %d kept, %d stale file(s) removed",
-                    self.manifest.rendered, self.manifest.kept, removed)
+        logger.info("pelican-gnews: incremental build: %d page(s) rendered, %d kept (%d given the last sync's "
+                    "time), %d stale file(s) removed", self.manifest.rendered, self.manifest.kept, len(stamped),
+                    removed)
 
 
 def writer_for(pelican) -> type[GNewsWriter]:
