@@ -73,7 +73,7 @@ MANIFEST_NAME = "gnews-pages.json"
 BUILD_KEY_NAME = "gnews-build-key"
 STATS_NAME = "gnews-build-stats.json"  # pages rendered and kept by the last build
 # Context values that every page's chrome (base.html) reads.
-_CHROME_KEYS = ("OUTLETS_URL", "ARCHIVE_MONTHS_JSON")
+_CHROME_KEYS = ("OUTLETS_URL", "ARCHIVE_MONTHS_JSON", "site_editions", "GNEWS_RANKING_DOCS_URL")
 _PLAIN = (str, int, float, bool, type(None))
 UNKNOWN = object()  # a value this module cannot fingerprint
 
@@ -392,7 +392,9 @@ class Fingerprints:
         return (self._text(story), story.url, story.save_as, story.slug,
                 str(getattr(story, "status", "")), self._url(category) if category else "",
                 [self._url(t) for t in getattr(story, "tags", None) or []], outlet.url if outlet else "",
-                repr(growth), direct, self._joins(story))
+                repr(growth), direct, self._joins(story),
+                # Its editions and its place's figures (spread.py, explain.py).
+                repr(getattr(story, "carried", None)), repr(getattr(story, "why", None)))
 
     def _joins(self, story) -> tuple:
         """Editors' joins (merge.py): the story this one is part of, as its
