@@ -193,3 +193,25 @@ def test_pins_and_merges_say_so(spread_sites):
     why = _why(_page(japanese, "Council passes school budget"))
     assert "ランキング" in why or "順位" in why
     assert re.search(r"[A-Za-z]{4,}", why.replace("Google", "")) is None, why  # every word Japanese
+
+
+def test_a_story_page_says_the_same_hours_later(spread_sites, tmp_path, monkeypatch):
+    """What a page explains is stated as of the story's last update: a build
+    seven hours later, with no story changed, shows the same figures (so the
+    hourly incremental build keeps its page)."""
+
+    class Later(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime.now(tz) + timedelta(hours=7)
+
+    later = Site(tmp_path / "later")
+    shutil.rmtree(later.content)
+    shutil.copytree(spread_sites.en.content, later.content)
+    shutil.copy(spread_sites.root / "en" / "gnews-state.json", tmp_path / "later" / "gnews-state.json")
+    monkeypatch.setattr(ranking, "datetime", Later)
+    later.build(**spread_sites.settings)
+    for headline in ("Delegates agree river treaty", "Port strike enters third week", "Council passes school"):
+        before, after = _page(spread_sites.en, headline), _page(later, headline)
+        for part in (r'<section class="why".*?</section>', r'<p class="editions".*?</p>'):
+            assert re.search(part, before, re.S).group(0) == re.search(part, after, re.S).group(0), headline
