@@ -215,3 +215,34 @@ def test_a_story_page_says_the_same_hours_later(spread_sites, tmp_path, monkeypa
         before, after = _page(spread_sites.en, headline), _page(later, headline)
         for part in (r'<section class="why".*?</section>', r'<p class="editions".*?</p>'):
             assert re.search(part, before, re.S).group(0) == re.search(part, after, re.S).group(0), headline
+
+
+def test_an_edited_story_keeps_its_bytes_and_still_gains_an_edition(tmp_path, caplog):
+    """The editing rules hold: an item of a UK feed that joins a story whose
+    file an editor changed leaves the file as it is; the state counts the
+    edition and the page names it. A hand-written story's bad `editions:`
+    is one warning with its file and line, and the story builds."""
+    feeds = tmp_path / "feeds"
+    feeds.mkdir()
+    (feeds / "us.xml").write_text(feed_xml("World - Latest - Google News", US_LINK, "en-US", [TREATY, STRIKE]),
+                                  encoding="utf-8")
+    (feeds / "gb.xml").write_text(feed_xml("Business - Latest - Google News", GB_LINK, "en-GB", [TREATY]),
+                                  encoding="utf-8")
+    site = Site(tmp_path / "site")
+    config = from_pelican({**site.settings, "GNEWS_FEEDS": [str(feeds / "us.xml")]})
+    assert sync(config, now=NOW).ok
+    story = site.content / "news" / f"{_slug_of(site, 'Delegates agree river treaty')}.md"
+    story.write_text(story.read_text(encoding="utf-8").replace("Geneva", "Geneva (corrected)", 1), encoding="utf-8")
+    edited = story.read_bytes()
+    config = from_pelican({**site.settings, "GNEWS_FEEDS": [str(feeds / "gb.xml")]})
+    assert sync(config, now=NOW + timedelta(hours=1)).ok
+    assert story.read_bytes() == edited
+    site.write("hand.md", '---\ntitle: "Hand-written <script>"\ndate: 2026-01-09\ncategories: [World]\n'
+                          "editions:\n- 'GB:<b>Politics</b>'\n- 'Atlantis:Sea'\n---\n")
+    caplog.set_level("WARNING")
+    site.build(GNEWS_FEEDS=[str(feeds / "us.xml"), str(feeds / "gb.xml")], GNEWS_SYNC_ON_BUILD=False,
+               GNEWS_SEARCH=False)
+    assert "Editions: United States, United Kingdom" in _text(_page(site, "Delegates agree river treaty"))
+    assert any("hand.md:5: editions: 'Atlantis:Sea' names no edition" in r.getMessage() for r in caplog.records)
+    hand = site.page("hand-written-script.html")
+    assert "Only in the <bdi>United Kingdom</bdi> edition" in hand
