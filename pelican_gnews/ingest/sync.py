@@ -4,7 +4,8 @@ The rules, so that an hourly job can run while people edit content/:
 
 * a new story gets a new file;
 * a story whose file this tool wrote and nobody changed since is refreshed
-  when its cluster grew (new related coverage appended, none dropped);
+  when its cluster grew (new related coverage appended, none dropped) or
+  another edition carried it (editions.py);
 * a file a person changed in any way is never rewritten;
 * a file a person deleted (or moved) is never written again;
 * stories that leave the feed stay;
@@ -616,7 +617,7 @@ def _sync_story(story: Story, number: int, feed: ParsedFeed, spec: FeedSpec, sou
         result.updated.remove(path)
 
     run.write(_Write(path, grown, known, record.file, previous, record.sha256, undo))
-    logger.info("Updated %s: its cluster grew", record.file)
+    logger.info("Updated %s: its cluster or its editions grew", record.file)
 
 
 def _grow_queued(queued: _Write, story: Story, record, result: FeedResult) -> None:
@@ -627,7 +628,7 @@ def _grow_queued(queued: _Write, story: Story, record, result: FeedResult) -> No
         return
     queued.data, queued.new = grown, sha256(grown)
     record.sha256 = queued.new
-    logger.info("Updated %s: its cluster grew", queued.file)
+    logger.info("Updated %s: its cluster or its editions grew", queued.file)
 
 
 def _new_story(story, number, feed, spec, source, keys, run: _Run, result: FeedResult) -> None:
