@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path, PurePosixPath
 
+from .editions import territory
 from .ingest.fetch import Limits
 from .ingest.identity import Rules
 from .ingest.resolve import ResolveSettings
@@ -73,6 +74,10 @@ DEFAULTS = {
     "GNEWS_FRONT_PAGE_TOP": 12,
     "GNEWS_FRONT_PAGE_SECTION": 4,
     "GNEWS_DEVELOPING_HOURS": 6,
+    # Where a story page's "Why this story is here" links: the ranking's
+    # docs (docs/joining-and-ranking.md); "" leaves the link out.
+    "GNEWS_RANKING_DOCS_URL": "https://github.com/pelican-gnews/pelican-gnews/blob/main/docs/"
+                              "joining-and-ranking.md#why-a-story-is-where-it-is",
     # Retention (retention.py): stories older than this many days (before
     # the newest story) leave the site's pages for the monthly archive; 0
     # keeps every story page. Archive months older than GNEWS_ARCHIVE_MONTHS
@@ -199,7 +204,7 @@ def _feeds(value):
 
 def _feed_entry(entry):
     """What is wrong with one entry of GNEWS_FEEDS, or None."""
-    what = "a feed URL or file, or a dict with a 'url' (and a 'category', a 'name')"
+    what = "a feed URL or file, or a dict with a 'url' (and a 'category', a 'name', an 'edition')"
     if isinstance(entry, os.PathLike):
         entry = os.fspath(entry)
     if isinstance(entry, str):
@@ -214,8 +219,11 @@ def _feed_entry(entry):
             return what + ", the category a text"
         if not (entry.get("name") is None or isinstance(entry.get("name"), str)):
             return what + ", the name a text"
-        if set(entry) - {"url", "category", "name"}:
-            extra = ", ".join(sorted(map(repr, set(entry) - {"url", "category", "name"})))
+        edition = entry.get("edition")
+        if not (edition is None or edition == "" or territory(edition)):
+            return what + ", the edition a territory code such as 'US' or 'GB' (or a ceid such as 'GB:en')"
+        if set(entry) - {"url", "category", "name", "edition"}:
+            extra = ", ".join(sorted(map(repr, set(entry) - {"url", "category", "name", "edition"})))
             return f"{what}, and no other key ({extra} is not one)"
         return None
     return what
@@ -234,6 +242,13 @@ def _slug_unicode(value):
 
 def _base_url(value):
     what = "an http(s) address, like 'https://news.google.com'"
+    if isinstance(value, str) and (value == "" or re.match(r"https?://[^\s/]+(/\S*)?\Z", value)):
+        return None
+    return what
+
+
+def _docs_url(value):
+    what = "an http(s) address, like 'https://example.org/docs/ranking.html', or ''"
     if isinstance(value, str) and (value == "" or re.match(r"https?://[^\s/]+(/\S*)?\Z", value)):
         return None
     return what
@@ -379,6 +394,7 @@ CHECKS = {
     "GNEWS_FRONT_PAGE_TOP": _number(0, 10_000, whole=True),
     "GNEWS_FRONT_PAGE_SECTION": _number(0, 10_000, whole=True),
     "GNEWS_DEVELOPING_HOURS": HOURS,
+    "GNEWS_RANKING_DOCS_URL": _docs_url,
     "GNEWS_RETENTION_DAYS": _number(0, 36_500, unit=" of days"),
     "GNEWS_ARCHIVE_MONTHS": _number(0, 12_000, whole=True, unit=" of months"),
     "GNEWS_ARCHIVE_DIR": _folder,
@@ -541,6 +557,7 @@ class FeedSpec:
     url: str
     category: str = ""
     name: str = ""
+    edition: str = ""  # a territory code (editions.py); '' : from the feed's URL or channel link
 
 
 @dataclass(frozen=True)
@@ -580,7 +597,8 @@ def feed_spec(entry) -> FeedSpec:
     if (what := _feed_entry(entry)) is not None:
         raise SettingsError([_problem("GNEWS_FEEDS entry", entry, what)])
     if isinstance(entry, dict):
-        return FeedSpec(os.fspath(entry["url"]), str(entry.get("category") or ""), str(entry.get("name") or ""))
+        return FeedSpec(os.fspath(entry["url"]), str(entry.get("category") or ""), str(entry.get("name") or ""),
+                        territory(entry.get("edition")))
     return FeedSpec(os.fspath(entry))
 
 

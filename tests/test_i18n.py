@@ -31,9 +31,9 @@ def catalog_words(language: str | None) -> set[str]:
     return found
 
 
-def build(tmp_path, feed: str, language: str, zone: str) -> Site:
+def build(tmp_path, feed: str, language: str, zone: str, *more: str) -> Site:
     site = Site(tmp_path / language)
-    site.build(GNEWS_FEEDS=[str(SAMPLE_FEEDS / feed)], DEFAULT_LANG=language, TIMEZONE=zone,
+    site.build(GNEWS_FEEDS=[str(SAMPLE_FEEDS / f) for f in (feed, *more)], DEFAULT_LANG=language, TIMEZONE=zone,
                SITENAME="Newsroom", GNEWS_SEARCH=False)
     return site
 
@@ -183,21 +183,31 @@ def test_an_arabic_story_reads_in_order_in_chromium(tmp_path, browser):
 @pytest.mark.browser
 def test_japanese_and_arabic_sites_are_valid_and_axe_clean(tmp_path, browser):
     require_tool(AXE.is_file(), "axe-core", "run `npm ci`, as .ci/run does")
-    sites = {language: build(tmp_path, feed, language, zone)
-             for feed, language, zone in [("top_ja.xml", "ja", "Asia/Tokyo"), ("alam_ar.xml", "ar", "Asia/Riyadh")]}
+    # The Japanese site follows a Japanese and a US feed: its story pages and
+    # cards name their edition, its outlet pages count editions and sections.
+    sites = {language: build(tmp_path, feed, language, zone, *more)
+             for feed, language, zone, more in [("top_ja.xml", "ja", "Asia/Tokyo", ["world.xml"]),
+                                                ("alam_ar.xml", "ar", "Asia/Riyadh", [])]}
     assert _vnu_errors(*(site.output for site in sites.values())) == ""  # each error names its file
     for language, site in sites.items():
-        story = next(p.name for p in site.output.glob("*.html") if '<article class="story"' in p.read_text())
+        story = next(p.name for p in site.output.glob("*.html") if '<article class="story"' in p.read_text()
+                     and f'<html lang="{language}"' in p.read_text())
+        assert 'class="why"' in (site.output / story).read_text(encoding="utf-8")
+        outlet = next(p for p in (site.output / "outlet").glob("*.html") if '<dl class="spread">' in p.read_text())
+        if language == "ja":
+            assert "版のみ" in (site.output / story).read_text(encoding="utf-8")
+            assert "<dt>掲載版</dt>" in outlet.read_text(encoding="utf-8")
         with serve(site.output) as url:
-            # The feed status page in both colour schemes, the others in light.
-            for rel, scheme in [("index.html", "light"), (story, "light"), ("archives.html", "light"),
-                                ("status.html", "light"), ("status.html", "dark")]:
-                page = browser.new_page(color_scheme=scheme)
+            for rel, scheme in [(rel, scheme) for rel in ("index.html", story, "archives.html", "status.html",
+                                                          outlet.relative_to(site.output).as_posix())
+                                for scheme in ("light", "dark")]:
+                context = browser.new_context(color_scheme=scheme)
+                page = context.new_page()
                 page.goto(f"{url}/{rel}")
                 page.add_script_tag(path=str(AXE))
                 result = page.evaluate(
                     "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
                 violations = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
-                assert violations == [], (language, rel, violations)
+                assert violations == [], (language, rel, scheme, violations)
                 assert len(result["passes"]) > 10
-                page.close()
+                context.close()

@@ -49,10 +49,17 @@ def conf(project: Path) -> None:
     (project / "content").mkdir(exist_ok=True)
 
 
-def sync_feed(project: Path, items: list[Item], now: datetime):
-    (project / "feed.xml").write_text(feed_xml("World - Latest - Google News", "https://news.google.com/topics/W",
-                                               "en-US", items), encoding="utf-8")
-    config = from_pelican({"PATH": str(project / "content"), "GNEWS_FEEDS": [str(project / "feed.xml")]})
+def sync_feed(project: Path, items: list[Item], now: datetime, uk: list[Item] = ()):
+    """The US World feed of `items`, and with `uk`, a UK Business feed too:
+    a story both carry names both editions, and its figures (spread.py)."""
+    (project / "feed.xml").write_text(feed_xml("World - Latest - Google News", "https://news.google.com/topics/W"
+                                               "?hl=en-US&gl=US&ceid=US:en", "en-US", items), encoding="utf-8")
+    feeds = [str(project / "feed.xml")]
+    if uk:
+        (project / "uk.xml").write_text(feed_xml("Business - Latest - Google News", "https://news.google.com/topics/B"
+                                                 "?hl=en-GB&gl=GB&ceid=GB:en", "en-GB", list(uk)), encoding="utf-8")
+        feeds.append(str(project / "uk.xml"))
+    config = from_pelican({"PATH": str(project / "content"), "GNEWS_FEEDS": feeds})
     report = sync(config, now=now)
     assert report.ok, report.failed
     return report
@@ -70,18 +77,19 @@ def test_incremental_build_equals_a_cold_build_after_every_kind_of_change(tmp_pa
     project.mkdir()
     conf(project)
     first = [story(day, n) for day in range(14) for n in range(8)]
-    sync_feed(project, first, T0 + timedelta(days=14))
+    sync_feed(project, first, T0 + timedelta(days=14), uk=[story(13, 0)])
     build(project)  # the previous hourly build: output and caches stay
     before = site_files(project / "output")
     stamps = {p.name: p.stat().st_mtime_ns for p in (project / "output").glob("latest-*.html")}
     day_page = project / "output" / "archive" / f"{T0 + timedelta(days=10):%Y/%m/%d}" / "index.html"
     news = project / "content" / "news"
 
-    # Days 14 and 15 are new; a day-13 story's cluster grows; an editor
-    # edits one story and deletes another; retention moves days 6 to 8 out.
+    # Days 14 and 15 are new; a day-13 story's cluster grows; the UK feed
+    # carries a day-12 story too (its editions, figures and cards change); an
+    # editor edits one story and deletes another; retention moves days 6 to 8 out.
     second = [story(day, n) for day in range(4, 16) for n in range(8)]
     second[second.index(story(13, 1))] = story(13, 1, related=4)
-    report = sync_feed(project, second, T0 + timedelta(days=16))
+    report = sync_feed(project, second, T0 + timedelta(days=16), uk=[story(13, 0), story(12, 5)])
     assert report.results[0].written and report.results[0].updated and report.retention.archived
     edited = news / next(p.name for p in news.glob("*update-13-2*"))
     edited.write_text(edited.read_text(encoding="utf-8").replace("update 13.2", "update 13.2 (corrected)"),
@@ -126,6 +134,11 @@ def test_incremental_build_equals_a_cold_build_after_every_kind_of_change(tmp_pa
                   f"rendered, {kept} kept, {removed} stale removed; {changed} of {len(incremental)} files differ "
                   "from the previous build; output = cold build, byte for byte")
     assert "corrected" in (project / "output" / f"{edited.stem}.html").read_text(encoding="utf-8")
+    # The day-12 story now names both editions; its page changed with its story.
+    spread = next((project / "output").glob("*update-12-5*.html"))
+    assert "Editions: <bdi>United States</bdi>, <bdi>United Kingdom</bdi>" in spread.read_text(encoding="utf-8")
+    assert before[spread.name] != incremental[spread.name]
+    assert 'class="why"' in incremental[spread.name].decode()
     assert not (project / "output" / f"{deleted.stem}.html").exists()
     assert 0 < stats["stamped"] <= kept
 

@@ -68,6 +68,9 @@ bad("GNEWS_SLUG_UNICODE", ("'true'", "None", "1", "[1]", "['../ja']", "{'ja': Tr
     "True, False or a list of languages")
 bad("GNEWS_RESOLVE_BASE", ("None", "5", "'news.google.com'", "'ftp://x'", "'https://a b'", "'javascript:alert(1)'"),
     "http(s) address")
+bad("GNEWS_RANKING_DOCS_URL", ("None", "5", "'docs/ranking.md'", "'javascript:alert(1)'", "'https://a b'"),
+    "http(s) address")
+bad("GNEWS_FEEDS", ("[{'url': 'a.xml', 'edition': 'Narnia'}]", "[{'url': 'a.xml', 'edition': 5}]"), "edition")
 bad("GNEWS_ROBOTS", ("'noindx'", "None", "True", "'INDEX'", "['noindex']"), "'index' or 'noindex'")
 for key in ("GNEWS_CONTENT_DIR", "GNEWS_ARCHIVE_DIR"):
     bad(key, ("5", "None", "''", "'  '", "['news']", "'a\\x00b'", "'a\\nb'"), "folder")

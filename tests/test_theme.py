@@ -130,7 +130,7 @@ def test_outlet_pages_count_lead_and_related_stories(sample_site):
     text = (sample_site / "outlet" / "harbor-ledger.html").read_text(encoding="utf-8")
     # Harbor Ledger leads 2 sample stories and is related coverage in 5 others.
     assert "<h1><bdi>Harbor Ledger</bdi></h1>" in text
-    assert "In 7 stories: leads 2, in the related coverage of 5." in text
+    assert "In 7 stories: first outlet of 2, in the related coverage of 5." in text
     index = (sample_site / "outlets.html").read_text(encoding="utf-8")
     counts = [int(n) for n in re.findall(r'<span class="count"><bdi>(\d+) stor', index)]
     assert counts == sorted(counts, reverse=True) and counts[0] == 7

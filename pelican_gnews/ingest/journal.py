@@ -26,6 +26,7 @@ import logging
 import os
 from pathlib import Path
 
+from .. import editions
 from .atomic import UnsafePath, confined, fsync_dir, sha256, write_atomic
 
 logger = logging.getLogger(__name__)
@@ -97,6 +98,7 @@ def _replay(entry: dict, state, site_path: Path, temp_dir: Path) -> None:
         record = state.stories[sid]
         record.seen, record.rank = str(entry.get("seen") or ""), int(entry.get("rank") or 0)
         record.joined = {str(k): str(v) for k, v in (entry.get("joined") or {}).items()}
+        record.editions = editions.from_state(entry.get("editions"), f"{file}: editions")
     if digest is None:
         record.deleted = True  # moved in, then deleted by a person
     else:

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 
-from .. import frontmatter
+from .. import editions, frontmatter
 from ..text import safe_url
 from . import feed_status
 from .atomic import write_atomic
@@ -84,6 +84,9 @@ class StoryRecord:
     seen: str = ""  # when a sync first saw it
     rank: int = 0  # its best place in a feed (1 = first); 0: never ranked
     joined: dict[str, str] = field(default_factory=dict)  # outlet -> when it joined, in order
+    # Editions that carried it, with their sections (editions.py): counted
+    # even when its file is an editor's, so no longer written by a sync.
+    editions: dict[str, list[str]] = field(default_factory=dict)
 
     def as_json(self) -> dict:
         data = {"file": self.file, "sha256": self.sha256, "keys": self.keys}
@@ -97,6 +100,8 @@ class StoryRecord:
             data["rank"] = self.rank
         if self.joined:
             data["joined"] = self.joined
+        if self.editions:
+            data["editions"] = self.editions
         return data
 
     def saw(self, rank: int, outlets, when: str) -> bool:
@@ -164,6 +169,7 @@ class SyncState:
                     seen=_when(raw["seen"], f"{where}: seen") if raw.get("seen") else "",
                     rank=_rank(raw.get("rank"), f"{where}: rank"),
                     joined=_joined(raw.get("joined"), f"{where}: joined"),
+                    editions=editions.from_state(raw.get("editions"), f"{where}: editions"),
                 )
                 if record.sha256 is not None and not isinstance(record.sha256, str):
                     logger.warning("%s: sha256 %r is not a checksum; the file is left alone", where, record.sha256)

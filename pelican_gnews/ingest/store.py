@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import frontmatter
+from .. import editions, frontmatter
 from ..cluster import MAX_ENTRIES, describe, parse_cluster, render_cluster
 from .parse import ParsedFeed, Story
 from .slugs import pelican_slug, unicode_wanted, unique_slug
@@ -41,7 +41,7 @@ class StoreError(Exception):
 
 def story_fields(story: Story, feed: ParsedFeed, *, slug: str, source: str, category: str,
                  max_tags: int, publisher_link: str = "", vocabulary: Vocabulary | None = None,
-                 ) -> list[tuple[str, object, str]]:
+                 carried: dict[str, list[str]] | None = None) -> list[tuple[str, object, str]]:
     """The front matter of a story's file: the seed's keys in the seed's order,
     then the facts the seed has no place for."""
     others = [e.headline for e in story.coverage if e.link != story.link and e.headline != story.headline]
@@ -65,6 +65,8 @@ def story_fields(story: Story, feed: ParsedFeed, *, slug: str, source: str, cate
         ("outlet_url", story.outlet_url, "'"),
         ("guid", story.guid, "'"),
         ("language", feed.language, "'"),
+        # The editions that carried it, and in which sections (editions.py).
+        *([("editions", editions.entries(carried), "'")] if carried else []),
         # The lead article's own address (GNEWS_RESOLVE_LINKS), when known.
         *([("publisher_link", publisher_link, "'")] if publisher_link else []),
     ]
@@ -82,9 +84,10 @@ FIELD_STYLES = {
 }
 
 
-def grown_story(data: bytes, story: Story, path: Path) -> bytes | None:
-    """The story file with the feed's new related coverage appended, or None
-    when the feed brings no outlet the file does not already list.
+def grown_story(data: bytes, story: Story, path: Path, carried: dict[str, list[str]] | None = None) -> bytes | None:
+    """The story file with the feed's new related coverage appended, and
+    the editions of `carried` it does not list yet, or None when neither
+    brings anything new.
 
     Only called for files this tool wrote and nobody edited since, so the
     front matter is ours; entries are appended, never dropped or reordered.
@@ -101,10 +104,15 @@ def grown_story(data: bytes, story: Story, path: Path) -> bytes | None:
     # The list is capped like a parsed one: a feed that rotates its related
     # coverage must not grow a file without bound.
     new = new[: max(0, MAX_ENTRIES - len(cluster.entries))]
-    if not new:
+    listed = editions.parse(meta.get("editions") or [], str(path))
+    spread = editions.union(listed, carried or {})
+    if not new and spread == listed:
         return None
     entries = list(cluster.entries) + new
-    meta["summary"] = describe(entries)
+    if new:
+        meta["summary"] = describe(entries)
+    if spread:
+        meta["editions"] = editions.entries(spread)
     fields = [(key, value, FIELD_STYLES.get(key, "'")) for key, value in meta.items()]
     full = cluster.full_coverage or story.cluster.full_coverage
     return (frontmatter.dump(fields) + render_cluster(entries, full) + "\n").encode("utf-8")

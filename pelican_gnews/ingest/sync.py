@@ -4,7 +4,8 @@ The rules, so that an hourly job can run while people edit content/:
 
 * a new story gets a new file;
 * a story whose file this tool wrote and nobody changed since is refreshed
-  when its cluster grew (new related coverage appended, none dropped);
+  when its cluster grew (new related coverage appended, none dropped) or
+  another edition carried it (editions.py);
 * a file a person changed in any way is never rewritten;
 * a file a person deleted (or moved) is never written again;
 * stories that leave the feed stay;
@@ -27,7 +28,7 @@ from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
 
-from .. import frontmatter
+from .. import editions, frontmatter
 from ..settings import FeedSpec, GNewsSettings
 from ..text import safe_url
 from . import atomic, feed_status, journal, retention
@@ -132,6 +133,7 @@ class _Run:
         # ...and those its items Google listed as stories apart are (identity.listed_apart)
         self.apart: set[str] = set()
         self.lists_articles = False  # the current feed is a search feed
+        self.edition = ("", "")  # the current feed's edition and section (editions.py)
         # The site's terms, for tags (tags.py): the state's headlines, then each feed's.
         self.vocabulary = Vocabulary.of_site(lambda: [
             key[len("title:"):].rpartition("|")[0]
@@ -526,6 +528,7 @@ def _store_feed(spec: FeedSpec, ready: _Ready, run: _Run, result: FeedResult) ->
                             [[e.headline for e in s.coverage if e.link != s.link and e.headline != s.headline]
                              for s in feed.stories])  # each story's others, as store.story_fields gives make_tags
     run.lists_articles = feed.lists_articles
+    run.edition = (editions.of_feed(spec.edition, spec.url, feed.link), spec.category or feed.section)
     run.apart = run.matcher.taken(feed.stories, feed.lists_articles)
     run.claimed = set()
     run.cutoff = ready.cutoff
@@ -587,6 +590,7 @@ def _sync_story(story: Story, number: int, feed: ParsedFeed, spec: FeedSpec, sou
         return
     # Ranked and counted whatever its file: an edited story still rises.
     record.saw(number, [e.outlet for e in story.coverage], run.seen_at)
+    editions.add(record.editions, *run.edition)
     if record.sha256 is None:
         result.kept_edited += 1  # not ours to rewrite
         return
@@ -610,7 +614,7 @@ def _sync_story(story: Story, number: int, feed: ParsedFeed, spec: FeedSpec, sou
         result.kept_edited += 1
         return
     try:
-        grown = grown_story(data, story, path)
+        grown = grown_story(data, story, path, record.editions)
     except ValueError as exc:
         result.skipped.append(f"{record.file}: {exc}; left as it is")
         logger.warning("%s", result.skipped[-1])
@@ -627,18 +631,18 @@ def _sync_story(story: Story, number: int, feed: ParsedFeed, spec: FeedSpec, sou
         result.updated.remove(path)
 
     run.write(_Write(path, grown, known, record.file, previous, record.sha256, undo))
-    logger.info("Updated %s: its cluster grew", record.file)
+    logger.info("Updated %s: its cluster or its editions grew", record.file)
 
 
 def _grow_queued(queued: _Write, story: Story, record, result: FeedResult) -> None:
     """Grow a file this feed has already queued (not yet on disk)."""
-    grown = grown_story(queued.data, story, queued.path)
+    grown = grown_story(queued.data, story, queued.path, record.editions)
     if grown is None:
         result.unchanged += 1
         return
     queued.data, queued.new = grown, sha256(grown)
     record.sha256 = queued.new
-    logger.info("Updated %s: its cluster grew", queued.file)
+    logger.info("Updated %s: its cluster or its editions grew", queued.file)
 
 
 def _new_story(story, number, feed, spec, source, keys, run: _Run, result: FeedResult) -> None:
@@ -656,6 +660,7 @@ def _new_story(story, number, feed, spec, source, keys, run: _Run, result: FeedR
             current, ours = b"", False
         run.state.record(sid, run.relative(existing), sha256(current) if ours else None, keys, date)
         run.state.stories[sid].saw(number, [e.outlet for e in story.coverage], run.seen_at)
+        editions.add(run.state.stories[sid].editions, *run.edition)
         run.files.add(run.relative(existing))
         run.filed(story, sid)
         result.unchanged += 1
@@ -676,6 +681,7 @@ def _new_story(story, number, feed, spec, source, keys, run: _Run, result: FeedR
     run.state.record(sid, file, digest, keys, date)
     record = run.state.stories[sid]
     record.saw(number, [e.outlet for e in story.coverage], run.seen_at)
+    editions.add(record.editions, *run.edition)
     run.filed(story, sid)
     result.written.append(path)
 
@@ -683,7 +689,8 @@ def _new_story(story, number, feed, spec, source, keys, run: _Run, result: FeedR
         run.state.forget(sid)
         result.written.remove(path)
 
-    facts = {"seen": record.seen, "rank": record.rank, "joined": dict(record.joined)}
+    facts = {"seen": record.seen, "rank": record.rank, "joined": dict(record.joined),
+             "editions": {code: list(sections) for code, sections in record.editions.items()}}
     run.write(_Write(path, data, sid, file, None, digest, undo, keys, date, facts))
     logger.info("New story %s", path.name)
 
@@ -691,8 +698,11 @@ def _new_story(story, number, feed, spec, source, keys, run: _Run, result: FeedR
 def _render(story, feed, spec, source, slug, run) -> bytes:
     keys = article_keys(story.link) if run.config.resolve.on else []
     direct = run.resolver.known(keys[0], story.link) if keys else ""
+    carried: dict[str, list[str]] = {}
+    editions.add(carried, *run.edition)  # this feed's; other feeds' are added as they join
     return render_story(story, feed, slug=slug, source=source, category=spec.category,
-                        max_tags=run.config.max_tags, publisher_link=direct, vocabulary=run.vocabulary)
+                        max_tags=run.config.max_tags, publisher_link=direct, vocabulary=run.vocabulary,
+                        carried=carried)
 
 
 __all__ = ["FeedResult", "StateError", "SyncReport", "sync"]

@@ -13,7 +13,9 @@ What a fingerprint covers:
   templates, the settings, and the site's navigation (sections, outlets,
   archive); a change in any of them renders the whole site again;
 * a story (on its page, in a card, in a feed): the bytes of its file, its
-  address, the addresses of its section, tags and outlet, and its neighbours;
+  address, the addresses of its section, tags and outlet, the editions that
+  carried it, and on its page its neighbours and the figures of its place
+  (explain.py: each stated as of its last update, so no hour changes them);
 * a page of a list: its stories, and the addresses of the pages before and
   after it; a day of the archive: its lines and the days beside it; a
   month: its days' addresses and counts; a feed: its entries.
@@ -73,7 +75,7 @@ MANIFEST_NAME = "gnews-pages.json"
 BUILD_KEY_NAME = "gnews-build-key"
 STATS_NAME = "gnews-build-stats.json"  # pages rendered and kept by the last build
 # Context values that every page's chrome (base.html) reads.
-_CHROME_KEYS = ("OUTLETS_URL", "ARCHIVE_MONTHS_JSON")
+_CHROME_KEYS = ("OUTLETS_URL", "ARCHIVE_MONTHS_JSON", "site_editions", "GNEWS_RANKING_DOCS_URL")
 _PLAIN = (str, int, float, bool, type(None))
 UNKNOWN = object()  # a value this module cannot fingerprint
 
@@ -392,7 +394,9 @@ class Fingerprints:
         return (self._text(story), story.url, story.save_as, story.slug,
                 str(getattr(story, "status", "")), self._url(category) if category else "",
                 [self._url(t) for t in getattr(story, "tags", None) or []], outlet.url if outlet else "",
-                repr(growth), direct, self._joins(story))
+                repr(growth), direct, self._joins(story),
+                # The editions that carried it (spread.py), on its page and card.
+                repr(getattr(story, "carried", None)))
 
     def _joins(self, story) -> tuple:
         """Editors' joins (merge.py): the story this one is part of, as its
@@ -416,7 +420,10 @@ class Fingerprints:
         if key not in self._stories:
             around = [self._own(n) if n is not None else None
                       for n in (getattr(story, "prev_story", None), getattr(story, "next_story", None))]
-            self._stories[key] = _sha(self._own(story), around if neighbours else None)
+            # Its page alone explains its place (explain.py): its best rank
+            # there, which cards do not show.
+            self._stories[key] = _sha(self._own(story), around if neighbours else None,
+                                      repr(getattr(story, "why", None)) if neighbours else None)
         return self._stories[key]
 
     def value(self, value):

@@ -264,6 +264,18 @@ def language_name_filter(context, language: str) -> str:
         return language
 
 
+@lru_cache(maxsize=4096)
+def _territory(code: str, language: str) -> str:
+    return babel_locale(language).territories.get(code, code)
+
+
+@pass_context
+def territory_filter(context, code: str) -> str:
+    """An edition's territory as the interface's language names it
+    (United States, アメリカ合衆国), from Babel's CLDR names."""
+    return _territory(str(code), ui_language(context))
+
+
 @pass_context
 def plural_table(context, singular: str, plural: str) -> dict[str, str]:
     """The message for each CLDR plural category of the page's language, for
@@ -321,7 +333,7 @@ def _install_callables(env) -> None:
     env.policies["ext.i18n.trimmed"] = True
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)
     env.filters.update(moment=moment_filter, day_text=day_text_filter, zone=zone_filter,
-                       language_name=language_name_filter, number=number_filter)
+                       language_name=language_name_filter, number=number_filter, territory=territory_filter)
     env.globals.update(moment_html=moment_html, count_html=count_html, ui_lang=ui_lang_global,
                        ui_attrs=ui_attrs, ui_dir=ui_dir, plural_table=plural_table,
                        sentences=sentences, sentence_gap=sentence_gap, day_form=day_form)

@@ -10,8 +10,8 @@ from pelican import signals
 from pelican.generators import ArticlesGenerator
 from pelican.utils import order_content
 
-from ..settings import SettingsError, from_pelican
-from . import freshness, localisation, merge, pelican_seams, ranking, search, taxonomy, translations
+from ..settings import SettingsError, from_pelican, setting
+from . import explain, freshness, localisation, merge, pelican_seams, ranking, search, spread, taxonomy, translations
 from .archive_pages import ArchiveGenerator
 from .crawlers import RobotsGenerator
 from .data_files import incremental_on
@@ -153,6 +153,11 @@ def rank_stories(generator) -> None:
     (ranking.py) for index.html."""
     # Hidden stories too: a story joined to another (merge.py) keeps its page.
     now = ranking.attach(generator.articles + generator.hidden_articles, generator.settings)
+    # Then what story pages and cards say of their place and spread.
+    explain.attach(generator.articles + generator.hidden_articles, generator.settings)
+    generator.context["site_editions"] = spread.attach(generator.articles + generator.hidden_articles,
+                                                       generator.settings)
+    generator.context["GNEWS_RANKING_DOCS_URL"] = setting(generator.settings, "GNEWS_RANKING_DOCS_URL")
     generator.context["front_page"] = ranking.front_page(
         generator.articles, generator.context.get("categories", []), generator.settings, now)
 

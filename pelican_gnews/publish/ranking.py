@@ -46,6 +46,7 @@ class Facts:
     first_seen: datetime
     joined: tuple[tuple[str, datetime], ...]  # outlets in the order they joined, with when
     rank: int  # best place in a feed; 0: unknown
+    editions: dict = field(default_factory=dict)  # editions that carried it: code -> sections (editions.py)
 
     @property
     def last_grew(self) -> datetime | None:
@@ -105,7 +106,7 @@ def load_facts(settings) -> StateFacts:
         if seen is None:
             continue
         joined = tuple((outlet, when) for outlet, raw in record.joined.items() if (when := _time(raw)))
-        facts = Facts(seen, joined, record.rank)
+        facts = Facts(seen, joined, record.rank, record.editions)
         known.by_file[record.file] = facts
         known.by_story[story_id] = (record.file, facts)
     return known

@@ -19,7 +19,7 @@ from pelican.readers import MarkdownReader
 from pelican.urlwrappers import Author, Category, Tag
 from pelican.utils import get_date
 
-from .. import frontmatter
+from .. import editions, frontmatter
 from ..cluster import describe, first_ol, parse_cluster, split_headline
 from ..ingest.slugs import name_language, name_slug
 from ..languages import language_tag, primary, text_direction
@@ -195,6 +195,11 @@ class StoryReader(MarkdownReader):
                 # slugs once every file is read; kept as written until then.
                 metadata["story"] = value
                 metadata["story_line"] = frontmatter.line_of(yaml_text, key)
+                continue
+            if key == "editions":
+                # Which editions carried it (editions.py): a list of codes and sections.
+                where = f"{source_path}:{frontmatter.line_of(yaml_text, key) or ''}".rstrip(":")
+                metadata["editions"] = editions.parse(value, where)
                 continue
             if isinstance(value, dict) or (isinstance(value, (list, tuple)) and key not in _LIST_KEYS):
                 # Text where a list or mapping was written: say so, rather

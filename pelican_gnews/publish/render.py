@@ -15,6 +15,7 @@ from pelican.generators import Generator, PelicanTemplateNotFound
 
 from ..settings import setting
 from .outputs import later_pages_taken, outlet_pages_on, outlets_save_as, short_hash
+from .spread import outlet_figures
 
 logger = logging.getLogger(__name__)
 
@@ -193,6 +194,7 @@ class OutletsGenerator(Generator):
                 outlet.save_as, outlet_template, self.context, relative_urls=relative,
                 paginated={"articles": outlet.stories}, template_name="outlet",
                 outlet=outlet, url=outlet.url, list_summary=(outlet.count, len(outlet.led), len(outlet.related)),
+                outlet_figures=outlet_figures(outlet),
             )
             if outlet.feed_path and self.settings.get("FEED_ALL_ATOM"):
                 writer.write_feed(

@@ -39,7 +39,7 @@ MEMO_TEMPLATES = frozenset({"archive_day", "archive_month", "search", freshness.
 MEMO_VARIABLES = ("article", "page")
 # A list's summary is shown on its front page only, so that its older pages
 # do not change with every story added to the list.
-FRONT_ONLY = ("list_summary",)
+FRONT_ONLY = ("list_summary", "outlet_figures")
 # Variables Pelican passes that the theme does not show (every story of the
 # site, on each tag and section page): left out of fingerprints.
 NOT_SHOWN = ("all_articles",)
