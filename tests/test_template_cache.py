@@ -17,7 +17,7 @@ STORY = "---\ntitle: Harbour bridge opens\ndate: 2026-03-02T08:00:00+00:00\ntags
 def _site(root, theme):
     site = Site(root)
     site.write("news/bridge.md", STORY)
-    site.settings.update(THEME=str(theme), CACHE_PATH=str(root / "cache"), GNEWS_SEARCH=False)
+    site.settings.update(THEME=str(theme), CACHE_PATH=str(root / "cache"), CACHE_CONTENT=True, GNEWS_SEARCH=False)
     return site
 
 
@@ -47,6 +47,12 @@ def test_a_cache_that_cannot_be_written_stops_nothing(tmp_path):
     (tmp_path / "site" / "cache" / FOLDER).write_text("a file where the folder would be")
     site.build()
     assert any(site.output.rglob("*.html"))
+
+
+def test_a_site_without_a_content_cache_gets_no_template_cache(tmp_path):
+    site = _site(tmp_path / "site", ROOT / "theme")
+    site.build(CACHE_CONTENT=False)
+    assert any(site.output.rglob("*.html")) and not (tmp_path / "site" / "cache" / FOLDER).exists()
 
 
 def test_the_environment_that_shapes_compiled_code_is_part_of_the_key():

@@ -2,8 +2,8 @@
 
 Jinja compiles every template from its source at each build: on a small
 site about a fifth of the build's time, on an hourly build a fixed cost.
-Jinja's bytecode cache keeps the compiled code in files (here in CACHE_PATH,
-which the hourly workflow keeps), named by the template's path and what of
+Jinja's bytecode cache keeps the compiled code in files (in CACHE_PATH, with
+Pelican's content cache, which the hourly workflow keeps), named by the template's path and what of
 the environment shapes its compiled code (extensions, delimiters,
 whitespace rules), and checked against a hash of its source and Jinja's own
 version: an edited template or a changed environment is compiled again, and
@@ -64,6 +64,10 @@ class KeptTemplates(FileSystemBytecodeCache):
 
 def keep_compiled_templates(generator) -> None:
     """Give the generator's template environment the cache (on
-    `generator_init`; `env` is where Pelican's plugins add to Jinja)."""
+    `generator_init`; `env` is where Pelican's plugins add to Jinja), when
+    the site keeps Pelican's content cache: a site that turned caching off
+    gets nothing written outside its output."""
+    if not generator.settings.get("CACHE_CONTENT"):
+        return
     folder = Path(generator.settings.get("CACHE_PATH") or "cache") / FOLDER
     generator.env.bytecode_cache = KeptTemplates(str(folder))
