@@ -15,6 +15,7 @@ from . import localisation, merge, pelican_seams, ranking, search, taxonomy, tra
 from .archive_pages import ArchiveGenerator
 from .crawlers import RobotsGenerator
 from .data_files import incremental_on
+from .digest_pages import DigestGenerator
 from .favicon import FaviconGenerator
 from .incremental import caching_on, finish_cache_guard, guard_content_cache, safe_cache_saves
 from .outputs import every_story, keep_pages_apart, loop_safe_get_files
@@ -22,6 +23,7 @@ from .reader import StoryReader, settle_name_slugs
 from .redirects import RedirectsGenerator
 from .render import OutletsGenerator, link_neighbours
 from .rst_reader import use_docutils_language
+from .story_feeds import StoryFeedsGenerator, place_feeds
 from .tag_index import TagIndexGenerator, take_over_tags_page
 from .translations import process_translations
 from .writer import finish_build, writer_for
@@ -119,7 +121,8 @@ def settle_stories(generator) -> None:
 
 def add_generators(pelican):
     # Redirects last: they go where no page of the build is.
-    return [OutletsGenerator, ArchiveGenerator, RobotsGenerator, FaviconGenerator, search.SearchGenerator,
+    return [OutletsGenerator, ArchiveGenerator, StoryFeedsGenerator, DigestGenerator, RobotsGenerator,
+            FaviconGenerator, search.SearchGenerator,
             TagIndexGenerator, RedirectsGenerator]
 
 
@@ -200,6 +203,7 @@ def register() -> None:
     signals.generator_init.connect(prepare_generator)
     signals.generator_init.connect(safe_cache_saves)
     signals.all_generators_finalized.connect(keep_pages_apart)
+    signals.all_generators_finalized.connect(place_feeds)  # after: slugs are final
     signals.initialized.connect(incremental_output)
     signals.finalized.connect(finish)
     signals.finalized.connect(search.build_index)  # after finish: it removes what the writer did not write
