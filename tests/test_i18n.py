@@ -31,10 +31,10 @@ def catalog_words(language: str | None) -> set[str]:
     return found
 
 
-def build(tmp_path, feed: str, language: str, zone: str) -> Site:
+def build(tmp_path, feed: str, language: str, zone: str, **extra) -> Site:
     site = Site(tmp_path / language)
     site.build(GNEWS_FEEDS=[str(SAMPLE_FEEDS / feed)], DEFAULT_LANG=language, TIMEZONE=zone,
-               SITENAME="Newsroom", GNEWS_SEARCH=False)
+               SITENAME="Newsroom", GNEWS_SEARCH=False, **extra)
     return site
 
 
@@ -183,14 +183,18 @@ def test_an_arabic_story_reads_in_order_in_chromium(tmp_path, browser):
 @pytest.mark.browser
 def test_japanese_and_arabic_sites_are_valid_and_axe_clean(tmp_path, browser):
     require_tool(AXE.is_file(), "axe-core", "run `npm ci`, as .ci/run does")
-    sites = {language: build(tmp_path, feed, language, zone)
+    # With feeds: story pages link their own, and the digest its feed.
+    sites = {language: build(tmp_path, feed, language, zone, FEED_ALL_ATOM="feeds/all.atom.xml")
              for feed, language, zone in [("top_ja.xml", "ja", "Asia/Tokyo"), ("alam_ar.xml", "ar", "Asia/Riyadh")]}
     assert _vnu_errors(*(site.output for site in sites.values())) == ""  # each error names its file
     for language, site in sites.items():
         story = next(p.name for p in site.output.glob("*.html") if '<article class="story"' in p.read_text())
+        assert 'class="follow"' in site.page(story)
+        digest = next(site.output.glob("digest/*/*/*/index.html")).relative_to(site.output).as_posix()
         with serve(site.output) as url:
-            for rel in ("index.html", story, "archives.html"):
-                page = browser.new_page()
+            for rel, scheme in [("index.html", "light"), (story, "light"), ("archives.html", "light"),
+                                (digest, "light"), (digest, "dark"), ("digest/index.html", "dark")]:
+                page = browser.new_page(color_scheme=scheme)
                 page.goto(f"{url}/{rel}")
                 page.add_script_tag(path=str(AXE))
                 result = page.evaluate(

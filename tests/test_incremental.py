@@ -75,6 +75,8 @@ def test_incremental_build_equals_a_cold_build_after_every_kind_of_change(tmp_pa
     stamps = {p.name: p.stat().st_mtime_ns for p in (project / "output").glob("latest-*.html")}
     day_page = project / "output" / "archive" / f"{T0 + timedelta(days=10):%Y/%m/%d}" / "index.html"
     day_stamp = day_page.stat().st_mtime_ns
+    digest_page = project / "output" / "digest" / f"{T0 + timedelta(days=10):%Y/%m/%d}" / "index.html"
+    digest_stamp = digest_page.stat().st_mtime_ns
     news = project / "content" / "news"
 
     # Days 14 and 15 are new; a day-13 story's cluster grows; an editor
@@ -110,6 +112,13 @@ def test_incremental_build_equals_a_cold_build_after_every_kind_of_change(tmp_pa
     # So is an archive day that no story joined or left; the month page,
     # whose counts changed, is.
     assert day_page.stat().st_mtime_ns == day_stamp
+    # The digests (frozen days, their index and feed) and the stories'
+    # feeds, retired ones included, are in the comparison; a finished
+    # day's digest is kept as it was.
+    assert digest_page.stat().st_mtime_ns == digest_stamp and "feeds/digest.json" in expected
+    assert f"digest/{T0 + timedelta(days=15):%Y/%m/%d}/index.html" in expected
+    retired = [n for n in expected if n.startswith("feeds/story/") and b"moved to the archive" in expected[n]]
+    assert retired and len([n for n in expected if n.startswith("feeds/story/")]) > len(retired)
     month = f"archive/{T0:%Y/%m}/index.html"
     assert before[month] != incremental[month]
     changed = sum(1 for name, data in incremental.items() if before.get(name) != data)
