@@ -84,27 +84,42 @@ def coverage_entries(article, settings) -> list[dict]:
     return rows
 
 
-def feed_document(shown: dict, kind: str) -> str:
-    """The Atom or JSON Feed text of `shown` (title, home, language, urls, entries)."""
+def _feed(shown: dict) -> Atom1Feed:
     feed = Atom1Feed(title=shown["title"], link=shown["home"], description="", feed_url=shown["atom_url"],
                      language=shown["language"], feed_guid=shown["atom_url"])
     for row in shown["entries"]:
         when = datetime.fromisoformat(row["updated"])
         feed.add_item(title=row["title"], link=row["link"], description=None, content=row.get("content"),
                       unique_id=row["id"], pubdate=when, updateddate=when)
+    return feed
+
+
+def _text(feed: Atom1Feed, shown: dict, kind: str) -> str:
     if kind == "json":
         return jsonfeed.document(feed, shown["json_url"], shown["language"])
     out = io.StringIO()
-    feed.write(out, "utf-8")
+    feed.write(out, "utf-8")  # Pelican's XML writer: every value escaped
     return out.getvalue()
+
+
+def feed_document(shown: dict, kind: str) -> str:
+    """The Atom or JSON Feed text of `shown` (title, home, language, urls, entries)."""
+    return _text(_feed(shown), shown, kind)
 
 
 def write_feeds(writer, context, atom: str, json_path: str, shown: dict) -> None:
     settings = writer.settings
     shown = {**shown, "atom_url": absolute(settings, atom), "json_url": absolute(settings, json_path)}
-    write_data(writer, context, atom, shown, lambda: feed_document(shown, "atom"))
+    made: list[Atom1Feed] = []  # one feed object for both texts, made only if one is written
+
+    def text(kind: str) -> str:
+        if not made:
+            made.append(_feed(shown))
+        return _text(made[0], shown, kind)
+
+    write_data(writer, context, atom, shown, lambda: text("atom"))
     if json_path:
-        write_data(writer, context, json_path, shown, lambda: feed_document(shown, "json"))
+        write_data(writer, context, json_path, shown, lambda: text("json"))
 
 
 def retired_entries(articles, settings) -> list[archive.Entry]:
