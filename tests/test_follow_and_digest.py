@@ -151,3 +151,18 @@ def test_the_digest_feed_has_a_fixed_entry_per_finished_day(builds):
     assert "<li><a href" in old[1]["content_html"] and "alpha story headline" in old[1]["content_html"]
     atom = entries(third["feeds/digest.atom.xml"])
     assert [e["id"] for e in atom] == [i["id"] for i in new] and atom[0]["title"].startswith("Digest: ")
+
+
+def test_a_broken_digest_line_is_named_and_left_out(tmp_path, caplog):
+    from pelican_gnews import digest_file
+
+    good = digest_file.FrozenDay(datetime(2026, 5, 4).date(), (digest_file.Pick(
+        "a-story", "A <b>story</b>\u202e", "Wire", 3, X),))
+    (tmp_path / "digest-2026-05.jsonl").write_text(
+        "\n".join([good.as_line(), '{"day": "2026-05-05", "stories": [{"slug": ""}]}', "{not json",
+                   '{"day": "2026-05-04", "stories": []}']) + "\n", encoding="utf-8")
+    (tmp_path / "digest-2026-13.jsonl").write_text("{}\n")  # no month of the calendar: not read
+    days = digest_file.read_days(tmp_path)
+    assert list(days) == [good.day] and days[good.day].picks[0].headline == "A <b>story</b>"  # cleaned, kept as text
+    warnings = [r.getMessage() for r in caplog.records]
+    assert len(warnings) == 2 and all("digest-2026-05.jsonl:" in w and "\n" not in w for w in warnings)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from datetime import datetime, timedelta, timezone
 
 from feedgenerator import Atom1Feed
@@ -37,6 +38,8 @@ from . import jsonfeed, localisation
 from .archive_pages import month_day, site_zone, story_url
 from .data_files import write_data
 from .render import story_language
+
+_DATE = re.compile(r'"date": "([^"]{10,40})"')
 
 
 def feed_paths(settings, slug: str) -> tuple[str, str]:
@@ -136,12 +139,26 @@ def retired_entries(articles, settings) -> list[archive.Entry]:
     newest = max(_utc(a.date) for a in articles)
     since = newest - timedelta(days=2 * days)
     live = {a.slug for a in articles}  # a story back on the site, or a new one with its address
+    until = newest - timedelta(days=days)
     found = []
     for month, path in archive.month_files(folder).items() if folder else ():
         if month < archive.month_of(since):
             continue
-        for entry in archive.read_month(path, warn=False):
-            if since <= _utc(entry.date) < newest - timedelta(days=days) and entry.slug and entry.slug not in live:
+        try:
+            text = archive.read_text(path.read_bytes())
+        except OSError:
+            continue  # the archive's pages say so
+        for number, line in enumerate(text.split("\n"), 1):
+            # A month holds tens of thousands of lines, a few of them in the
+            # window: only those are parsed (their date read first).
+            when = _DATE.search(line)
+            try:
+                if not when or not since <= _utc(datetime.fromisoformat(when.group(1))) < until:
+                    continue
+            except ValueError:
+                continue
+            entry = archive.parse_line(line, f"{path}:{number}", warn=False)
+            if entry is not None and since <= _utc(entry.date) < until and entry.slug and entry.slug not in live:
                 found.append(entry)
     found.sort(key=lambda e: (e.slug, e.date))
     unique = {e.slug: e for e in found}  # one feed per address: the newest line of a slug
