@@ -107,6 +107,16 @@ DEFAULTS = {
     # The status page (publish/freshness.py); an empty SAVE_AS switches it off.
     "GNEWS_STATUS_URL": "status.html",
     "GNEWS_STATUS_SAVE_AS": "status.html",
+    # A feed per story, Atom and JSON (story_feeds.py), with FEED_ALL_ATOM; "" switches them off.
+    "GNEWS_STORY_FEED_ATOM": "feeds/story/{slug}.atom.xml",
+    # The daily digest (digest_pages.py; frozen by the sync, ingest/digest_freeze.py).
+    "GNEWS_DIGEST_TOP": 10,
+    "GNEWS_DIGEST_URL": "digest/{year}/{month}/{day}/",
+    "GNEWS_DIGEST_SAVE_AS": "digest/{year}/{month}/{day}/index.html",
+    "GNEWS_DIGESTS_URL": "digest/",
+    "GNEWS_DIGESTS_SAVE_AS": "digest/index.html",
+    "GNEWS_DIGEST_FEED_ATOM": "feeds/digest.atom.xml",
+    "GNEWS_DIGEST_FEED_DAYS": 30,
 }
 
 # Pelican's own settings the plugin relies on, and what a build uses in
@@ -413,6 +423,14 @@ CHECKS = {
     "GNEWS_SITEMAP_SAVE_AS": _pattern((), save_as=True, empty=True),
     "GNEWS_STATUS_URL": _pattern((), save_as=False),
     "GNEWS_STATUS_SAVE_AS": _pattern((), save_as=True, empty=True),
+    "GNEWS_STORY_FEED_ATOM": _pattern(("slug",), save_as=True, empty=True),
+    "GNEWS_DIGEST_TOP": _number(0, 1000, whole=True),
+    "GNEWS_DIGEST_URL": _pattern(("year", "month", "day"), save_as=False),
+    "GNEWS_DIGEST_SAVE_AS": _pattern(("year", "month", "day"), save_as=True, empty=True),
+    "GNEWS_DIGESTS_URL": _pattern((), save_as=False),
+    "GNEWS_DIGESTS_SAVE_AS": _pattern((), save_as=True, empty=True),
+    "GNEWS_DIGEST_FEED_ATOM": _pattern((), save_as=True, empty=True),
+    "GNEWS_DIGEST_FEED_DAYS": _number(1, 10_000, whole=True, unit=" of days"),
 }
 PELICAN_CHECKS = {"TIMEZONE": _timezone, "DEFAULT_LANG": _language}
 assert set(CHECKS) == set(DEFAULTS)
@@ -577,6 +595,10 @@ class GNewsSettings:
     archive_months: int = 12
     archive_dir: Path | None = None
     slug_unicode: object = False
+    # What the sync needs to freeze a finished day's digest (ingest/digest_freeze.py).
+    timezone: str = "UTC"
+    digest_top: int = 10
+    score: tuple = (0.1, 12)  # GNEWS_SCORE_OUTLETS, GNEWS_SCORE_HALF_LIFE
 
     @property
     def identity_window(self) -> timedelta:
@@ -681,4 +703,7 @@ def from_pelican(settings: dict) -> GNewsSettings:
         archive_months=number("GNEWS_ARCHIVE_MONTHS", int),
         archive_dir=archive_dir,
         slug_unicode=list(slug_unicode) if isinstance(slug_unicode, tuple) else slug_unicode,
+        timezone=str(settings.get("TIMEZONE") or "UTC"),
+        digest_top=number("GNEWS_DIGEST_TOP", int),
+        score=(number("GNEWS_SCORE_OUTLETS"), number("GNEWS_SCORE_HALF_LIFE")),
     )

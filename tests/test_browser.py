@@ -10,7 +10,7 @@ from conftest import AXE, ROOT, WCAG_TAGS, require_tool, serve
 ARTIFACTS = ROOT / "test-artifacts"
 STORY = "delegates-agree-river-treaty-after-all-night-talks-in-geneva-harbor-ledger.html"
 PAGES = {"index": "index.html", "story": STORY, "tag": "tag/treaty.html",
-         "outlet": "outlet/harbor-ledger.html", "status": "status.html"}
+         "outlet": "outlet/harbor-ledger.html", "status": "status.html", "digest": "digest/2026/01/12/index.html"}
 
 pytestmark = pytest.mark.browser
 

@@ -137,7 +137,16 @@ def test_xss_static_scan_of_every_output_file(hostile_site):
                 if node is not None and node.text:
                     assert_no_active_content(node.text, (path, part))
             link = entry.find(f"{ATOM}link").get("href")
-            assert link.startswith(PUBLISH_URL + "/"), link
+            if path.parent.name == "story":  # a story's feed: each entry links its outlet's article
+                assert link.startswith(("https://", "http://")) and not _dangerous_url(link), link
+            else:
+                assert link.startswith(PUBLISH_URL + "/"), link
+    json_feeds = list(hostile_site.output.glob("feeds/**/*.json"))
+    assert any(p.parent.name == "story" for p in json_feeds) and (hostile_site.output / "feeds/digest.json").is_file()
+    for path in json_feeds:
+        for item in json.loads(path.read_text(encoding="utf-8"))["items"]:  # whole JSON, nothing broke out
+            if item.get("content_html"):
+                assert_no_active_content(item["content_html"], (path, "content_html"))
     for path in stories:
         meta, body = frontmatter.read(path)  # safe_load, and it reads back
         for key in ("link", "outlet_url", "image", "source"):

@@ -31,10 +31,10 @@ def catalog_words(language: str | None) -> set[str]:
     return found
 
 
-def build(tmp_path, feed: str, language: str, zone: str, *more: str) -> Site:
+def build(tmp_path, feed: str, language: str, zone: str, *more: str, **extra) -> Site:
     site = Site(tmp_path / language)
     site.build(GNEWS_FEEDS=[str(SAMPLE_FEEDS / f) for f in (feed, *more)], DEFAULT_LANG=language, TIMEZONE=zone,
-               SITENAME="Newsroom", GNEWS_SEARCH=False)
+               SITENAME="Newsroom", GNEWS_SEARCH=False, **extra)
     return site
 
 
@@ -185,7 +185,8 @@ def test_japanese_and_arabic_sites_are_valid_and_axe_clean(tmp_path, browser):
     require_tool(AXE.is_file(), "axe-core", "run `npm ci`, as .ci/run does")
     # The Japanese site follows a Japanese and a US feed: its story pages and
     # cards name their edition, its outlet pages count editions and sections.
-    sites = {language: build(tmp_path, feed, language, zone, *more)
+    # With feeds: story pages link their own, and the digest its feed.
+    sites = {language: build(tmp_path, feed, language, zone, *more, FEED_ALL_ATOM="feeds/all.atom.xml")
              for feed, language, zone, more in [("top_ja.xml", "ja", "Asia/Tokyo", ["world.xml"]),
                                                 ("alam_ar.xml", "ar", "Asia/Riyadh", [])]}
     assert _vnu_errors(*(site.output for site in sites.values())) == ""  # each error names its file
@@ -193,14 +194,17 @@ def test_japanese_and_arabic_sites_are_valid_and_axe_clean(tmp_path, browser):
         story = next(p.name for p in site.output.glob("*.html") if '<article class="story"' in p.read_text()
                      and f'<html lang="{language}"' in p.read_text())
         assert 'class="why"' in (site.output / story).read_text(encoding="utf-8")
+        assert 'class="follow"' in site.page(story)
         outlet = next(p for p in (site.output / "outlet").glob("*.html") if '<dl class="spread">' in p.read_text())
         if language == "ja":
             assert "版のみ" in (site.output / story).read_text(encoding="utf-8")
             assert "<dt>掲載版</dt>" in outlet.read_text(encoding="utf-8")
+        digest = next(site.output.glob("digest/*/*/*/index.html")).relative_to(site.output).as_posix()
         with serve(site.output) as url:
-            for rel, scheme in [(rel, scheme) for rel in ("index.html", story, "archives.html", "status.html",
-                                                          outlet.relative_to(site.output).as_posix())
-                                for scheme in ("light", "dark")]:
+            # Every new kind of page in both colour schemes; the older ones in light.
+            both = (story, "status.html", outlet.relative_to(site.output).as_posix(), digest, "digest/index.html")
+            for rel, scheme in ([(rel, scheme) for rel in both for scheme in ("light", "dark")]
+                                + [("index.html", "light"), ("archives.html", "light")]):
                 context = browser.new_context(color_scheme=scheme)
                 page = context.new_page()
                 page.goto(f"{url}/{rel}")

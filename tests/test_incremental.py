@@ -82,6 +82,7 @@ def test_incremental_build_equals_a_cold_build_after_every_kind_of_change(tmp_pa
     before = site_files(project / "output")
     stamps = {p.name: p.stat().st_mtime_ns for p in (project / "output").glob("latest-*.html")}
     day_page = project / "output" / "archive" / f"{T0 + timedelta(days=10):%Y/%m/%d}" / "index.html"
+    digest_page = project / "output" / "digest" / f"{T0 + timedelta(days=10):%Y/%m/%d}" / "index.html"
     news = project / "content" / "news"
 
     # Days 14 and 15 are new; a day-13 story's cluster grows; the UK feed
@@ -122,6 +123,15 @@ def test_incremental_build_equals_a_cold_build_after_every_kind_of_change(tmp_pa
     # whose counts changed, is.
     day = day_page.relative_to(project / "output").as_posix()
     assert unstamped(before[day]) == unstamped(incremental[day]) and synced in incremental[day]
+    # The digests (frozen days, their index and feed) and the stories'
+    # feeds, retired ones included, are in the comparison; a finished
+    # day's digest is kept as it was, but for its sync stamp.
+    digest = digest_page.relative_to(project / "output").as_posix()
+    assert unstamped(before[digest]) == unstamped(incremental[digest]) and synced in incremental[digest]
+    assert "feeds/digest.json" in expected
+    assert f"digest/{T0 + timedelta(days=15):%Y/%m/%d}/index.html" in expected
+    retired = [n for n in expected if n.startswith("feeds/story/") and b"moved to the archive" in expected[n]]
+    assert retired and len([n for n in expected if n.startswith("feeds/story/")]) > len(retired)
     month = f"archive/{T0:%Y/%m}/index.html"
     assert unstamped(before[month]) != unstamped(incremental[month])
     # Every page says when the site last synced, the kept ones as well.

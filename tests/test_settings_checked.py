@@ -101,6 +101,16 @@ bad("GNEWS_OUTLETS_URL", ("5", "None", "''", "'{slug}.html'", "'../outlets.html'
     "relative address")
 bad("GNEWS_STATUS_SAVE_AS", ("'../status.html'", "5", "'{slug}.html'"), "inside the output folder")
 bad("GNEWS_STATUS_URL", ("5", "None", "''", "'../status.html'", "'sta tus.html'"), "relative address")
+bad("GNEWS_DIGEST_TOP", WHOLE + ("1001",), "whole number")
+bad("GNEWS_DIGEST_FEED_DAYS", WHOLE + ("0",), "whole number", "days")
+bad("GNEWS_DIGEST_URL", ("5", "None", "''", "'{nope}'", "'digest/{year}/{month}/'", "'../{year}/{month}/{day}/'"),
+    "{year}, {month}, {day}")
+bad("GNEWS_DIGESTS_URL", ("5", "None", "''", "'{slug}/'", "'../digest/'"), "relative address")
+for key, fields, ok in (("GNEWS_STORY_FEED_ATOM", "{slug}", "feeds/story/{slug}.atom.xml"),
+                        ("GNEWS_DIGEST_SAVE_AS", "{year}, {month}, {day}", "digest/{year}/{month}/{day}/index.html"),
+                        ("GNEWS_DIGESTS_SAVE_AS", "no placeholder", "digest/index.html"),
+                        ("GNEWS_DIGEST_FEED_ATOM", "no placeholder", "feeds/digest.atom.xml")):
+    bad(key, ["5", "True", "'{nope}'", f"'../{ok}'", f"'/tmp/{ok}'", f"'{ok}/'"], "inside the output folder", fields)
 bad("TIMEZONE", ("'Mars/Olympus'", "5", "'../../etc/passwd'", "''", "'UTC\\x00'", "['UTC']"), "tz database")
 bad("DEFAULT_LANG", ("5", "''", "'../search'", "'english language'", "['en']", "'e'"), "language code")
 
@@ -245,7 +255,7 @@ def _synced_site(site, monkeypatch) -> Path:
     report = sync(from_pelican({"PATH": str(site.content), "GNEWS_FEEDS": [str(feed)], "GNEWS_RETENTION_DAYS": 0}))
     [story] = report.results[0].written
     feed.write_bytes(feed_xml([old, new]))
-    (site.content / "archive").mkdir()
+    (site.content / "archive").mkdir(exist_ok=True)  # the sync froze T0's digest there
     (site.content / "archive" / "2025-12.jsonl").write_text(json.dumps({
         "id": "s1", "slug": "old-story", "headline": "An old story", "outlet": "Coastal Wire",
         "link": "https://cw.example/old", "date": "2025-12-03T08:00:00+00:00", "sources": 1}) + "\n")

@@ -15,6 +15,8 @@ sample feeds produced, file by file, and nothing a person touched or added:
   file with any other line (one an editor added, or one that cannot be
   read) is kept whole and named. Nothing else in the archive folder is
   touched, and the folder goes only if nothing else is in it;
+* a digest file (digest_file.py) whose every day lists sample stories
+  only, on the same terms;
 * the sync state (gnews-state.json) and its journal.
 
 Settings whose folders overlap (the archive in the story folder, the state
@@ -29,8 +31,9 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
+from .. import digest_file
 from ..settings import GNewsSettings
 from . import archive, atomic, journal
 from .atomic import Edited, UnsafePath, confined, sha256
@@ -143,6 +146,19 @@ def plan(config: GNewsSettings, samples: Path) -> Plan:
                 result.digests[path] = sha256(data)
             else:
                 result.kept_edited.append(path)
+        # The digests the sync froze of the samples' days (digest_file.py):
+        # every story of each a sample story (its file's name is its slug).
+        slugs = {PurePosixPath(record.file).stem for record in state.stories.values()}
+        for path in digest_file.digest_files(folder).values():
+            data = path.read_bytes()
+            days = [digest_file.parse_line(line, str(path)) for line in data.decode("utf-8", "replace").splitlines()
+                    if line.strip()]
+            if all(day is not None and {p.slug for p in day.picks} <= slugs for day in days):
+                result.remove.append(path)
+                result.digests[path] = sha256(data)
+            else:
+                result.kept_edited.append(path)
+            months = {**months, path.name: path}
         if set(folder.iterdir()) <= set(months.values()) and all(p in result.digests for p in months.values()):
             result.remove.append(folder)  # emptied by the above: nothing else was in it
     for path in (journal_file, config.state_file):

@@ -31,7 +31,7 @@ from pathlib import Path
 from .. import editions, frontmatter
 from ..settings import FeedSpec, GNewsSettings
 from ..text import safe_url
-from . import atomic, feed_status, journal, retention
+from . import atomic, digest_freeze, feed_status, journal, retention
 from .atomic import Edited, UnsafePath, sha256
 from .fetch import Cancellation, Fetched, FetchError, RateLimited, fetch
 from .identity import Matcher, article_keys, identity_keys, listed_apart, related, title_key
@@ -377,6 +377,11 @@ def sync(config: GNewsSettings, feeds: list[FeedSpec] | None = None, now: dateti
             for spec in specs[len(report.results):]:
                 report.results.append(FeedResult(spec, error=f"not synced: {exc}"))
             raise
+        try:
+            # Before retention: a finished day's stories are all still there.
+            digest_freeze.freeze(run, now)
+        except OSError as exc:
+            logger.warning("Digest: finished days not frozen (%s); the next sync tries again", exc.strerror or exc)
         try:
             report.retention = retention.expire(run, now)
         except OSError as exc:

@@ -15,6 +15,7 @@ from . import explain, freshness, localisation, merge, pelican_seams, ranking, s
 from .archive_pages import ArchiveGenerator
 from .crawlers import RobotsGenerator
 from .data_files import incremental_on
+from .digest_pages import DigestGenerator
 from .favicon import FaviconGenerator
 from .incremental import caching_on, finish_cache_guard, guard_content_cache, safe_cache_saves
 from .outputs import every_story, keep_pages_apart, loop_safe_get_files
@@ -22,6 +23,7 @@ from .reader import StoryReader, settle_name_slugs
 from .redirects import RedirectsGenerator
 from .render import OutletsGenerator, link_neighbours
 from .rst_reader import use_docutils_language
+from .story_feeds import StoryFeedsGenerator, place_feeds
 from .tag_index import TagIndexGenerator, take_over_tags_page
 from .template_cache import keep_compiled_templates
 from .translations import process_translations
@@ -120,8 +122,9 @@ def settle_stories(generator) -> None:
 
 def add_generators(pelican):
     # Redirects last: they go where no page of the build is.
-    return [OutletsGenerator, ArchiveGenerator, RobotsGenerator, FaviconGenerator, search.SearchGenerator,
-            TagIndexGenerator, freshness.StatusGenerator, RedirectsGenerator]
+    return [OutletsGenerator, ArchiveGenerator, StoryFeedsGenerator, DigestGenerator, RobotsGenerator,
+            FaviconGenerator, search.SearchGenerator, TagIndexGenerator, freshness.StatusGenerator,
+            RedirectsGenerator]
 
 
 def use_stable_pagination(pelican):
@@ -208,6 +211,7 @@ def register() -> None:
     signals.generator_init.connect(keep_compiled_templates)
     signals.generator_init.connect(safe_cache_saves)
     signals.all_generators_finalized.connect(keep_pages_apart)
+    signals.all_generators_finalized.connect(place_feeds)  # after: slugs are final
     signals.initialized.connect(incremental_output)
     signals.finalized.connect(finish)
     signals.finalized.connect(search.build_index)  # after finish: it removes what the writer did not write

@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 # `article` or `page` variable), archive days and months and every list page. Every
 # other page is rendered each time (it shows the whole site: tags.html,
 # archives.html, the outlets index, 404.html).
-MEMO_TEMPLATES = frozenset({"archive_day", "archive_month", "search", freshness.TEMPLATE})
+MEMO_TEMPLATES = frozenset({"archive_day", "archive_month", "search", "digest", freshness.TEMPLATE})
 MEMO_VARIABLES = ("article", "page")
 # A list's summary is shown on its front page only, so that its older pages
 # do not change with every story added to the list.
