@@ -28,6 +28,14 @@ TRANSLATION_FEED_ATOM = None
 
 DELETE_OUTPUT_DIRECTORY = True
 
+# "How stories are ranked", on every story page, links the ranking's docs in
+# this site's own repository (the workflow's GITHUB_REPOSITORY); elsewhere,
+# set the address of your copy of docs/joining-and-ranking.md here.
+if os.environ.get("GITHUB_REPOSITORY"):
+    GNEWS_RANKING_DOCS_URL = (f"{os.environ.get('GITHUB_SERVER_URL', 'https://github.com')}/"
+                              f"{os.environ['GITHUB_REPOSITORY']}/blob/HEAD/docs/joining-and-ranking.md"
+                              "#why-a-story-is-where-it-is")
+
 # The publishing workflow runs `pelican-gnews sync` first and commits what it
 # wrote; the build itself only reads content/.
 GNEWS_SYNC_ON_BUILD = False

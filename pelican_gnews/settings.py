@@ -76,8 +76,8 @@ DEFAULTS = {
     "GNEWS_DEVELOPING_HOURS": 6,
     # Where a story page's "Why this story is here" links: the ranking's
     # docs (docs/joining-and-ranking.md); "" leaves the link out.
-    "GNEWS_RANKING_DOCS_URL": "https://github.com/pelican-gnews/pelican-gnews/blob/main/docs/"
-                              "joining-and-ranking.md#why-a-story-is-where-it-is",
+    # publishconf.py points it at the site's own repository.
+    "GNEWS_RANKING_DOCS_URL": "",
     # Retention (retention.py): stories older than this many days (before
     # the newest story) leave the site's pages for the monthly archive; 0
     # keeps every story page. Archive months older than GNEWS_ARCHIVE_MONTHS

@@ -12,14 +12,15 @@ from datetime import datetime, timedelta, timezone
 from types import SimpleNamespace
 
 import pytest
-from conftest import Site, heading_count
+from conftest import ROOT, Site, heading_count
 from feedmaker import Item, Related, feed_xml
+from pelican.settings import read_settings
 
 from pelican_gnews import editions
 from pelican_gnews.ingest.state import SyncState
 from pelican_gnews.ingest.sync import sync
 from pelican_gnews.publish import ranking
-from pelican_gnews.settings import FeedSpec, SettingsError, feed_spec, from_pelican
+from pelican_gnews.settings import FeedSpec, SettingsError, feed_spec, from_pelican, problems
 
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
 TREATY = Item("Delegates agree river treaty in Geneva", "Harbor Ledger", "https://harbor.example",
@@ -59,7 +60,7 @@ def spread_sites(tmp_path_factory):
                                   encoding="utf-8")
     english = Site(root / "en")
     settings = dict(GNEWS_FEEDS=[str(feeds / "us.xml"), str(feeds / "gb.xml")], GNEWS_SEARCH=False,
-                    SITENAME="Newsroom")
+                    SITENAME="Newsroom", GNEWS_RANKING_DOCS_URL="https://example.org/docs/ranking.html")
     report = sync(from_pelican({**english.settings, **settings}), now=NOW)
     assert report.ok, report.failed
     news = english.content / "news"
@@ -178,7 +179,7 @@ def test_each_story_explains_its_place_with_rankings_figures(spread_sites):
         assert float(score.group(1)) == round(expected, 3) and int(score.group(2)) == facts.rank
         assert int(score.group(3)) == outlets and score.group(4) == "0.1"
         assert "A score halves every 12 hours while no outlet joins." in why
-        assert 'href="https://github.com/' in page and "How stories are ranked" in why
+        assert 'href="https://example.org/docs/ranking.html"' in page and "How stories are ranked" in why
     # The treaty story's best place is the US feed's first, not the UK feed's second.
     assert "best place in a Google News feed: 1." in _why(_page(site, "Delegates agree river treaty"))
 
@@ -246,3 +247,15 @@ def test_an_edited_story_keeps_its_bytes_and_still_gains_an_edition(tmp_path, ca
     assert any("hand.md:5: editions: 'Atlantis:Sea' names no edition" in r.getMessage() for r in caplog.records)
     hand = site.page("hand-written-script.html")
     assert "Only in the <bdi>United Kingdom</bdi> edition" in hand
+
+
+def test_the_published_site_links_the_ranking_docs_of_its_own_repository(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("GITHUB_REPOSITORY", "someone/their-news")
+    monkeypatch.delenv("GITHUB_SERVER_URL", raising=False)
+    settings = read_settings(str(ROOT / "publishconf.py"))
+    assert settings["GNEWS_RANKING_DOCS_URL"] == ("https://github.com/someone/their-news/blob/HEAD/docs/"
+                                                  "joining-and-ranking.md#why-a-story-is-where-it-is")
+    assert [p for p in problems(settings) if p[0] == "GNEWS_RANKING_DOCS_URL"] == []
+    monkeypatch.delenv("GITHUB_REPOSITORY")
+    assert "GNEWS_RANKING_DOCS_URL" not in read_settings(str(ROOT / "publishconf.py"))  # the default: no link
