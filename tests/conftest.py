@@ -248,6 +248,12 @@ def site_files(output: Path) -> dict[str, bytes]:
             if p.is_file() and p.relative_to(output).parts[0] != "pagefind"}
 
 
+def unstamped(page: bytes) -> bytes:
+    """A page without its footer's last-sync time (publish/freshness.py),
+    which every page carries and every sync changes."""
+    return re.sub(rb'<p class="synced" data-pagefind-ignore[^>]*>.*?</p>', b"", page)
+
+
 @contextlib.contextmanager
 def serve(directory: Path, handler_class=None, *, pages_404: bool = False):
     """A threaded HTTP server on 127.0.0.1 serving `directory`; yields its

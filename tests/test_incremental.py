@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, report_figure, run_tool, site_files
+from conftest import ROOT, report_figure, run_tool, site_files, unstamped
 from feedmaker import Item, Related, feed_xml
 
 from pelican_gnews.ingest.sync import sync
@@ -161,11 +160,6 @@ def test_incremental_build_equals_a_cold_build_after_every_kind_of_change(tmp_pa
     assert json.loads((project / "cache" / "gnews-build-stats.json").read_text())["stamped"] == 0
 
 
-def unstamped(page: bytes) -> bytes:
-    """A page without its footer's sync time."""
-    return re.sub(rb'<p class="synced" data-pagefind-ignore[^>]*>.*?</p>', b"", page)
-
-
 @pytest.mark.slow
 def test_a_changed_template_renders_every_page_again(tmp_path):
     project = tmp_path / "site"
@@ -311,6 +305,12 @@ def test_incremental_equals_cold_after_saves_during_a_build_and_renamed_archive_
     assert "update 13.2 (corrected)" in (project / "output" / f"{edited.stem}.html").read_text(encoding="utf-8")
     assert "update 13.2 (corrected)" in (project / "output" / "feeds" / "all.atom.xml").read_text(encoding="utf-8")
     assert not (project / "output" / f"{deleted.stem}.html").exists()
+    if function_setting:
+        # Nothing is kept from one build to the next (the rest, renamed and
+        # re-encoded months, is about what is kept: checked without it).
+        stats = json.loads((project / "cache" / "gnews-build-stats.json").read_text())
+        assert stats["kept"] == 0 and not (project / "cache" / "ArticlesGenerator-Readers").exists()
+        return
 
     # 2. An archive month renamed with the same bytes, then saved with a BOM.
     renamed = months[0].with_name("2025-12.jsonl")
@@ -331,8 +331,4 @@ def test_incremental_equals_cold_after_saves_during_a_build_and_renamed_archive_
     assert '"sources": 1' in renamed.read_text(encoding="utf-8-sig")
     build(project)
     check("and the build after it")
-    stats = json.loads((project / "cache" / "gnews-build-stats.json").read_text())
-    if function_setting:  # nothing kept, nothing stale, no failed build
-        assert stats["kept"] == 0 and not (project / "cache" / "ArticlesGenerator-Readers").exists()
-    else:
-        assert stats["kept"] > 0
+    assert json.loads((project / "cache" / "gnews-build-stats.json").read_text())["kept"] > 0

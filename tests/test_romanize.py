@@ -121,3 +121,10 @@ def test_romanize_still_spells_every_script():
     assert re.fullmatch(r"[a-z -]+", romanize("台湾新闻", "zh-TW"))
     assert romanize("조선일보", "ko") == "joseonilbo"
     assert romanize("続報", "ja") == "zokuhou"
+
+
+def test_a_word_a_romanizer_fails_on_is_left_to_unidecode_and_the_rest_kept():
+    # korean-romanizer has no rule for the final of 넪 (a KeyError inside it).
+    spelled = romanize("서울 넪: 시장", "ko")
+    assert "넪" in spelled and spelled.startswith("seoul") and spelled.endswith("sijang"), spelled
+    assert re.fullmatch(r"[a-z0-9-]+", base_slug("넪:", "ko")), base_slug("넪:", "ko")

@@ -16,7 +16,7 @@ dropped with one warning naming it; the rest of the state is read.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 
 from ..text import clean_text
@@ -35,7 +35,10 @@ def reason(error: object) -> str:
     return clean_text(error, MAX_REASON) or "unknown error"
 
 
-@dataclass
+# Frozen: a sync replaces a feed's record (note()), so that the state can
+# keep each record's JSON text until the record is replaced, instead of
+# writing every feed's line again at each of a sync's saves.
+@dataclass(frozen=True)
 class FeedStatus:
     name: str = ""
     ok: str = ""  # last successful sync (ISO 8601, UTC)
@@ -53,9 +56,6 @@ class FeedStatus:
         since = (until - WINDOW).astimezone(timezone.utc).strftime(_HOUR)
         return sum(n for hour, n in self.new.items() if hour > since)
 
-    def prune(self, now: datetime) -> None:
-        since = (now - WINDOW).astimezone(timezone.utc).strftime(_HOUR)
-        self.new = {hour: n for hour, n in self.new.items() if hour > since}
 
 
 def _time(value) -> str:
@@ -119,18 +119,18 @@ def note(records: dict[str, FeedStatus], url: str, *, when: datetime, name: str 
          new: int = 0) -> None:
     """One feed's part of a sync, at `when`: its name (if known), success
     with `new` new stories, or failure with its `error` (reason's text)."""
-    status = records.setdefault(url, FeedStatus())
-    if name:
-        status.name = clean_text(name, MAX_NAME)
+    status = records.get(url) or FeedStatus()
     stamp = when.astimezone(timezone.utc).isoformat(timespec="seconds")
+    since = (when - WINDOW).astimezone(timezone.utc).strftime(_HOUR)
+    counts = {hour: n for hour, n in status.new.items() if hour > since}
     if error:
-        status.failed, status.reason = stamp, reason(error)
+        status = replace(status, failed=stamp, reason=reason(error))
     else:
-        status.ok = stamp
+        status = replace(status, ok=stamp)
         if new:
             hour = when.astimezone(timezone.utc).strftime(_HOUR)
-            status.new[hour] = status.new.get(hour, 0) + new
-    status.prune(when)
+            counts[hour] = counts.get(hour, 0) + new
+    records[url] = replace(status, name=clean_text(name, MAX_NAME) if name else status.name, new=counts)
 
 
 def keep_only(records: dict[str, FeedStatus], urls) -> None:

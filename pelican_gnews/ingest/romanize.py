@@ -182,6 +182,25 @@ def _runs(text: str, japanese_text: bool) -> list[tuple[str, str]]:
     return [(script, chunk) for script, chunk in runs]
 
 
+_READER_FAILURES = (KeyError, IndexError, ValueError, TypeError, AttributeError)
+
+
+def _spelled(reader, chunk: str) -> str:
+    """`reader`'s spelling of a run. A word its tables fail on (korean-
+    romanizer has no rule for the final of 넪) stays as it is, for Unidecode;
+    the run's other words keep the reader's spelling."""
+    try:
+        return reader(chunk)
+    except _READER_FAILURES:
+        words = []
+        for word in chunk.split():
+            try:
+                words.append(reader(word))
+            except _READER_FAILURES:
+                words.append(word)
+        return " ".join(words)
+
+
 def romanize(text: str, language: str = "") -> str:
     """A Latin spelling of `text`, script by script; what is left (Latin,
     Cyrillic, Greek...) is for python-slugify's Unidecode, and so is a
@@ -193,15 +212,15 @@ def romanize(text: str, language: str = "") -> str:
     out = []
     for script, chunk in _runs(text, japanese_text):
         if script == "kana" and stack_ready("ja"):
-            out.append(japanese(chunk))
+            out.append(_spelled(japanese, chunk))
         elif script == "han" and stack_ready("zh"):
-            out.append(chinese(chunk))
+            out.append(_spelled(chinese, chunk))
         elif script == "hangul" and stack_ready("ko"):
-            out.append(korean(chunk))
+            out.append(_spelled(korean, chunk))
         elif script == "arabic":
-            out.append(arabic(chunk))
+            out.append(_spelled(arabic, chunk))
         elif script == "hebrew":
-            out.append(hebrew(chunk))
+            out.append(_spelled(hebrew, chunk))
         else:
             out.append(chunk)
     return re.sub(r"\s+", " ", " ".join(out)).strip()

@@ -135,6 +135,7 @@ class SyncState:
     _by_key: dict[str, str] = field(default_factory=dict, repr=False)
     _by_title: dict[str, list[str]] = field(default_factory=dict, repr=False)
     _saved: str = field(default="", repr=False)
+    _status_text: dict[str, tuple] = field(default_factory=dict, repr=False)  # url -> (record, its JSON)
 
     @classmethod
     def load(cls, path: Path) -> SyncState:
@@ -195,7 +196,20 @@ class SyncState:
         return format_document({"version": VERSION, "feeds": self.feeds,
                                 "stories": {sid: r.as_json() for sid, r in self.stories.items()},
                                 "links": self.links,
-                                "status": {url: s.as_json() for url, s in self.status.items()}})
+                                "status": self._status_lines()})
+
+    def _status_lines(self) -> dict[str, Written]:
+        """Each feed's status line, written again only for a record
+        replaced since (a sync saves after every feed: with thousands of
+        feeds, writing them all each time took most of the sync)."""
+        texts = {}
+        for url, record in self.status.items():
+            kept = self._status_text.get(url)
+            if kept is None or kept[0] is not record:
+                text = f"  {json.dumps(url, ensure_ascii=False)}: {json.dumps(record.as_json(), ensure_ascii=False)}"
+                kept = self._status_text[url] = (record, Written(text))
+            texts[url] = kept[1]
+        return texts
 
     def save(self, temp_dir: Path) -> bool:
         """Write the file if its content changed. Returns whether it wrote.
@@ -253,13 +267,21 @@ class SyncState:
                 self._by_title[key].remove(story_id)
 
 
+class Written(str):
+    """A section's line ("key": value) already written (SyncState._status_lines)."""
+
+
 def format_document(data: dict) -> str:
     """A state document as JSON, one line per feed and per story, sorted: a
     sync's commit changes the lines of the stories it touched, and Python's
     C encoder writes it (with `indent`, json falls back to pure Python)."""
+    def line(key, value) -> str:
+        if isinstance(value, Written):
+            return value
+        return f"  {json.dumps(key, ensure_ascii=False)}: {json.dumps(value, ensure_ascii=False)}"
+
     def lines(section: dict) -> str:
-        body = ",\n".join(f"  {json.dumps(key, ensure_ascii=False)}: {json.dumps(section[key], ensure_ascii=False)}"
-                          for key in sorted(section))
+        body = ",\n".join(line(key, section[key]) for key in sorted(section))
         return f"{{\n{body}\n }}" if body else "{}"
 
     # Sections a state may lack (written before they existed, or empty).
