@@ -53,9 +53,10 @@ PER_HOUR = 30
 SECTIONS = ["World", "Business", "Technology", "Science", "Sports"]
 
 
-def google_token(url: str) -> str:
+def google_token(url: str, opaque: bool = False) -> str:
     """An article token as long and as random as Google's current ones
-    (about 250 characters of base64), the same for the same URL."""
+    (about 250 characters of base64), the same for the same URL; every one
+    opaque, as today's are (feedmaker.article_token's signature)."""
     seed = hashlib.sha512(url.encode()).digest()
     raw = b"".join(hashlib.sha512(seed + bytes([i])).digest() for i in range(3))[:185]
     return "CBMi" + base64.urlsafe_b64encode(raw).decode().rstrip("=")
