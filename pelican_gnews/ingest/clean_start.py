@@ -99,6 +99,12 @@ def _month_is_samples(text: str, ids: set[str], links: set[str]) -> bool:
     return True
 
 
+def _slugs_of(text: str) -> set[str]:
+    """The slugs of a month file's lines."""
+    entries = (archive.parse_line(line, "", warn=False) for line in text.split("\n") if line.strip())
+    return {entry.slug for entry in entries if entry is not None and entry.slug}
+
+
 def plan(config: GNewsSettings, samples: Path) -> Plan:
     """What a clean start removes; refuses settings whose folders overlap,
     and refuses while samples are still the feeds or once the site's own
@@ -139,16 +145,19 @@ def plan(config: GNewsSettings, samples: Path) -> Plan:
         ids = set(state.stories)
         links = _sample_links(state, samples, config)
         months = archive.month_files(folder)
+        # Sample stories by slug: those the state knows (a file's name is its
+        # slug) and those retention archived, which the state forgot.
+        slugs = {PurePosixPath(record.file).stem for record in state.stories.values()}
         for path in months.values():
             data = path.read_bytes()
             if _month_is_samples(data.decode("utf-8", "replace"), ids, links):
                 result.remove.append(path)
                 result.digests[path] = sha256(data)
+                slugs.update(_slugs_of(data.decode("utf-8", "replace")))
             else:
                 result.kept_edited.append(path)
         # The digests the sync froze of the samples' days (digest_file.py):
-        # every story of each a sample story (its file's name is its slug).
-        slugs = {PurePosixPath(record.file).stem for record in state.stories.values()}
+        # every story of each a sample story.
         for path in digest_file.digest_files(folder).values():
             data = path.read_bytes()
             days = [digest_file.parse_line(line, str(path)) for line in data.decode("utf-8", "replace").splitlines()
