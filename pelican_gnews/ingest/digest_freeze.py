@@ -37,12 +37,8 @@ def _time(value: str) -> datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=ZoneInfo("UTC"))
 
 
-def _hidden(data: bytes) -> bool:
+def _hidden(meta: dict) -> bool:
     """A draft, or a story an editor put into another (`story:`): not on the site's lists."""
-    parts = frontmatter.split(data.decode("utf-8", "replace"))
-    if parts is None:
-        return False
-    meta = frontmatter.load(parts[0], "<story>", parts[2])
     draft = frontmatter.flag(meta.get("draft"), "draft", unclear=True, absent=False)
     return bool(draft) or bool(str(meta.get("story") or "").strip())
 
@@ -50,10 +46,10 @@ def _hidden(data: bytes) -> bool:
 def _pick(run, sid: str, record, end: datetime) -> tuple[float, digest_file.Pick] | None:
     when = record.published
     try:
-        data = run.target(record.file).read_bytes()
-        if _hidden(data):
+        meta, body = retention.read_story(run.target(record.file).read_bytes())  # read once
+        if _hidden(meta):
             return None
-        entry = retention.entry_of(data, sid, when)
+        entry = retention.entry_from(meta, body, sid, when)
     except (OSError, ValueError, TypeError, AttributeError):
         return None  # gone, or an editor's file the build reports itself
     if not entry.slug or not entry.headline:

@@ -125,11 +125,19 @@ def pinned(data: bytes, where: str = "<story>") -> bool | None:
     return False if False in readings else None
 
 
+def read_story(data: bytes) -> tuple[dict, str]:
+    """A story file this tool wrote: its front matter and its body."""
+    yaml_text, body, first_line = frontmatter.split(data.decode("utf-8", "replace"))
+    return frontmatter.load(yaml_text, "<story>", first_line), body
+
+
 def entry_of(data: bytes, story_id: str, when: datetime) -> archive.Entry:
     """The archive line of a story file this tool wrote."""
-    text = data.decode("utf-8", "replace")
-    yaml_text, body, first_line = frontmatter.split(text)
-    meta = frontmatter.load(yaml_text, "<story>", first_line)
+    return entry_from(*read_story(data), story_id, when)
+
+
+def entry_from(meta: dict, body: str, story_id: str, when: datetime) -> archive.Entry:
+    """The archive line of a story, from its front matter and body."""
     where = first_ol(body)
     cluster = parse_cluster(body[where[0]:where[1]] if where else body)
     title = clean_text(meta.get("title", ""))
