@@ -40,8 +40,10 @@ def _figure(value: float) -> float | int:
 
 
 def _pinned(article) -> bool:
+    """The one reading of `pinned:` (frontmatter.flag), on retention's safe
+    side: a value neither yes nor no keeps the file, so the page says pinned."""
     value = (getattr(article, "metadata", None) or {}).get("pinned")
-    return value is True or (isinstance(value, (str, int)) and str(value).strip().lower() in frontmatter.YES)
+    return frontmatter.flag(value, "pinned", unclear=True, absent=False, where=getattr(article, "source_path", ""))
 
 
 def explain(article, settings) -> Why | None:
