@@ -176,3 +176,38 @@ def test_slugs_of_hand_written_story_and_markdown_files_are_taken(tmp_path, name
     config = from_pelican({"PATH": str(content), "GNEWS_FEEDS": [str(tmp_path / "f.xml")]})
     [written] = sync(config).results[0].written
     assert written.stem.startswith("port-strike-ends-coastal-wire-")
+
+
+def test_a_save_writes_what_a_fresh_load_would_after_records_change_in_place(tmp_path):
+    """The state encodes a line again only when its record changed
+    (state.SyncState._kept_lines): a record changed in place (a key, an
+    outlet, an edition added to its own lists), one replaced and one
+    removed all reach the file, which reads back as it was saved."""
+    from pelican_gnews.ingest.state import SyncState
+
+    content = tmp_path / "content"
+    content.mkdir()
+    feed = tmp_path / "feed.xml"
+    feed.write_text(feed_xml("World - Google News", "https://news.google.com/", "en",
+                             [Item(f"Story number {n} of the day", "Wire", "https://wire.example",
+                                   f"https://wire.example/{n}", datetime(2026, 1, 9, 8, n, tzinfo=timezone.utc))
+                              for n in range(3)]), encoding="utf-8")
+    assert sync(from_pelican({"PATH": str(content), "GNEWS_FEEDS": [str(feed)]})).ok
+    path = tmp_path / "gnews-state.json"
+    state = SyncState.load(path)
+    first, second, third = sorted(state.stories)
+    record = state.stories[first]
+    record.keys.append("art:added-in-place")
+    record.joined["Late Outlet"] = "2026-01-09T10:00:00+00:00"
+    record.editions.setdefault("GB", []).append("Business")
+    state.stories[second] = type(record)(file="news/replaced.md", sha256=None, keys=["art:replaced"])
+    del state.stories[third]
+    assert state.save(tmp_path)
+    again = SyncState.load(path)
+    assert again.stories[first].keys[-1] == "art:added-in-place"
+    assert again.stories[first].joined["Late Outlet"] == "2026-01-09T10:00:00+00:00"
+    assert again.stories[first].editions["GB"] == ["Business"]
+    assert again.stories[second].file == "news/replaced.md" and third not in again.stories
+    assert path.read_text(encoding="utf-8") == again.dumps() == state.dumps()
+    record.keys.append("art:second-change")  # a second change to the same record
+    assert state.save(tmp_path) and SyncState.load(path).stories[first].keys[-1] == "art:second-change"

@@ -89,7 +89,9 @@ class StoryRecord:
     editions: dict[str, list[str]] = field(default_factory=dict)
 
     def as_json(self) -> dict:
-        data = {"file": self.file, "sha256": self.sha256, "keys": self.keys}
+        # Copies, not the record's own lists: the state compares this with
+        # the value its line was last written from (SyncState._kept_lines).
+        data = {"file": self.file, "sha256": self.sha256, "keys": list(self.keys)}
         if self.date:
             data["date"] = self.date
         if self.deleted:
@@ -99,9 +101,9 @@ class StoryRecord:
         if self.rank:
             data["rank"] = self.rank
         if self.joined:
-            data["joined"] = self.joined
+            data["joined"] = dict(self.joined)
         if self.editions:
-            data["editions"] = self.editions
+            data["editions"] = {edition: list(sections) for edition, sections in self.editions.items()}
         return data
 
     def saw(self, rank: int, outlets, when: str) -> bool:
@@ -135,7 +137,8 @@ class SyncState:
     _by_key: dict[str, str] = field(default_factory=dict, repr=False)
     _by_title: dict[str, list[str]] = field(default_factory=dict, repr=False)
     _saved: str = field(default="", repr=False)
-    _status_text: dict[str, tuple] = field(default_factory=dict, repr=False)  # url -> (record, its JSON)
+    # Lines written at the last dumps(), per section and key: (value, line).
+    _lines: dict[str, dict[str, tuple]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, path: Path) -> SyncState:
@@ -194,21 +197,24 @@ class SyncState:
 
     def dumps(self) -> str:
         return format_document({"version": VERSION, "feeds": self.feeds,
-                                "stories": {sid: r.as_json() for sid, r in self.stories.items()},
+                                "stories": self._kept_lines("stories", self.stories, StoryRecord.as_json),
                                 "links": self.links,
-                                "status": self._status_lines()})
+                                "status": self._kept_lines("status", self.status, feed_status.FeedStatus.as_json)})
 
-    def _status_lines(self) -> dict[str, Written]:
-        """Each feed's status line, written again only for a record
-        replaced since (a sync saves after every feed: with thousands of
-        feeds, writing them all each time took most of the sync)."""
-        texts = {}
-        for url, record in self.status.items():
-            kept = self._status_text.get(url)
-            if kept is None or kept[0] is not record:
-                text = f"  {json.dumps(url, ensure_ascii=False)}: {json.dumps(record.as_json(), ensure_ascii=False)}"
-                kept = self._status_text[url] = (record, Written(text))
-            texts[url] = kept[1]
+    def _kept_lines(self, section: str, records: dict, as_json) -> dict[str, Written]:
+        """Each record's line, encoded again only when its JSON changed (a
+        sync saves after every feed: re-encoding thousands of stories and
+        feeds each time took most of a save)."""
+        kept, texts = self._lines.setdefault(section, {}), {}
+        for key, record in records.items():
+            value = as_json(record)
+            old = kept.get(key)
+            if old is None or old[0] != value:
+                line = f"  {json.dumps(key, ensure_ascii=False)}: {json.dumps(value, ensure_ascii=False)}"
+                old = kept[key] = (value, Written(line))
+            texts[key] = old[1]
+        for key in kept.keys() - records.keys():  # records gone: their lines too
+            del kept[key]
         return texts
 
     def save(self, temp_dir: Path) -> bool:
@@ -268,7 +274,7 @@ class SyncState:
 
 
 class Written(str):
-    """A section's line ("key": value) already written (SyncState._status_lines)."""
+    """A section's line ("key": value) already written (SyncState._kept_lines)."""
 
 
 def format_document(data: dict) -> str:
