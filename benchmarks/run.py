@@ -134,15 +134,17 @@ def plain_site(root: Path, stories: Path) -> Path:
 
 
 def hugo_site(root: Path, stories: Path) -> Path:
-    """The story files as they are, in a Hugo site with a minimal layout."""
+    """The story files as they are, in a Hugo site with a minimal layout
+    (its story pages marked for Pagefind, as the theme marks ours)."""
     shutil.copytree(stories, root / "content" / "news")
     (root / "hugo.toml").write_text('baseURL = "https://example.org/"\ntitle = "News"\n'
                                     'disableKinds = ["RSS", "sitemap", "robotsTXT"]\n')
     layouts = root / "layouts" / "_default"
     layouts.mkdir(parents=True)
     (layouts / "single.html").write_text(
-        "<!doctype html><html><head><title>{{ .Title }}</title></head><body><h1>{{ .Title }}</h1>"
-        "<time>{{ .Date }}</time>{{ .Content }}{{ range .Params.tags }}<a>{{ . }}</a>{{ end }}</body></html>")
+        "<!doctype html><html lang=\"en\"><head><title>{{ .Title }}</title></head><body><main data-pagefind-body>"
+        "<h1>{{ .Title }}</h1><time>{{ .Date }}</time>{{ .Content }}{{ range .Params.tags }}<a>{{ . }}</a>{{ end }}"
+        "</main></body></html>")
     (layouts / "list.html").write_text(
         "<!doctype html><html><head><title>{{ .Title }}</title></head><body><ul>"
         "{{ range .Paginator.Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>{{ end }}"

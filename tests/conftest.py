@@ -53,6 +53,9 @@ class Site:
             "CACHE_CONTENT": False,
             "LOAD_CONTENT_CACHE": False,
             "GNEWS_FEEDS": [],
+            # Off unless a test turns it on: Pagefind over Japanese pages
+            # costs over a second a build, and most tests look elsewhere.
+            "GNEWS_SEARCH": False,
         }
 
     def write(self, relpath: str, text: str) -> Path:
@@ -77,25 +80,13 @@ class Site:
 def pytest_collection_modifyitems(items):
     """A test that launches Chromium (by the `browser` fixture or its mark)
     is a `browser` test; `browser` and `stress` tests are `slow` too, so
-    `-m "not slow"` leaves them all out.
-
-    Then the modules that hold the longest tests run first: the two workers
-    start with the longest work and end on short tests, which the first to
-    run out takes from the other (--dist worksteal), rather than one worker
-    idling through another's minute-long test at the end. Whole modules
-    move, so the tests sharing a module's built site stay together."""
+    `-m "not slow"` leaves them all out."""
     for item in items:
         if "browser" in getattr(item, "fixturenames", ()) and not item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.browser)
         if (item.get_closest_marker("browser") or item.get_closest_marker("stress")) \
                 and not item.get_closest_marker("slow"):
             item.add_marker(pytest.mark.slow)
-    weight: dict[str, int] = {}
-    for item in items:
-        mark = 0 if item.get_closest_marker("stress") or item.get_closest_marker("browser") else \
-            1 if item.get_closest_marker("slow") else 2
-        weight[item.nodeid.split("::")[0]] = min(weight.get(item.nodeid.split("::")[0], 2), mark)
-    items.sort(key=lambda item: weight[item.nodeid.split("::")[0]])  # stable: in-module order kept
 
 
 # -- Chromium: one launch per session, shared by every browser test -----------------
