@@ -277,7 +277,7 @@ def test_a_language_that_is_not_a_tag_is_a_warning_and_the_build_goes_on(site, c
     site.write("news/plain.md", "Title: Plain harbour story\nDate: 2026-01-09 09:00\nLang: ../../z\n"
                                 "Language: ../search\n\nText.\n")
     site.write("news/good.md", _story('"Hafen öffnet wieder - Wire"', "Notiz.\n", "language: de\n"))
-    site.build(SITEURL=PUBLISH_URL, RELATIVE_URLS=False, FEED_ALL_ATOM="feeds/all.atom.xml")
+    site.build(SITEURL=PUBLISH_URL, RELATIVE_URLS=False, FEED_ALL_ATOM="feeds/all.atom.xml", GNEWS_SEARCH=True)
     assert errors() == []
     warned = [r.getMessage() for r in caplog.records if "is not a language tag" in r.getMessage()]
     for n, bad in enumerate(BAD_LANGUAGES):
