@@ -117,7 +117,7 @@ def hostile_site(tmp_path_factory):
     site.build(GNEWS_FEEDS=[str(feed)], SITEURL=PUBLISH_URL, RELATIVE_URLS=False,
                FEED_ALL_ATOM="feeds/all.atom.xml", CATEGORY_FEED_ATOM="feeds/category/{slug}.atom.xml",
                TAG_FEED_ATOM="feeds/tag/{slug}.atom.xml", DEFAULT_PAGINATION=50,
-               DIRECT_TEMPLATES=["index", "tags", "categories", "archives"])
+               DIRECT_TEMPLATES=["index", "tags", "categories", "archives"], GNEWS_SEARCH=True)
     return site
 
 
@@ -280,7 +280,8 @@ def test_feedparser_corpus_through_sync_and_build(tmp_path, site):
         for entry in parse_cluster(body).entries:
             assert entry.link.startswith(("http://", "https://"))
     # Build in one go: every story file reads, every page is free of active content.
-    site.build(GNEWS_SYNC_ON_BUILD=False, DIRECT_TEMPLATES=["index", "tags", "categories", "archives"])
+    site.build(GNEWS_SYNC_ON_BUILD=False, DIRECT_TEMPLATES=["index", "tags", "categories", "archives"],
+               GNEWS_SEARCH=True)
     pages = list(site.output.rglob("*.html"))
     for page in pages:
         assert_no_active_content(page.read_text(encoding="utf-8"), page)

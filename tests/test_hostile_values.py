@@ -186,7 +186,7 @@ def test_characters_xml_cannot_hold_never_stop_the_build(site, errors):
     originals = {name: site.write(f"news/{name}", text).read_bytes() for name, text in HOSTILE_FILES.items()}
     site.build(SITEURL=PUBLISH_URL, RELATIVE_URLS=False, FEED_ALL_ATOM="feeds/all.atom.xml",
                CATEGORY_FEED_ATOM="feeds/category/{slug}.atom.xml", TAG_FEED_ATOM="feeds/tag/{slug}.atom.xml",
-               AUTHOR_SAVE_AS="author/{slug}.html")
+               AUTHOR_SAVE_AS="author/{slug}.html", GNEWS_SEARCH=True)
     assert errors() == []
     pages = {p.name: p.read_text(encoding="utf-8") for p in site.output.glob("*.html")}
     story_pages = [text for name, text in pages.items() if "harbour" in name]

@@ -275,7 +275,8 @@ def test_hostile_feed_values_are_escaped_in_every_context(site, tmp_path):
     feed.write_text(feed_xml(f"Sec {HOSTILE} - Google News", "https://news.google.com/", "en", [item]))
     site.build(GNEWS_FEEDS=[str(feed)], SITEURL=PUBLISH_URL, RELATIVE_URLS=False,
                FEED_ALL_ATOM="feeds/all.atom.xml", CATEGORY_FEED_ATOM="feeds/category/{slug}.atom.xml",
-               TAG_FEED_ATOM="feeds/tag/{slug}.atom.xml", DIRECT_TEMPLATES=["index", "tags", "categories", "archives"])
+               TAG_FEED_ATOM="feeds/tag/{slug}.atom.xml", DIRECT_TEMPLATES=["index", "tags", "categories", "archives"],
+               GNEWS_SEARCH=True)
     story = next(p for p in site.output.glob("headline-*.html"))
     for path in [*site.output.rglob("*.html")]:
         doc = Page(path.read_text(encoding="utf-8"))
