@@ -69,3 +69,18 @@ def test_a_build_on_a_changed_pelican_stops_before_it_starts(tmp_path):
     assert "Traceback" not in log
     assert not (project / "output" / "index.html").exists()
     assert not (project / "content" / "news").exists()  # not even the sync ran
+
+
+def test_a_pelican_that_writes_other_pages_before_the_stories_is_named(monkeypatch):
+    """The writer starts the search index at the first page that is not a
+    story, so it needs the story pages written first."""
+    real_source = inspect.getsource
+    original = pelican.generators.ArticlesGenerator.generate_pages
+    moved = real_source(original).replace("self.generate_articles(write)\n", "").replace(
+        "self.generate_drafts(write)", "self.generate_drafts(write)\n        self.generate_articles(write)")
+    monkeypatch.setattr(pelican_seams.inspect, "getsource",
+                        lambda obj: moved if obj is original else real_source(obj))
+    with pytest.raises(PelicanShapeError) as caught:
+        check_shape()
+    assert ("ArticlesGenerator.generate_pages calls another self.generate_ method before "
+            "self.generate_articles(write)") in str(caught.value)

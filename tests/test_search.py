@@ -5,10 +5,15 @@ JavaScript, and no other page runs a script."""
 
 from __future__ import annotations
 
+import json
 import re
+import sys
 
 import pytest
-from conftest import AXE, WCAG_TAGS, require_tool
+from conftest import AXE, SEED_STORY, WCAG_TAGS, require_tool
+
+from pelican_gnews.publish import search as search_module
+from pelican_gnews.publish.search import STAGE
 
 TREATY = "Delegates agree river treaty after all-night talks in Geneva"
 SUPPLY = "国際宇宙ステーションへの補給船、打ち上げに成功"
@@ -78,3 +83,40 @@ def test_only_search_pages_load_a_script(sample_site):
                 running.append(page.relative_to(sample_site).as_posix())
     assert sorted(set(running)) == ["404.html", "search.html", "search/ar.html", "search/de.html", "search/ja.html"]
     assert (sample_site / "pagefind" / "pagefind.js").is_file()
+
+
+def test_the_index_holds_this_builds_story_pages_and_nothing_else(site, errors, caplog):
+    """The index is made beside the build from links to the story pages as
+    they are written: after a story file is deleted, the next incremental
+    build's index counts the stories left (the deleted one's page is still
+    in the output while Pagefind runs), and the folder of links is gone."""
+    seed = SEED_STORY.read_text(encoding="utf-8")
+    for n in range(3):
+        site.write(f"news/story-{n}.md", seed.replace('slug: "', f'slug: "story-{n}-').replace(
+            'title: "', f'title: "Story {n}: '))
+    settings = {"GNEWS_SEARCH": True, "GNEWS_INCREMENTAL": True, "CACHE_PATH": str(site.root / "cache")}
+
+    def indexed() -> int:
+        entry = json.loads((site.output / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+        return sum(language["page_count"] for language in entry["languages"].values())
+
+    site.build(**settings)
+    assert indexed() == 3
+    (site.content / "news" / "story-1.md").unlink()
+    site.build(**settings)
+    assert indexed() == 2
+    assert not list(site.output.glob("story-1-*.html"))
+    assert not (site.output / STAGE).exists()
+    assert errors() == []
+    assert not [r for r in caplog.records if "search index not built" in r.getMessage()]
+
+
+def test_a_failing_pagefind_is_one_warning_and_the_site_is_built(site, caplog, monkeypatch):
+    site.write("news/story.md", SEED_STORY.read_text(encoding="utf-8"))
+    monkeypatch.setattr(search_module, "_command", lambda where, glob: [
+        sys.executable, "-c", "import sys; print('Error: no room on the disk'); sys.exit(3)"])
+    site.build(GNEWS_SEARCH=True)
+    warned = [r.getMessage() for r in caplog.records if "search index not built" in r.getMessage()]
+    assert warned == ["pelican-gnews: search index not built: Error: no room on the disk"]
+    assert (site.output / "index.html").is_file() and (site.output / "search.html").is_file()
+    assert not (site.output / "pagefind").exists() and not (site.output / STAGE).exists()

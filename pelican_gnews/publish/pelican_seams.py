@@ -83,6 +83,14 @@ def _sets(cls, method: str, *attributes: str) -> Callable[[], str]:
     return _source_check(cls, method, missing)
 
 
+def _first_call(source: str, call: str) -> str:
+    """'' when `call` is in `source` before any other call of a self.generate_ method."""
+    at = source.find(call)
+    if at < 0:
+        return f"no longer has {call}"
+    return "" if source.find("self.generate_") == at else f"calls another self.generate_ method before {call}"
+
+
 def _attribute(owner, name: str) -> Callable[[], str]:
     return lambda: "" if hasattr(owner, name) else "is gone"
 
@@ -129,6 +137,11 @@ PIECES = (
     Piece("Readers.reader_classes", "given the story reader and the localised reST reader (readers_init passes "
           "the Readers object, and Pelican's plugin docs name this attribute)",
           _sets(pelican.readers.Readers, "__init__", "reader_classes")),
+    Piece("ArticlesGenerator.generate_pages", "relied on to write every story page before any other page "
+          "(generate_articles first): the writer starts the search index at the first other page, so that "
+          "Pagefind runs beside the rest of the build (search.IndexJob); no signal marks that moment",
+          _source_check(G.ArticlesGenerator, "generate_pages", lambda source: _first_call(
+              source, "self.generate_articles(write)"))),
     Piece("pelican.log.console", "prints the sync's summary the way Pelican prints its 'Done:' line",
           _attribute(pelican.log, "console")),
 )

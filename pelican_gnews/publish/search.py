@@ -20,18 +20,21 @@ spaces on both sides.
 A search page per language of the site's stories: `search.html` in
 DEFAULT_LANG, `search/<lang>.html` for each other one, since Pagefind
 searches the index of the page's own language (languages without region:
-story pages declare "en", not "en-US", see language_of()). The index is built at the
-end of every build (GNEWS_SEARCH), from the story pages retention keeps: its
-cost follows the site's bounded size, not its age.
+story pages declare "en", not "en-US", see language_of()). The index is built
+with every build (GNEWS_SEARCH), from the story pages retention keeps: its
+cost follows the site's bounded size, not its age. Pagefind starts as soon as
+the story pages are written and runs beside the rest of the build (IndexJob).
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import subprocess
 import sys
 import time
+import weakref
 from pathlib import Path
 
 from pelican.generators import Generator, PelicanTemplateNotFound
@@ -42,6 +45,8 @@ from ..settings import setting
 logger = logging.getLogger(__name__)
 
 BUNDLE = "pagefind"  # the index's folder in the output
+STAGE = ".gnews-search"  # in the output while a build's index is made (IndexJob)
+TIMEOUT = 600  # seconds Pagefind may take
 
 
 def search_on(settings) -> bool:
@@ -94,23 +99,121 @@ def story_glob(settings) -> str:
     return "**/*.html"
 
 
+class IndexJob:
+    """Pagefind over one build's story pages, started by the writer once
+    they are all written (Pelican writes them first, pelican_seams) and run
+    beside the rest of the build, so that an hourly build waits for the
+    index only as long as the index outlasts the other pages. A page is
+    written once a build, so the index is the one Pagefind makes at the
+    end. Pagefind reads hard links to the pages, gathered in a folder of
+    their own: only this build's story pages, not the expired ones the
+    writer removes at its end."""
+
+    def __init__(self, output: Path, pages: list[str]):
+        self.output = output
+        self.stage = output / STAGE
+        self.site = self.stage / "site"
+        self.started = time.monotonic()
+        self.process: subprocess.Popen | None = None
+        self.error = ""
+        shutil.rmtree(self.stage, ignore_errors=True)  # a killed build's
+        try:
+            for name in pages:
+                target = self.site / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    os.link(output / name, target)
+                except OSError:  # a file system without hard links
+                    shutil.copyfile(output / name, target)
+            with open(self.stage / "pagefind.log", "wb") as log:
+                self.process = subprocess.Popen(_command(self.site, "**/*.html"), stdout=log,
+                                                stderr=subprocess.STDOUT)
+        except OSError as exc:
+            self.error = f"{exc.strerror or exc}; install pagefind[extended]"
+        # A build that fails before its end leaves no Pagefind running.
+        weakref.finalize(self, _stop, self.process)
+
+    def wait(self) -> None:
+        """Until Pagefind is done: the writer waits before it touches
+        kept pages in place (their sync time, freshness.py)."""
+        if self.process is None or self.process.returncode is not None:
+            return
+        try:
+            self.process.wait(timeout=max(1.0, TIMEOUT - (time.monotonic() - self.started)))
+        except subprocess.TimeoutExpired as exc:
+            _stop(self.process)
+            self.error = str(exc)
+
+    def publish(self) -> None:
+        """The index into the output (or one line why not); the folder of
+        links removed."""
+        self.wait()
+        bundle = self.site / BUNDLE
+        if not self.error and (self.process is None or self.process.returncode != 0
+                               or not (bundle / "pagefind.js").is_file()):
+            try:
+                detail = (self.stage / "pagefind.log").read_text(encoding="utf-8", errors="replace").strip()
+            except OSError:
+                detail = ""
+            lines = detail.splitlines()
+            self.error = lines[-1] if lines else f"exit {self.process.returncode if self.process else '?'}"
+        if not self.error:
+            shutil.rmtree(self.output / BUNDLE, ignore_errors=True)
+            os.replace(bundle, self.output / BUNDLE)
+        self.cancel()
+        if self.error:
+            logger.warning("pelican-gnews: search index not built: %s", self.error)
+        else:
+            _built(self.output / BUNDLE, self.started)
+
+    def cancel(self) -> None:
+        _stop(self.process)
+        shutil.rmtree(self.stage, ignore_errors=True)
+
+
+def _stop(process: subprocess.Popen | None) -> None:
+    if process is not None and process.poll() is None:
+        process.kill()
+        process.wait()
+
+
+def _command(site: Path, glob: str) -> list[str]:
+    return [sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", BUNDLE, "--quiet",
+            "--glob", glob]
+
+
+def _built(bundle: Path, started: float) -> None:
+    languages = sorted(p.name[len("wasm."):-len(".pagefind")] for p in bundle.glob("wasm.*.pagefind"))
+    logger.info("pelican-gnews: search index built in %.1f s (%s)", time.monotonic() - started,
+                ", ".join(languages) or "one language")
+
+
 def build_index(pelican) -> None:
-    """Run Pagefind over the output: a failure is a warning (the site is
-    built; its search pages say search is unavailable until the next build)."""
+    """The index at the end of a build: the one the writer started beside
+    it, or else Pagefind over the output's story pages now. A failure is a
+    warning (the site is built; its search pages say search is
+    unavailable until the next build)."""
     output = Path(pelican.output_path)
-    if not search_on(pelican.settings):
-        shutil.rmtree(output / BUNDLE, ignore_errors=True)  # an index from when search was on
+    job = getattr(pelican, "gnews_search", None)
+    pelican.gnews_search = None
+    if job is None:
+        shutil.rmtree(output / STAGE, ignore_errors=True)  # a killed build's
+    if not search_on(pelican.settings) or not (output / "search.html").is_file():
+        if job is not None:
+            job.cancel()
+        if not search_on(pelican.settings):
+            shutil.rmtree(output / BUNDLE, ignore_errors=True)  # an index from when search was on
         return
-    if not (output / "search.html").is_file():
+    if job is not None:
+        job.publish()
         return
     bundle = output / BUNDLE
     # A fresh bundle each build: its file names change with its content.
     shutil.rmtree(bundle, ignore_errors=True)
     started = time.monotonic()
-    command = [sys.executable, "-m", "pagefind", "--site", str(output), "--output-subdir", BUNDLE, "--quiet",
-               "--glob", story_glob(pelican.settings)]
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+        done = subprocess.run(_command(output, story_glob(pelican.settings)), capture_output=True, text=True,
+                              timeout=TIMEOUT)
     except (OSError, subprocess.TimeoutExpired) as exc:
         logger.warning("pelican-gnews: search index not built (%s); install pagefind[extended]", exc)
         return
@@ -118,6 +221,4 @@ def build_index(pelican) -> None:
         detail = (done.stderr or done.stdout).strip().splitlines()
         logger.warning("pelican-gnews: search index not built: %s", detail[-1] if detail else f"exit {done.returncode}")
         return
-    languages = sorted(p.name[len("wasm."):-len(".pagefind")] for p in bundle.glob("wasm.*.pagefind"))
-    logger.info("pelican-gnews: search index built in %.1f s (%s)", time.monotonic() - started,
-                ", ".join(languages) or "one language")
+    _built(bundle, started)

@@ -55,6 +55,11 @@ class GNewsWriter(Writer):
         self.manifest: Manifest | None = None
         self.kept: list[str] = []  # pages kept from the last build, for their sync stamp (freshness.py)
         self._fingerprints: Fingerprints | None = None
+        # Story pages, written first (pelican_seams: ArticlesGenerator.generate_pages); at
+        # the first other page the search index starts on them.
+        self.story_pages: list[str] = []
+        self.search_job: search.IndexJob | None = None
+        self._indexing = search.search_on(self.settings)
         if incremental_on(self.settings):
             cache = Path(self.settings.get("CACHE_PATH") or "cache")
             self.manifest = Manifest(cache / MANIFEST_NAME, output_path,
@@ -113,6 +118,11 @@ class GNewsWriter(Writer):
         if not name:
             return None
         self.context = context
+        if self._indexing and self.search_job is None:
+            if "article" in kwargs:
+                self.story_pages.append(name)
+            elif self.story_pages:
+                self.search_job = search.IndexJob(Path(self.output_path), self.story_pages)
         if paginated is None:
             paginated = {k: v for k, v in kwargs.items() if k in ("articles", "dates")}
         size = per_page(self.settings, template_name)
@@ -178,6 +188,8 @@ class GNewsWriter(Writer):
     def finish(self) -> None:
         """After the build: write the sitemap; remove what the build did
         not produce, save the manifest."""
+        if self.search_job is not None:
+            self.search_job.wait()  # before kept pages are touched in place
         if self.sitemap.on:
             write_data(self, {}, self.sitemap.save_as, None, self.sitemap.document)
         if self.manifest is None:
@@ -190,10 +202,11 @@ class GNewsWriter(Writer):
             for path in source.rglob("*") if source.is_dir() else ():
                 if path.is_file():
                     self.note(f"{static_dir}/{path.relative_to(source).as_posix()}")
-        # The search index is Pagefind's, rebuilt after this (search.py).
+        # The search index is Pagefind's, put in place after this, and so is
+        # the folder of links it reads meanwhile (search.py).
         keep = set(self.settings.get("OUTPUT_RETENTION", ()))
         if search.search_on(self.settings):
-            keep.add(search.BUNDLE)
+            keep.update((search.BUNDLE, search.STAGE))
         removed = remove_stale(self.output_path, self.produced, keep)
         # Kept pages get the last sync's time (none of their fingerprints
         # has it); they all have it already when it is the last build's.
@@ -233,3 +246,4 @@ def finish_build(pelican) -> None:
     pelican.gnews_writer = None
     if writer is not None:
         writer.finish()
+        pelican.gnews_search = writer.search_job  # published after the build (search.build_index)
