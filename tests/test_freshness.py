@@ -105,8 +105,9 @@ def test_every_page_says_when_the_site_last_synced_in_its_zone_and_language(japa
     site, _, _ = japanese_site
     synced = last_sync(site.root / "gnews-state.json")
     tokyo = synced.astimezone(localisation.zone_named("Asia/Tokyo"))
+    # Japanese writes the hour without a leading zero (CLDR's H:mm): 0:10, 9:05.
     expected = (f'最終同期：<bdi><time datetime="{tokyo.isoformat()}">'
-                f'{tokyo.year}年{tokyo.month}月{tokyo.day}日 {tokyo:%H:%M} JST</time></bdi>')
+                f'{tokyo.year}年{tokyo.month}月{tokyo.day}日 {tokyo.hour}:{tokyo:%M} JST</time></bdi>')
     pages = dict(footers(site.output))
     kinds = {"index.html", "latest.html", "archives.html", "tags.html", "categories.html", "outlets.html",
              "404.html", "status.html"}
