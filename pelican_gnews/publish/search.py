@@ -129,7 +129,7 @@ class IndexJob:
                 self.process = subprocess.Popen(_command(self.site, "**/*.html"), stdout=log,
                                                 stderr=subprocess.STDOUT)
         except OSError as exc:
-            self.error = f"{exc.strerror or exc}; install pagefind[extended]"
+            self.error = _not_started(exc)
         # A build that fails before its end leaves no Pagefind running.
         weakref.finalize(self, _stop, self.process)
 
@@ -149,22 +149,17 @@ class IndexJob:
         links removed."""
         self.wait()
         bundle = self.site / BUNDLE
-        if not self.error and (self.process is None or self.process.returncode != 0
-                               or not (bundle / "pagefind.js").is_file()):
+        if not self.error:
             try:
-                detail = (self.stage / "pagefind.log").read_text(encoding="utf-8", errors="replace").strip()
+                said = (self.stage / "pagefind.log").read_text(encoding="utf-8", errors="replace")
             except OSError:
-                detail = ""
-            lines = detail.splitlines()
-            self.error = lines[-1] if lines else f"exit {self.process.returncode if self.process else '?'}"
+                said = ""
+            self.error = _failure(bundle, self.process.returncode, said)
         if not self.error:
             shutil.rmtree(self.output / BUNDLE, ignore_errors=True)
             os.replace(bundle, self.output / BUNDLE)
         self.cancel()
-        if self.error:
-            logger.warning("pelican-gnews: search index not built: %s", self.error)
-        else:
-            _built(self.output / BUNDLE, self.started)
+        _report(self.error, self.output / BUNDLE, self.started)
 
     def cancel(self) -> None:
         _stop(self.process)
@@ -182,7 +177,22 @@ def _command(site: Path, glob: str) -> list[str]:
             "--glob", glob]
 
 
-def _built(bundle: Path, started: float) -> None:
+def _not_started(exc: Exception) -> str:
+    return f"{getattr(exc, 'strerror', None) or exc}; install pagefind[extended]"
+
+
+def _failure(bundle: Path, returncode: int | None, said: str) -> str:
+    """Why Pagefind left no index ('' when it did): the last line it said."""
+    if returncode == 0 and (bundle / "pagefind.js").is_file():
+        return ""
+    lines = said.strip().splitlines()
+    return lines[-1] if lines else f"exit {returncode}"
+
+
+def _report(error: str, bundle: Path, started: float) -> None:
+    if error:
+        logger.warning("pelican-gnews: search index not built: %s", error)
+        return
     languages = sorted(p.name[len("wasm."):-len(".pagefind")] for p in bundle.glob("wasm.*.pagefind"))
     logger.info("pelican-gnews: search index built in %.1f s (%s)", time.monotonic() - started,
                 ", ".join(languages) or "one language")
@@ -215,10 +225,6 @@ def build_index(pelican) -> None:
         done = subprocess.run(_command(output, story_glob(pelican.settings)), capture_output=True, text=True,
                               timeout=TIMEOUT)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        logger.warning("pelican-gnews: search index not built (%s); install pagefind[extended]", exc)
+        _report(_not_started(exc), bundle, started)
         return
-    if done.returncode != 0 or not (bundle / "pagefind.js").is_file():
-        detail = (done.stderr or done.stdout).strip().splitlines()
-        logger.warning("pelican-gnews: search index not built: %s", detail[-1] if detail else f"exit {done.returncode}")
-        return
-    _built(bundle, started)
+    _report(_failure(bundle, done.returncode, done.stderr or done.stdout), bundle, started)

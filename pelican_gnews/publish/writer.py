@@ -205,7 +205,7 @@ class GNewsWriter(Writer):
         # The search index is Pagefind's, put in place after this, and so is
         # the folder of links it reads meanwhile (search.py).
         keep = set(self.settings.get("OUTPUT_RETENTION", ()))
-        if search.search_on(self.settings):
+        if self._indexing:
             keep.update((search.BUNDLE, search.STAGE))
         removed = remove_stale(self.output_path, self.produced, keep)
         # Kept pages get the last sync's time (none of their fingerprints
