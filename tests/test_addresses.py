@@ -227,6 +227,23 @@ def test_a_name_in_two_languages_has_one_address_whatever_the_reading_order(tmp_
     assert found[0] == found[1] == ([f"{base_slug('東京', 'ja')}.html"], [f"{base_slug('新聞', 'ja')}.html"]), found
 
 
+def test_a_tag_is_spelled_as_most_of_its_stories_write_it_whatever_the_reading_order(tmp_path):
+    """Stories tag "drought" twice and "Drought" once: whichever is read
+    first, or newest, the tag page and every story say "drought"."""
+    def story(n: int, spelling: str) -> str:
+        return (f'---\ntitle: "Story {n}"\ndate: 2026-01-0{n}\nslug: "story-{n}"\n'
+                f'tags:\n- "{spelling}"\n- "kansas"\noutlet: "Wire"\n---\n')
+
+    for order, spellings in enumerate((("Drought", "drought", "drought"), ("drought", "drought", "Drought"))):
+        site = Site(tmp_path / f"order{order}")
+        for n, spelling in enumerate(spellings, 1):
+            site.write(f"news/{n}.md", story(n, spelling))
+        site.build()
+        assert "<bdi>drought</bdi>" in site.page("tag/drought.html"), order
+        for n in (1, 2, 3):
+            assert ">Drought<" not in site.page(f"story-{n}.html"), (order, n)
+
+
 # ---- an old site, built again ------------------------------------------------------------
 
 SITEURL = "https://example.org/news"

@@ -89,6 +89,19 @@ def test_names_of_several_words_stay_whole_with_their_case():
     assert make_tags("Bank of England holds rates", limit=3)[0] == "Bank of England"
 
 
+def test_a_first_word_is_no_name_because_other_headlines_start_with_it_too():
+    # Every headline capitalises its first word, the cluster's others too:
+    # only a capital mid-sentence, outside Title Case, marks a name.
+    others = ["Drought deepens across the Plains as Kansas ranchers sell herds",
+              "Drought Emergency Declared Across Kansas Plains", "Kansas governor: Drought is the worst in decades"]
+    tags = make_tags("Drought forces farmers in Kansas to sell cattle early", others=others)
+    assert "drought" in tags and "Drought" not in tags
+    assert "Kansas" in tags
+    # A word another headline does write capitalised mid-sentence is one.
+    tags = make_tags("Artemis crew returns to Houston", others=["NASA says Artemis crew is safe"])
+    assert "Artemis" in tags
+
+
 def test_verbs_and_adverbs_are_not_tags():
     tags = make_tags("Reservoirs running dangerously low as drought revives fears, officials expected to act",
                      limit=10)

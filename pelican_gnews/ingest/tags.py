@@ -343,6 +343,17 @@ def names_in(headline: str, language: str = "en") -> dict[str, str]:
     return found
 
 
+def capitalised_mid_sentence(headline: str) -> set[str]:
+    """The words a headline capitalises where a capital says something: not
+    first in a sentence, which any word is ("Final vote..."), and not in a
+    Title Case headline, where every word is."""
+    tokens = words(headline)
+    if _title_case(tokens):
+        return set()
+    starts = _starts(headline, tokens)
+    return {n for k, (o, n) in enumerate(tokens) if k not in starts and o[:1].isupper()}
+
+
 def _known_name(tokens, i: int, headline: str, names: dict[str, str]) -> tuple[int, str]:
     """(end, name) of the longest name of the site starting at word i, in
     any casing; (0, "") if none does."""
@@ -730,7 +741,7 @@ def make_tags(
         return []
     # The vocabulary has the names of every cluster's headlines already.
     names = vocabulary.names if vocabulary else {k: v for other in others for k, v in names_in(other, language).items()}
-    capitalised_elsewhere = {n for other in others for o, n in words(other) if o[:1].isupper()}
+    capitalised_elsewhere = {n for other in others for n in capitalised_mid_sentence(other)}
     def shared_key(key: str) -> bool:
         return vocabulary is not None and vocabulary.stories(key) >= 2
 
@@ -740,9 +751,7 @@ def make_tags(
 
     found = candidates(headline)
     if vocabulary is not None and len(others) >= 2:
-        # A cluster's headline's first word is capitalised anyway ("Skolor i Norrköping").
-        mid = {n for other in others for k, (o, n) in enumerate(words(other)) if k and o[:1].isupper()}
-        found += _cluster_terms(found, others, lambda text: candidates(text, mid), shared_key, language)
+        found += _cluster_terms(found, others, candidates, shared_key, language)
     others_lower = [other.lower() for other in others]
     other_words = [{n for _, n in words(other)} for other in others]
     scored = []

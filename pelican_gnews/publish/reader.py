@@ -9,8 +9,10 @@ Pelican's Markdown reader unchanged.
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
+from collections import Counter
 from datetime import date, datetime, time, timezone
 
 from markdown import Markdown
@@ -339,6 +341,42 @@ def settle_name_slugs(stories, settings) -> None:
         for item in items:
             if item.slug != slug:
                 item.slug = slug
+    settle_name_spellings(stories)
+
+
+def settle_name_spellings(stories) -> None:
+    """One spelling per address: names of one slug ("Drought" and
+    "drought") are all shown as most stories write them (ties to the
+    spelling that sorts first). Pelican would show the tag page under the
+    spelling of whichever story it reads first, which changes as stories
+    come and go, and every page of that tag with it. A renamed name is a
+    copy: the story's own object may be in Pelican's content cache, which
+    must keep the file's spelling."""
+    counts: dict[tuple[type, str], Counter] = {}
+    for story in stories:
+        for item in names_of(story):
+            counts.setdefault((type(item), item.slug), Counter())[item.name] += 1
+    shown = {key: min(names, key=lambda name: (-names[name], name))
+             for key, names in counts.items() if len(names) > 1}
+    if not shown:
+        return
+
+    def spelled(item):
+        name = shown.get((type(item), item.slug), item.name)
+        if name == item.name:
+            return item
+        renamed = copy.copy(item)
+        renamed.slug = item.slug  # kept: a new name would make a new slug
+        renamed.name = name
+        return renamed
+
+    for story in stories:
+        for attr in ("tags", "authors"):
+            if getattr(story, attr, None):
+                setattr(story, attr, [spelled(item) for item in getattr(story, attr)])
+        for attr in ("category", "author"):
+            if getattr(story, attr, None) is not None:
+                setattr(story, attr, spelled(getattr(story, attr)))
 
 
 def notes_html(text: str, markdown_settings: dict) -> str:
