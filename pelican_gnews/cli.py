@@ -75,6 +75,14 @@ def _parser() -> argparse.ArgumentParser:
     _settings_option(extras)
     extras.set_defaults(feeds=[], level=None)
 
+    paths = commands.add_parser(
+        "data-paths", help="print what the sync writes (story files, archive, state), one a line",
+        description="The folders and file the sync writes, relative to the current folder, one a line: "
+                    "what scripts/data-branch keeps on a branch of its own. Fails if one is outside "
+                    "the current folder.")
+    _settings_option(paths)
+    paths.set_defaults(feeds=[], level=None)
+
     merge = commands.add_parser(
         "merge-state", help="merge an editor's edit of the sync state with a sync's (for scripts/commit-sync)",
         description="Three-way merge of gnews-state.json, entry by entry: what THEIRS changed against "
@@ -182,6 +190,8 @@ def _main(argv: list[str] | None = None) -> int:
         return _clean_start(config, args)
     if args.command == "extras":
         return _extras(config, settings)
+    if args.command == "data-paths":
+        return _data_paths(config)
     if not (feeds or config.feeds):
         logger.error("No feeds: name some on the command line or set GNEWS_FEEDS in %s",
                      args.settings)
@@ -309,6 +319,20 @@ def _extras(config, settings) -> int:
             logger.warning("extras: %s: %s", feed.url, exc)
     for extra in sorted(found - {""}):
         print(extra)
+    return EXIT_OK
+
+
+def _data_paths(config) -> int:
+    here = Path.cwd().resolve()
+    found = []
+    for path in (config.content_dir, config.archive_dir, config.state_file):
+        try:
+            found.append(Path(path).resolve().relative_to(here).as_posix())
+        except ValueError:
+            logger.error("data-paths: %s is outside %s; a branch of this repository cannot hold it", path, here)
+            return EXIT_USAGE
+    for path in found:
+        print(path)
     return EXIT_OK
 
 

@@ -30,6 +30,20 @@ def test_the_search_benchmark_runs_at_a_tiny_size(tmp_path):
     assert "## Search" in search.stdout and "| 20 |" in search.stdout
 
 
+@pytest.mark.slow  # syncs a day of stories hour by hour
+def test_the_repository_benchmark_folds_the_data_branch_and_main_keeps_growing(tmp_path):
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "repository.py"), "--warm", "1",
+                           "--hours", "8", "--keep", "2", "--every", "2"], capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    rows = [line.split("|")[1:4] for line in proc.stdout.splitlines() if line.startswith("| ") and "MB" in line]
+    assert [int(hours) for hours, _, _ in rows] == [0, 2, 4, 6, 8]
+    main = [float(size.split()[0]) for _, size, _ in rows]
+    data = [float(size.split()[0]) for _, _, size in rows]
+    assert main == sorted(main) and main[-1] > main[0]  # every hour's commit stays on main
+    assert data[-1] < main[-1]  # the folded branch holds the files of the moment
+    assert "per hourly commit" in proc.stdout
+
+
 @pytest.mark.slow
 def test_the_identity_benchmark_runs_at_a_tiny_size(monkeypatch, capsys):
     """Its main(), with one feed of each kind: tests/test_identity.py

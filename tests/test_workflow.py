@@ -66,8 +66,10 @@ def test_workflow_shape_is_least_privilege():
 class Runner:
     """Runs jobs of the workflow the way a GitHub runner would, in `workspace`."""
 
-    def __init__(self, tmp_path: Path, origin: Path, venv_bin: Path):
+    def __init__(self, tmp_path: Path, origin: Path, venv_bin: Path, variables: dict | None = None):
         self.tmp, self.origin, self.venv_bin = tmp_path, origin, venv_bin
+        self.variables = variables or {}  # the repository's variables (vars.*)
+        self.job_env: dict = {}
         self.jobs = yaml.safe_load(WORKFLOW.read_text())["jobs"]
         self.needs: dict[str, dict] = {}
         self.uploaded: Path | None = None
@@ -77,7 +79,8 @@ class Runner:
         self.summary = tmp_path / "step-summary.md"
 
     def expressions(self, steps: dict) -> dict[str, str]:
-        values = {"!cancelled()": "true", "github.run_id": str(1000 + self.runs), "github.run_attempt": "1"}
+        values = {"!cancelled()": "true", "github.run_id": str(1000 + self.runs), "github.run_attempt": "1",
+                  **{f"vars.{k}": v for k, v in self.variables.items()}}
         for job, outputs in self.needs.items():
             for key, value in outputs.items():
                 values[f"needs.{job}.outputs.{key}"] = value
@@ -91,11 +94,16 @@ class Runner:
 
         def one(match):
             expr = match.group(1).strip()
+            known = False  # an output set to nothing is '', as on GitHub
             for option in (o.strip() for o in expr.split("||")):
-                if option in values and values[option]:
-                    return values[option]
-                if option.startswith("'") and option.endswith("'"):
+                if option in values:
+                    known = True
+                    if values[option]:
+                        return values[option]
+                elif option.startswith("'") and option.endswith("'"):
                     return option[1:-1]
+            if known:
+                return ""
             raise AssertionError(f"unknown expression in the workflow: {expr}")
 
         return re.sub(r"\$\{\{(.*?)\}\}", one, str(text))
@@ -103,6 +111,7 @@ class Runner:
     def run_job(self, name: str, stop_after: str | None = None, workspace: Path | None = None,
                 start_at: str | None = None, steps: dict | None = None):
         job = self.jobs[name]
+        self.job_env = job.get("env") or {}
         steps = {} if steps is None else steps
         self.runs += 1
         workspace = workspace or self.tmp / f"{name}-{self.runs}"
@@ -173,7 +182,7 @@ class Runner:
             "GITHUB_OUTPUT": str(output_file), "GITHUB_STEP_SUMMARY": str(self.summary), "CI": "true",
             # Offline: the install step may only use what is installed.
             "PIP_NO_INDEX": "1", "PIP_NO_BUILD_ISOLATION": "0", "PIP_DISABLE_PIP_VERSION_CHECK": "1",
-            **{k: self.substitute(v, steps) for k, v in (step.get("env") or {}).items()},
+            **{k: self.substitute(v, steps) for k, v in {**self.job_env, **(step.get("env") or {})}.items()},
         }
         proc = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c",
                                self.substitute(step["run"], steps)],
@@ -485,3 +494,101 @@ def test_make_targets_and_autoreload_without_a_loop(tmp_path):
             proc.send_signal(signal.SIGINT)
             proc.wait(timeout=30)
     assert log.read_text().count("Done: Processed") == 1, log.read_text()
+
+
+# -- a data branch (GNEWS_DATA_BRANCH) --------------------------------------------------------
+
+DATA_BRANCH = {"GNEWS_DATA_BRANCH": "gnews-data", "GNEWS_DATA_KEEP": "2"}
+
+
+def _tree(origin: Path, ref: str) -> list[str]:
+    return git("ls-tree", "-r", "--name-only", ref, cwd=origin).splitlines()
+
+
+def _machine_files(files: list[str]) -> list[str]:
+    return [f for f in files if f.startswith(("content/news/", "content/archive/")) or f == "gnews-state.json"]
+
+
+@pytest.mark.slow
+def test_a_data_branch_holds_what_the_sync_writes_and_folds_its_history(tmp_path, origin, workflow_venv):
+    runner = Runner(tmp_path, origin, workflow_venv, DATA_BRANCH)
+    fork = _head(origin)
+    runner.run_job("sync")
+    assert _head(origin) == fork  # main holds what people wrote: no commit of the sync's
+    data = git("rev-parse", "gnews-data", cwd=origin)
+    assert runner.needs["sync"] == {"sha": fork, "data_sha": data}
+    files = _tree(origin, data)
+    assert files == _machine_files(files) and "gnews-state.json" in files
+    stories = [f for f in files if f.startswith("content/news/")]
+    assert len(stories) >= 20
+    # The build publishes the data branch's stories.
+    runner.run_job("build")
+    for rel in stories:
+        slug = re.search(r'^slug: "([^"]+)"', git("show", f"{data}:{rel}", cwd=origin), re.M).group(1)
+        assert (runner.uploaded / f"{slug}.html").is_file(), slug
+
+    # An editor edits a story on the data branch, and grows a feed on main.
+    editor = tmp_path / "data-editor"
+    git("clone", "--quiet", "--branch", "gnews-data", str(origin), str(editor), cwd=tmp_path)
+    rel = next(s for s in stories if "/delegates-" in s)
+    edited = (editor / rel).read_text(encoding="utf-8") + "\nEditor's note.\n"
+    (editor / rel).write_text(edited, encoding="utf-8")
+    git("commit", "--quiet", "-am", "Editor's note", cwd=editor)
+    git("push", "--quiet", "origin", "gnews-data", cwd=editor)
+    _editor_grows_the_feed(tmp_path, origin)
+    grown = _head(origin)
+    runner.run_job("sync")
+    assert _head(origin) == grown
+    # Four commits (the branch's empty start, the first sync, the editor's,
+    # this sync) pass GNEWS_DATA_KEEP (2): folded into one, which holds the
+    # editor's file and the sync's new story.
+    tip = git("rev-parse", "gnews-data", cwd=origin)
+    assert git("rev-list", "--count", tip, cwd=origin) == "1"
+    assert runner.needs["sync"] == {"sha": grown, "data_sha": tip}
+    assert git("show", f"{tip}:{rel}", cwd=origin) == edited.rstrip("\n")
+    assert any("volcano-eruption" in f for f in _tree(origin, tip))
+    workspace, _ = runner.run_job("build")
+    assert (runner.uploaded / "volcano-eruption-closes-airspace-over-the-north-coastal-wire.html").is_file()
+    assert "Editor's note" in (workspace / rel).read_text(encoding="utf-8")
+    # The editor's clone follows the folded branch with a rebase of nothing of theirs.
+    git("pull", "--quiet", "--rebase", "origin", "gnews-data", cwd=editor)
+    assert git("rev-parse", "HEAD", cwd=editor) == tip
+
+    # Nothing new: no commit anywhere.
+    runner.run_job("sync")
+    assert (_head(origin), git("rev-parse", "gnews-data", cwd=origin)) == (grown, tip)
+
+
+@pytest.mark.slow
+def test_a_site_synced_onto_main_moves_its_files_to_a_data_branch_without_rewriting_main(
+        tmp_path, origin, workflow_venv):
+    before_runner = Runner(tmp_path, origin, workflow_venv)
+    before_runner.run_job("sync")  # the site as it was: every file on main
+    before = _head(origin)
+    on_main = {f: git("show", f"{before}:{f}", cwd=origin) for f in _machine_files(_tree(origin, before))}
+    assert len(on_main) > 20
+
+    runner = Runner(tmp_path, origin, workflow_venv, DATA_BRANCH)
+    runner.runs = before_runner.runs
+    runner.run_job("sync")
+    moved = _head(origin)
+    assert git("rev-parse", f"{moved}~1", cwd=origin) == before  # one commit on top: main's history stands
+    assert _machine_files(_tree(origin, moved)) == []
+    data = git("rev-parse", "gnews-data", cwd=origin)
+    assert {f: git("show", f"{data}:{f}", cwd=origin) for f in _machine_files(_tree(origin, data))} == on_main
+
+    # A story file an editor commits to main afterwards is theirs: its main
+    # version goes to the data branch, and leaves main.
+    editor = tmp_path / "main-editor"
+    git("clone", "--quiet", str(origin), str(editor), cwd=tmp_path)
+    rel = next(f for f in on_main if "/delegates-" in f)
+    edited = on_main[rel].replace("draft: false", "draft: true") + "\nEditor's note.\n"
+    (editor / rel).parent.mkdir(parents=True, exist_ok=True)
+    (editor / rel).write_text(edited, encoding="utf-8")
+    git("add", rel, cwd=editor)
+    git("commit", "--quiet", "-m", "Editor hides a story", cwd=editor)
+    git("push", "--quiet", "origin", "main", cwd=editor)
+    runner.run_job("sync")
+    head = _head(origin)
+    assert rel not in _tree(origin, head)
+    assert git("show", f"{git('rev-parse', 'gnews-data', cwd=origin)}:{rel}", cwd=origin) == edited.rstrip("\n")
