@@ -332,3 +332,38 @@ def test_incremental_equals_cold_after_saves_during_a_build_and_renamed_archive_
     build(project)
     check("and the build after it")
     assert json.loads((project / "cache" / "gnews-build-stats.json").read_text())["kept"] > 0
+
+
+@pytest.mark.slow
+def test_a_tags_spelling_that_changes_with_new_stories_renders_every_page_showing_it(tmp_path):
+    """A tag is shown as most of its stories write it (reader.settle_name_spellings):
+    when new stories change that, the pages of older stories, whose files did
+    not change, show the new spelling too, as a cold build does."""
+    project = tmp_path / "site"
+    project.mkdir()
+    conf(project)
+    news = project / "content" / "news"
+    news.mkdir()
+
+    def write(n: int, spelling: str) -> None:
+        (news / f"story-{n}.md").write_text(
+            f'---\ntitle: "Story {n}"\ndate: 2026-05-0{n} 06:00\nslug: "story-{n}"\ncategories:\n- "World"\n'
+            f'tags:\n- "{spelling}"\n- "harbour"\noutlet: "Harbor Ledger"\n---\n', encoding="utf-8")
+
+    for n, spelling in enumerate(("Drought", "Drought", "drought"), 1):
+        write(n, spelling)
+    build(project)
+    assert "<bdi>Drought</bdi>" in (project / "output" / "story-3.html").read_text(encoding="utf-8")
+    for n in (4, 5):
+        write(n, "drought")
+    build(project)
+    assert "<bdi>drought</bdi>" in (project / "output" / "story-1.html").read_text(encoding="utf-8")
+
+    cold = tmp_path / "cold"
+    cold.mkdir()
+    conf(cold)
+    shutil.copytree(project / "content", cold / "content", dirs_exist_ok=True)
+    build(cold)
+    built, expected = site_files(project / "output"), site_files(cold / "output")
+    assert sorted(built) == sorted(expected)
+    assert [name for name in expected if built[name] != expected[name]] == []

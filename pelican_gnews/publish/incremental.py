@@ -399,8 +399,9 @@ class Fingerprints:
         # Publisher addresses found by link resolution after the file was written.
         direct = (getattr(story, "publisher_link", ""), [e.get("direct") for e, _ in getattr(story, "timeline", ())])
         return (self._text(story), story.url, story.save_as, story.slug,
-                str(getattr(story, "status", "")), self._url(category) if category else "",
-                [self._url(t) for t in getattr(story, "tags", None) or []], outlet.url if outlet else "",
+                # Names as shown: one spelling per address, which other stories decide.
+                str(getattr(story, "status", "")), (category.name, self._url(category)) if category else "",
+                [(t.name, self._url(t)) for t in getattr(story, "tags", None) or []], outlet.url if outlet else "",
                 repr(growth), direct, self._joins(story),
                 # The editions that carried it (spread.py), on its page and card.
                 repr(getattr(story, "carried", None)))
