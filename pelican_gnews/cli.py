@@ -76,10 +76,10 @@ def _parser() -> argparse.ArgumentParser:
     extras.set_defaults(feeds=[], level=None)
 
     paths = commands.add_parser(
-        "data-paths", help="print what the sync writes (story files, archive, state), one a line",
-        description="The folders and file the sync writes, relative to the current folder, one a line: "
-                    "what scripts/data-branch keeps on a branch of its own. Fails if one is outside "
-                    "the current folder.")
+        "data-branch", help="print the data branch's settings and what the sync writes, for scripts/data-branch",
+        description="Lines of name=value: branch= (GNEWS_DATA_BRANCH, empty for none), keep= "
+                    "(GNEWS_DATA_KEEP), then a path= for each folder or file the sync writes (story "
+                    "files, archive, state), relative to the current folder. Fails if one is outside it.")
     _settings_option(paths)
     paths.set_defaults(feeds=[], level=None)
 
@@ -190,8 +190,8 @@ def _main(argv: list[str] | None = None) -> int:
         return _clean_start(config, args)
     if args.command == "extras":
         return _extras(config, settings)
-    if args.command == "data-paths":
-        return _data_paths(config)
+    if args.command == "data-branch":
+        return _data_branch(config, settings)
     if not (feeds or config.feeds):
         logger.error("No feeds: name some on the command line or set GNEWS_FEEDS in %s",
                      args.settings)
@@ -322,17 +322,21 @@ def _extras(config, settings) -> int:
     return EXIT_OK
 
 
-def _data_paths(config) -> int:
+def _data_branch(config, settings) -> int:
+    from .settings import setting  # noqa: PLC0415
+
     here = Path.cwd().resolve()
     found = []
     for path in (config.content_dir, config.archive_dir, config.state_file):
         try:
             found.append(Path(path).resolve().relative_to(here).as_posix())
         except ValueError:
-            logger.error("data-paths: %s is outside %s; a branch of this repository cannot hold it", path, here)
+            logger.error("data-branch: %s is outside %s; a branch of this repository cannot hold it", path, here)
             return EXIT_USAGE
+    print(f"branch={setting(settings, 'GNEWS_DATA_BRANCH')}")
+    print(f"keep={setting(settings, 'GNEWS_DATA_KEEP')}")
     for path in found:
-        print(path)
+        print(f"path={path}")
     return EXIT_OK
 
 

@@ -117,6 +117,11 @@ DEFAULTS = {
     "GNEWS_DIGESTS_SAVE_AS": "digest/index.html",
     "GNEWS_DIGEST_FEED_ATOM": "feeds/digest.atom.xml",
     "GNEWS_DIGEST_FEED_DAYS": 30,
+    # The workflow's data branch (scripts/data-branch): what the sync writes
+    # is committed there, not to main, and the branch's history is folded
+    # into one commit once longer than GNEWS_DATA_KEEP commits. "": main.
+    "GNEWS_DATA_BRANCH": "",
+    "GNEWS_DATA_KEEP": 168,
 }
 
 # Pelican's own settings the plugin relies on, and what a build uses in
@@ -260,6 +265,17 @@ def _base_url(value):
 def _docs_url(value):
     what = "an http(s) address, like 'https://example.org/docs/ranking.html', or ''"
     if isinstance(value, str) and (value == "" or re.match(r"https?://[^\s/]+(/\S*)?\Z", value)):
+        return None
+    return what
+
+
+def _branch(value):
+    """A git branch name (a safe subset of what git allows), not main's."""
+    what = "a branch name other than main, like 'gnews-data', or '' for none"
+    if value == "":
+        return None
+    if (isinstance(value, str) and re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9._-]*(/[A-Za-z0-9_][A-Za-z0-9._-]*)*", value)
+            and ".." not in value and not value.endswith((".lock", ".")) and value not in ("main", "HEAD")):
         return None
     return what
 
@@ -431,6 +447,8 @@ CHECKS = {
     "GNEWS_DIGESTS_SAVE_AS": _pattern((), save_as=True, empty=True),
     "GNEWS_DIGEST_FEED_ATOM": _pattern((), save_as=True, empty=True),
     "GNEWS_DIGEST_FEED_DAYS": _number(1, 10_000, whole=True, unit=" of days"),
+    "GNEWS_DATA_BRANCH": _branch,
+    "GNEWS_DATA_KEEP": _number(1, 1_000_000, whole=True, unit=" of commits"),
 }
 PELICAN_CHECKS = {"TIMEZONE": _timezone, "DEFAULT_LANG": _language}
 assert set(CHECKS) == set(DEFAULTS)

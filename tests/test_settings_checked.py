@@ -111,6 +111,9 @@ for key, fields, ok in (("GNEWS_STORY_FEED_ATOM", "{slug}", "feeds/story/{slug}.
                         ("GNEWS_DIGESTS_SAVE_AS", "no placeholder", "digest/index.html"),
                         ("GNEWS_DIGEST_FEED_ATOM", "no placeholder", "feeds/digest.atom.xml")):
     bad(key, ["5", "True", "'{nope}'", f"'../{ok}'", f"'/tmp/{ok}'", f"'{ok}/'"], "inside the output folder", fields)
+bad("GNEWS_DATA_BRANCH", ("'main'", "'HEAD'", "5", "None", "'gnews data'", "'-x'", "'a..b'", "'data.lock'", "'data/'",
+                          "'data\\x00'"), "branch name")
+bad("GNEWS_DATA_KEEP", WHOLE + ("0",), "whole number", "commits")
 bad("TIMEZONE", ("'Mars/Olympus'", "5", "'../../etc/passwd'", "''", "'UTC\\x00'", "['UTC']"), "tz database")
 bad("DEFAULT_LANG", ("5", "''", "'../search'", "'english language'", "['en']", "'e'"), "language code")
 

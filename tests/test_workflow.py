@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import PUBLISH_URL, ROOT, interruptible, require_tool, site_files
+from conftest import PUBLISH_URL, ROOT, interruptible, require_tool, run_tool, site_files
 
 WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
 GIT_ENV = {"GIT_AUTHOR_NAME": "Editor", "GIT_AUTHOR_EMAIL": "editor@example.org",
@@ -66,9 +66,8 @@ def test_workflow_shape_is_least_privilege():
 class Runner:
     """Runs jobs of the workflow the way a GitHub runner would, in `workspace`."""
 
-    def __init__(self, tmp_path: Path, origin: Path, venv_bin: Path, variables: dict | None = None):
+    def __init__(self, tmp_path: Path, origin: Path, venv_bin: Path):
         self.tmp, self.origin, self.venv_bin = tmp_path, origin, venv_bin
-        self.variables = variables or {}  # the repository's variables (vars.*)
         self.job_env: dict = {}
         self.jobs = yaml.safe_load(WORKFLOW.read_text())["jobs"]
         self.needs: dict[str, dict] = {}
@@ -79,8 +78,7 @@ class Runner:
         self.summary = tmp_path / "step-summary.md"
 
     def expressions(self, steps: dict) -> dict[str, str]:
-        values = {"!cancelled()": "true", "github.run_id": str(1000 + self.runs), "github.run_attempt": "1",
-                  **{f"vars.{k}": v for k, v in self.variables.items()}}
+        values = {"!cancelled()": "true", "github.run_id": str(1000 + self.runs), "github.run_attempt": "1"}
         for job, outputs in self.needs.items():
             for key, value in outputs.items():
                 values[f"needs.{job}.outputs.{key}"] = value
@@ -498,7 +496,16 @@ def test_make_targets_and_autoreload_without_a_loop(tmp_path):
 
 # -- a data branch (GNEWS_DATA_BRANCH) --------------------------------------------------------
 
-DATA_BRANCH = {"GNEWS_DATA_BRANCH": "gnews-data", "GNEWS_DATA_KEEP": "2"}
+def _use_a_data_branch(tmp_path: Path, origin: Path) -> str:
+    """The site's owner sets GNEWS_DATA_BRANCH (and a short GNEWS_DATA_KEEP)
+    in pelicanconf.py and pushes it. Returns main's new head."""
+    owner = tmp_path / "owner"
+    git("clone", "--quiet", str(origin), str(owner), cwd=tmp_path)
+    conf = owner / "pelicanconf.py"
+    conf.write_text(conf.read_text() + '\nGNEWS_DATA_BRANCH = "gnews-data"\nGNEWS_DATA_KEEP = 2\n')
+    git("commit", "--quiet", "-am", "Keep the sync's files on a data branch", cwd=owner)
+    git("push", "--quiet", "origin", "main", cwd=owner)
+    return _head(origin)
 
 
 def _tree(origin: Path, ref: str) -> list[str]:
@@ -511,8 +518,8 @@ def _machine_files(files: list[str]) -> list[str]:
 
 @pytest.mark.slow
 def test_a_data_branch_holds_what_the_sync_writes_and_folds_its_history(tmp_path, origin, workflow_venv):
-    runner = Runner(tmp_path, origin, workflow_venv, DATA_BRANCH)
-    fork = _head(origin)
+    runner = Runner(tmp_path, origin, workflow_venv)
+    fork = _use_a_data_branch(tmp_path, origin)
     runner.run_job("sync")
     assert _head(origin) == fork  # main holds what people wrote: no commit of the sync's
     data = git("rev-parse", "gnews-data", cwd=origin)
@@ -533,7 +540,10 @@ def test_a_data_branch_holds_what_the_sync_writes_and_folds_its_history(tmp_path
     rel = next(s for s in stories if "/delegates-" in s)
     edited = (editor / rel).read_text(encoding="utf-8") + "\nEditor's note.\n"
     (editor / rel).write_text(edited, encoding="utf-8")
-    git("commit", "--quiet", "-am", "Editor's note", cwd=editor)
+    # A file the branch holds outside the data paths never replaces main's.
+    (editor / "pelicanconf.py").write_text('raise SystemExit("the data branch\'s settings were used")\n')
+    git("add", "-A", cwd=editor)
+    git("commit", "--quiet", "-m", "Editor's note", cwd=editor)
     git("push", "--quiet", "origin", "gnews-data", cwd=editor)
     _editor_grows_the_feed(tmp_path, origin)
     grown = _head(origin)
@@ -550,6 +560,7 @@ def test_a_data_branch_holds_what_the_sync_writes_and_folds_its_history(tmp_path
     workspace, _ = runner.run_job("build")
     assert (runner.uploaded / "volcano-eruption-closes-airspace-over-the-north-coastal-wire.html").is_file()
     assert "Editor's note" in (workspace / rel).read_text(encoding="utf-8")
+    assert (workspace / "pelicanconf.py").read_text() == git("show", f"{grown}:pelicanconf.py", cwd=origin) + "\n"
     # The editor's clone follows the folded branch with a rebase of nothing of theirs.
     git("pull", "--quiet", "--rebase", "origin", "gnews-data", cwd=editor)
     assert git("rev-parse", "HEAD", cwd=editor) == tip
@@ -568,11 +579,13 @@ def test_a_site_synced_onto_main_moves_its_files_to_a_data_branch_without_rewrit
     on_main = {f: git("show", f"{before}:{f}", cwd=origin) for f in _machine_files(_tree(origin, before))}
     assert len(on_main) > 20
 
-    runner = Runner(tmp_path, origin, workflow_venv, DATA_BRANCH)
+    runner = Runner(tmp_path, origin, workflow_venv)
     runner.runs = before_runner.runs
+    switched = _use_a_data_branch(tmp_path, origin)
     runner.run_job("sync")
     moved = _head(origin)
-    assert git("rev-parse", f"{moved}~1", cwd=origin) == before  # one commit on top: main's history stands
+    assert git("rev-parse", f"{moved}~1", cwd=origin) == switched  # one commit on top: main's history stands
+    assert git("rev-parse", f"{switched}~1", cwd=origin) == before
     assert _machine_files(_tree(origin, moved)) == []
     data = git("rev-parse", "gnews-data", cwd=origin)
     assert {f: git("show", f"{data}:{f}", cwd=origin) for f in _machine_files(_tree(origin, data))} == on_main
@@ -592,3 +605,21 @@ def test_a_site_synced_onto_main_moves_its_files_to_a_data_branch_without_rewrit
     head = _head(origin)
     assert rel not in _tree(origin, head)
     assert git("show", f"{git('rev-parse', 'gnews-data', cwd=origin)}:{rel}", cwd=origin) == edited.rstrip("\n")
+
+
+def test_the_data_branch_command_names_the_branch_and_the_paths_or_the_setting_at_fault(tmp_path):
+    conf = tmp_path / "pelicanconf.py"
+    conf.write_text('PATH = "content"\nGNEWS_DATA_BRANCH = "gnews-data"\nGNEWS_DATA_KEEP = 24\n')
+    (tmp_path / "content").mkdir()
+    proc = run_tool("pelican-gnews", "data-branch", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == ["branch=gnews-data", "keep=24", "path=content/news", "path=content/archive",
+                                        "path=gnews-state.json"]
+    # A state file outside the repository cannot go to a branch of it.
+    conf.write_text(conf.read_text() + f'GNEWS_STATE_FILE = "{tmp_path.parent / "state.json"}"\n')
+    proc = run_tool("pelican-gnews", "data-branch", cwd=tmp_path)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert "state.json is outside" in proc.stderr and "Traceback" not in proc.stderr
+    conf.write_text('PATH = "content"\nGNEWS_DATA_BRANCH = "main"\n')
+    proc = run_tool("pelican-gnews", "data-branch", cwd=tmp_path)
+    assert proc.returncode == 2 and "GNEWS_DATA_BRANCH is 'main'" in proc.stderr
