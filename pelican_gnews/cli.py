@@ -58,30 +58,21 @@ def _parser() -> argparse.ArgumentParser:
     url.add_argument("--gl", help="edition country, e.g. US, DE, MX (default: the language's edition)")
     url.add_argument("--ceid", help="edition id as given (with --gl), for an edition newer than the table")
 
-    clean = commands.add_parser(
-        "clean-start", help="remove the sample stories and their state, for a new site of your own",
-        description="Once GNEWS_FEEDS lists your own feeds: remove the stories synced from the bundled "
-                    "samples (unless edited), their archive and the sync state. Without --yes, only "
-                    "lists what it would remove.")
-    _settings_option(clean)
+    clean = _site_command(
+        commands, "clean-start", "remove the sample stories and their state, for a new site of your own",
+        "Once GNEWS_FEEDS lists your own feeds: remove the stories synced from the bundled samples "
+        "(unless edited), their archive and the sync state. Without --yes, only lists what it would remove.")
     clean.add_argument("--yes", action="store_true", help="remove them (default: only list them)")
-    clean.set_defaults(feeds=[], level=None)
-
-    extras = commands.add_parser(
-        "extras", help="print the pip extras the site's languages need (ja, zh, ko, th), one a line",
-        description="The extras of DEFAULT_LANG and of each feed's language (a URL's hl=, a local "
-                    "feed's <language>), one a line, for `uv sync --extra` or pip install "
-                    "'pelican-gnews[...]'. Prints nothing for a site that needs none.")
-    _settings_option(extras)
-    extras.set_defaults(feeds=[], level=None)
-
-    paths = commands.add_parser(
-        "data-branch", help="print the data branch's settings and what the sync writes, for scripts/data-branch",
-        description="Lines of name=value: branch= (GNEWS_DATA_BRANCH, empty for none), keep= "
-                    "(GNEWS_DATA_KEEP), then a path= for each folder or file the sync writes (story "
-                    "files, archive, state), relative to the current folder. Fails if one is outside it.")
-    _settings_option(paths)
-    paths.set_defaults(feeds=[], level=None)
+    _site_command(
+        commands, "extras", "print the pip extras the site's languages need (ja, zh, ko, th), one a line",
+        "The extras of DEFAULT_LANG and of each feed's language (a URL's hl=, a local feed's <language>), "
+        "one a line, for `uv sync --extra` or pip install 'pelican-gnews[...]'. Prints nothing for a site "
+        "that needs none.")
+    _site_command(
+        commands, "data-branch", "print the data branch's settings and what the sync writes, for scripts/data-branch",
+        "Lines of name=value: branch= (GNEWS_DATA_BRANCH, empty for none), keep= (GNEWS_DATA_KEEP), then a "
+        "path= for each folder or file the sync writes (story files, archive, state), relative to the "
+        "current folder. Fails if one is outside it.")
 
     merge = commands.add_parser(
         "merge-state", help="merge an editor's edit of the sync state with a sync's (for scripts/commit-sync)",
@@ -99,6 +90,14 @@ def _parser() -> argparse.ArgumentParser:
     verbosity.add_argument("-D", "--debug", action="store_const", const=logging.DEBUG,
                            dest="level", help="show debugging output")
     return parser
+
+
+def _site_command(commands, name: str, help_text: str, description: str):
+    """A command that reads the site's settings and syncs no feed."""
+    command = commands.add_parser(name, help=help_text, description=description)
+    _settings_option(command)
+    command.set_defaults(feeds=[], level=None)
+    return command
 
 
 def _settings_option(command) -> None:
