@@ -623,3 +623,31 @@ def test_the_data_branch_command_names_the_branch_and_the_paths_or_the_setting_a
     conf.write_text('PATH = "content"\nGNEWS_DATA_BRANCH = "main"\n')
     proc = run_tool("pelican-gnews", "data-branch", cwd=tmp_path)
     assert proc.returncode == 2 and "GNEWS_DATA_BRANCH is 'main'" in proc.stderr
+
+
+@pytest.mark.slow
+def test_an_editor_pushing_to_the_data_branch_during_a_sync_wins(tmp_path, origin, workflow_venv):
+    runner = Runner(tmp_path, origin, workflow_venv)
+    _use_a_data_branch(tmp_path, origin)
+    runner.run_job("sync")
+    _editor_grows_the_feed(tmp_path, origin)
+    workspace, steps = runner.run_job("sync", stop_after="Sync feeds")
+    story = next((workspace / "content" / "news").glob("delegates-*.md"))
+    rel = story.relative_to(workspace).as_posix()
+    assert b"Granite Times" in story.read_bytes()  # the sync refreshed it
+    # Meanwhile an editor hides that story on the data branch.
+    editor = tmp_path / "data-editor"
+    git("clone", "--quiet", "--branch", "gnews-data", str(origin), str(editor), cwd=tmp_path)
+    edited = (editor / rel).read_text(encoding="utf-8").replace("draft: false", "draft: true")
+    (editor / rel).write_text(edited, encoding="utf-8")
+    git("commit", "--quiet", "-am", "Editor hides a story", cwd=editor)
+    git("push", "--quiet", "origin", "gnews-data", cwd=editor)
+
+    runner.run_job("sync", workspace=workspace, start_at="Commit and push", steps=steps)
+    tip = git("rev-parse", "gnews-data", cwd=origin)
+    assert git("show", f"{tip}:{rel}", cwd=origin) == edited.rstrip("\n")  # the editor's version
+    assert any("volcano-eruption" in f for f in _tree(origin, tip))
+    assert "volcano-eruption" in git("show", f"{tip}:gnews-state.json", cwd=origin)
+    # The next run leaves the editor's file alone.
+    runner.run_job("sync")
+    assert git("show", f"gnews-data:{rel}", cwd=origin) == edited.rstrip("\n")
