@@ -135,7 +135,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="gnews-repository-") as work:
         rows = run(args.warm, args.hours, args.keep, args.every, Path(work))
-    print(report(rows, args.keep, "python benchmarks/repository.py " + " ".join(argv or sys.argv[1:])))
+    print(report(rows, args.keep, " ".join(["python benchmarks/repository.py", *(argv or sys.argv[1:])])))
     return 0
 
 
