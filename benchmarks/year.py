@@ -346,8 +346,9 @@ def report(results: list[dict], per_story: dict[int, float], command: str) -> st
     if len(per_story) >= 2:
         lines.append(cold_row(per_story))
     growth = max(r["repo_growth"] for r in results)
-    lines.append(f"| repository growth per hourly commit (packed) ≤ 20 KB | at most {growth / 1024:.1f} KB "
-                 f"| {verdict(growth <= 20 * 1024)} |")
+    # The sync's commits on main, the default (benchmarks/repository.py measures the data branch).
+    lines.append(f"| repository growth per hourly commit (packed, sync commits on main) ≤ 30 KB "
+                 f"| at most {growth / 1024:.1f} KB | {verdict(growth <= 30 * 1024)} |")
     for r in ([first, last] if first is not last else [last]) if "hugo_pagefind" in last else ():
         ratio = r["hourly"] / r["hugo_pagefind"]
         lines.append(f"| hourly update vs Hugo + Pagefind's cold build of the same stories at {r['label']} ≤ 1.0x "
