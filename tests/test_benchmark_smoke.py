@@ -35,13 +35,12 @@ def test_the_repository_benchmark_folds_the_data_branch_and_main_keeps_growing(t
     proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "repository.py"), "--warm", "1",
                            "--hours", "8", "--keep", "2", "--every", "2"], capture_output=True, text=True, cwd=tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    rows = [line.split("|")[1:4] for line in proc.stdout.splitlines() if line.startswith("| ") and "MB" in line]
-    assert [int(hours) for hours, _, _ in rows] == [0, 2, 4, 6, 8]
-    main = [float(size.split()[0]) for _, size, _ in rows]
-    data = [float(size.split()[0]) for _, _, size in rows]
+    rows = [line.split("|")[1:5] for line in proc.stdout.splitlines() if line.startswith("| ") and "MB" in line]
+    assert [int(hours) for hours, _, _, _ in rows] == [0, 2, 4, 6, 8]
+    assert [int(folds) for _, _, _, folds in rows] == [0, 1, 2, 3, 4]  # past 2 commits, every 2 hours
+    main = [float(size.split()[0]) for _, size, _, _ in rows]
     assert main == sorted(main) and main[-1] > main[0]  # every hour's commit stays on main
-    assert data[-1] < main[-1]  # the folded branch holds the files of the moment
-    assert "per hourly commit" in proc.stdout
+    assert "per hourly commit" in proc.stdout and "From the fold at hour 6 to the one at hour 8" in proc.stdout
 
 
 @pytest.mark.slow
