@@ -24,37 +24,15 @@ growth per hourly commit and three years projected.
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from year import Year, git
+from year import Year, commit_parts, git
 
 HOURS_IN_THREE_YEARS = 3 * 365 * 24
 PARTS = ["content", "gnews-state.json"]
-
-
-def copy_in(site: Path, repo: Path) -> None:
-    """The repository's work tree becomes the site's content/ and state."""
-    for name in PARTS:
-        target = repo / name
-        if target.is_dir():
-            shutil.rmtree(target)
-        elif target.exists():
-            target.unlink()
-        source = site / name
-        if source.is_dir():
-            shutil.copytree(source, target)
-        elif source.exists():
-            shutil.copy(source, target)
-
-
-def commit(repo: Path, message: str) -> str:
-    git("add", "-A", cwd=repo)
-    git("commit", "--quiet", "--allow-empty", "-m", message, cwd=repo)
-    return git("rev-parse", "HEAD", cwd=repo).strip()
 
 
 def fold(repo: Path, keep: int) -> bool:
@@ -81,16 +59,13 @@ def run(warm: int, hours: int, keep: int, every: int, work: Path) -> list[dict]:
     repos = {"main": work / "main", "data": work / "data"}
     for repo in repos.values():
         repo.mkdir()
-        git("init", "--quiet", cwd=repo)
-        copy_in(year.site, repo)
-        commit(repo, "site")
+        commit_parts(year.site, repo, PARTS, "site")
     rows = [{"hour": 0, "main": packed(repos["main"]), "data": packed(repos["data"]), "folds": 0}]
     folds = 0
     for hour in range(1, hours + 1):
         year.sync_hours(1)
         for repo in repos.values():
-            copy_in(year.site, repo)
-            commit(repo, f"hour {hour}")
+            commit_parts(year.site, repo, PARTS, f"hour {hour}")
         folds += fold(repos["data"], keep)
         if hour % every == 0 or hour == hours:
             rows.append({"hour": hour, "main": packed(repos["main"]), "data": packed(repos["data"]), "folds": folds})

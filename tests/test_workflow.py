@@ -68,7 +68,6 @@ class Runner:
 
     def __init__(self, tmp_path: Path, origin: Path, venv_bin: Path):
         self.tmp, self.origin, self.venv_bin = tmp_path, origin, venv_bin
-        self.job_env: dict = {}
         self.jobs = yaml.safe_load(WORKFLOW.read_text())["jobs"]
         self.needs: dict[str, dict] = {}
         self.uploaded: Path | None = None
@@ -109,7 +108,6 @@ class Runner:
     def run_job(self, name: str, stop_after: str | None = None, workspace: Path | None = None,
                 start_at: str | None = None, steps: dict | None = None):
         job = self.jobs[name]
-        self.job_env = job.get("env") or {}
         steps = {} if steps is None else steps
         self.runs += 1
         workspace = workspace or self.tmp / f"{name}-{self.runs}"
@@ -180,7 +178,7 @@ class Runner:
             "GITHUB_OUTPUT": str(output_file), "GITHUB_STEP_SUMMARY": str(self.summary), "CI": "true",
             # Offline: the install step may only use what is installed.
             "PIP_NO_INDEX": "1", "PIP_NO_BUILD_ISOLATION": "0", "PIP_DISABLE_PIP_VERSION_CHECK": "1",
-            **{k: self.substitute(v, steps) for k, v in {**self.job_env, **(step.get("env") or {})}.items()},
+            **{k: self.substitute(v, steps) for k, v in (step.get("env") or {}).items()},
         }
         proc = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c",
                                self.substitute(step["run"], steps)],
