@@ -57,6 +57,9 @@ CACHE_CONTENT = True
 LOAD_CONTENT_CACHE = True
 CHECK_MODIFIED_METHOD = "md5"
 CONTENT_CACHING_LAYER = "reader"
+# Stored as it is: gzip doubles the time of saving it, every hour, and
+# the workflow's cache compresses it anyway.
+GZIP_CACHE = False
 
 # The theme's pages besides stories; outlet pages come from the plugin.
 # index.html is the front page (stories ranked by importance: see

@@ -367,3 +367,39 @@ def test_a_tags_spelling_that_changes_with_new_stories_renders_every_page_showin
     built, expected = site_files(project / "output"), site_files(cold / "output")
     assert sorted(built) == sorted(expected)
     assert [name for name in expected if built[name] != expected[name]] == []
+
+
+@pytest.mark.slow
+def test_an_edit_only_its_own_file_shows_renders_its_page_and_cards_again(tmp_path):
+    """An edit that changes nothing but what one story file says (a word of
+    its headline, its editor's note; same slug, tags and neighbours) is on
+    every page showing that story after the next incremental build, as a
+    cold build has it: the build knows a story by the bytes it read."""
+    project = tmp_path / "site"
+    project.mkdir()
+    conf(project)
+    news = project / "content" / "news"
+    news.mkdir()
+
+    def write(n: int, headline: str, note: str = "") -> None:
+        (news / f"story-{n}.md").write_text(
+            f'---\ntitle: "{headline} - Harbor Ledger"\ndate: 2026-05-0{n} 06:00\nslug: "story-{n}"\n'
+            f'categories:\n- "World"\ntags:\n- "Harbour"\n---\n{note}', encoding="utf-8")
+
+    for n in range(1, 6):
+        write(n, f"Ferry timetable {n}")
+    build(project)
+    write(3, "Ferry timetable three", "A note from the desk.")
+    build(project)
+    page = (project / "output" / "story-3.html").read_text(encoding="utf-8")
+    assert "Ferry timetable three" in page and "A note from the desk." in page
+    assert "Ferry timetable three" in (project / "output" / "tag" / "harbour.html").read_text(encoding="utf-8")
+
+    cold = tmp_path / "cold"
+    cold.mkdir()
+    conf(cold)
+    shutil.copytree(project / "content", cold / "content", dirs_exist_ok=True)
+    build(cold)
+    built, expected = site_files(project / "output"), site_files(cold / "output")
+    assert sorted(built) == sorted(expected)
+    assert [name for name in expected if built[name] != expected[name]] == []

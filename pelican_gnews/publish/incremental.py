@@ -67,6 +67,7 @@ from pelican.urlwrappers import URLWrapper
 from .archive_pages import Day, Month
 from .pagination import Page, Pages
 from .pelican_seams import cache_contents, replace_save_cache
+from .reader import READ_DIGEST
 from .render import Outlet
 
 logger = logging.getLogger(__name__)
@@ -361,6 +362,7 @@ class Fingerprints:
         self._owns: dict[int, tuple] = {}
         self._read: dict[int, str] = {}
         self._urls: dict[tuple[str, str], str] = {}
+        self._last_shown: tuple | None = None  # (a data file's `shown`, its value)
         self._day_type, self._month_type = Day, Month
 
     def _text(self, story) -> str:
@@ -370,13 +372,20 @@ class Fingerprints:
         if id(story) not in self._read:
             metadata = getattr(story, "metadata", None) or {}
             here = os.getcwd()
-            parts = [(str(k), exact if (exact := _canon(v, here)) is not UNKNOWN else _loose(v))
-                     for k, v in metadata.items()]
             # Its file by its place in PATH: a checkout elsewhere is the same site.
             source = getattr(story, "source_path", "") or ""
             with contextlib.suppress(ValueError):
                 source = os.path.relpath(source, self.settings.get("PATH") or here) if source else ""
-            self._read[id(story)] = _sha(source, getattr(story, "_content", None), sorted(parts))
+            digest = metadata.get(READ_DIGEST)
+            if isinstance(digest, str):
+                # The story reader's: its content and metadata are made from
+                # the bytes it read (a digest kept in Pelican's content cache),
+                # the settings and its path, which the fingerprint holds.
+                self._read[id(story)] = _sha(source, digest)
+            else:
+                parts = [(str(k), exact if (exact := _canon(v, here)) is not UNKNOWN else _loose(v))
+                         for k, v in metadata.items()]
+                self._read[id(story)] = _sha(source, getattr(story, "_content", None), sorted(parts))
         return self._read[id(story)]
 
     def _own(self, story) -> tuple:
@@ -465,6 +474,17 @@ class Fingerprints:
             parts = {str(k): self.value(v) for k, v in value.items()}
             return UNKNOWN if any(p is UNKNOWN for p in parts.values()) else sorted(parts.items())
         return UNKNOWN
+
+    def data(self, name: str, shown) -> str | None:
+        """A data file's fingerprint (data_files.write_data). One `shown`
+        is asked for twice or more (a feed's Atom and JSON files, kept or
+        written): its value is made once."""
+        last = self._last_shown
+        if last is None or last[0] is not shown:
+            # The object itself is held, so its id is not another's meanwhile.
+            last = self._last_shown = (shown, self.value(shown))
+        part = last[1]
+        return None if part is UNKNOWN else _sha(self.base, name, "data", [("shown", part)])
 
     def page(self, name: str, template_name, kwargs: dict) -> str | None:
         parts = []

@@ -113,10 +113,12 @@ def keep_pages_apart(generators) -> None:
             for content in getattr(generator, kind, ()):
                 taken.setdefault(content.save_as, content.relative_source_path)
     stories = every_story(gen) if gen else []
-    used = {s.save_as for s in stories}
+    # Pelican formats a save_as anew at each use: once a story here.
+    paths = [s.save_as for s in stories]
+    used = set(paths)
     theme_dir = settings.get("THEME_STATIC_DIR", "theme").strip("/") + "/"
-    for story in stories:
-        owner = taken.get(story.save_as) or ("the theme" if story.save_as.startswith(theme_dir) else "")
+    for story, path in zip(stories, paths):
+        owner = taken.get(path) or ("the theme" if path.startswith(theme_dir) else "")
         if not owner:
             continue
         old = story.slug

@@ -29,6 +29,7 @@ import os
 from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from functools import cached_property
 
 from ..ingest.identity import article_keys
 from ..ingest.state import StateError, SyncState
@@ -48,7 +49,7 @@ class Facts:
     rank: int  # best place in a feed; 0: unknown
     editions: dict = field(default_factory=dict)  # editions that carried it: code -> sections (editions.py)
 
-    @property
+    @cached_property  # asked by the score, the card and the page's figures
     def last_grew(self) -> datetime | None:
         later = [when for _, when in self.joined if when > self.first_seen]
         return max(later) if later else None
@@ -224,7 +225,8 @@ def _outlets(entries) -> dict[str, None]:
 def _direct(entry: dict, links: dict[str, str], article) -> dict:
     """A coverage entry with its publisher's own address, when known (a
     copy: the reader's values may be cached between builds)."""
-    keys = article_keys(entry.get("link", ""))
+    # No publisher address known (link resolution off): no link to decode.
+    keys = article_keys(entry.get("link", "")) if links else ()
     direct = links.get(keys[0]) if keys else ""
     if not direct and entry.get("link") == getattr(article, "link", None):
         direct = getattr(article, "publisher_link", "")

@@ -10,6 +10,7 @@ Pelican's Markdown reader unchanged.
 from __future__ import annotations
 
 import copy
+import hashlib
 import logging
 import re
 from collections import Counter
@@ -33,6 +34,10 @@ logger = logging.getLogger(__name__)
 # A story file is a few KB; a bigger one is broken or hostile, and is left
 # out with a message rather than parsed (Markdown is not linear on all input).
 MAX_STORY_BYTES = 1024 * 1024
+# The metadata key holding a digest of the bytes a story was read from:
+# Pelican's content cache keeps it with what was read, so a build knows a
+# story's input without going over its metadata again (incremental.py).
+READ_DIGEST = "gnews_read_digest"
 # Editors' notes rendered as Markdown (see notes_html).
 MAX_NOTES = 4 * 1024
 MAX_NOTE_BLOCK = 1024
@@ -118,7 +123,11 @@ class StoryReader(MarkdownReader):
             # before YAML sees it (YAML refuses the file for it) and after
             # (its escapes, "\v", make them again): see _holdable.
             meta = frontmatter.load(holdable(yaml_text, " "), source_path, first_line)
-            return self._holdable(*self._content(holdable(body), meta, source_path, yaml_text), source_path)
+            content, metadata = self._holdable(*self._content(holdable(body), meta, source_path, yaml_text),
+                                               source_path)
+            # All this reader made came from these bytes and the settings.
+            metadata[READ_DIGEST] = hashlib.sha1(data).hexdigest()
+            return content, metadata
         except frontmatter.FrontMatterError as exc:
             # Pelican logs only "Could not process <file>" unless --debug;
             # say what is wrong and where, then let Pelican skip the file.

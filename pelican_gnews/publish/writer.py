@@ -75,19 +75,22 @@ class GNewsWriter(Writer):
         self.note(name)
         if self.manifest is None or shown is None:
             return False
-        return self.manifest.unchanged(name, self._fingerprint(context, name, "data", {"shown": shown}))
+        return self.manifest.unchanged(name, self._fingerprints_of(context).data(name, shown))
 
     def data_written(self, context, name: str, shown) -> None:
         self.note(name)
         if self.manifest is not None and shown is not None:
-            self.manifest.written(name, self._fingerprint(context, name, "data", {"shown": shown}))
+            self.manifest.written(name, self._fingerprints_of(context).data(name, shown))
+
+    def _fingerprints_of(self, context) -> Fingerprints:
+        if self._fingerprints is None:
+            self._fingerprints = Fingerprints(self.settings, context)
+        return self._fingerprints
 
     def _fingerprint(self, context, name, template_name, kwargs) -> str | None:
         if self.manifest is None:
             return None
-        if self._fingerprints is None:
-            self._fingerprints = Fingerprints(self.settings, context)
-        return self._fingerprints.page(name, template_name, kwargs)
+        return self._fingerprints_of(context).page(name, template_name, kwargs)
 
     def _one(self, name, template, context, relative_urls, template_name, override_output, url, memo,
              unshown=(), **kwargs):
