@@ -84,3 +84,27 @@ def test_a_pelican_that_writes_other_pages_before_the_stories_is_named(monkeypat
         check_shape()
     assert ("ArticlesGenerator.generate_pages calls another self.generate_ method before "
             "self.generate_articles(write)") in str(caught.value)
+
+
+@pytest.mark.parametrize("layer", ["reader", "generator"])
+def test_a_generator_stamps_content_files_only_for_the_cache_in_use(tmp_path, layer):
+    """With the reader's cache in use, the articles generator's own cache
+    is off: it answers "not cached" without reading the file to hash it."""
+    from pelican.settings import read_settings
+
+    (tmp_path / "content").mkdir()
+    story = tmp_path / "content" / "story.md"
+    story.write_text("Title: A story\nDate: 2026-01-09\n\nText.\n", encoding="utf-8")
+    settings = read_settings(override={"PATH": str(tmp_path / "content"), "CACHE_PATH": str(tmp_path / "cache"),
+                                       "CONTENT_CACHING_LAYER": layer, "CHECK_MODIFIED_METHOD": "md5",
+                                       "CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True})
+    generator = pelican.generators.ArticlesGenerator(
+        context={}, settings=settings, path=settings["PATH"], theme=settings["THEME"],
+        output_path=str(tmp_path / "output"))
+    stamped = []
+    stamp = generator._filestamp_func
+    generator._filestamp_func = lambda name: stamped.append(name) or stamp(name)
+    pelican_seams.skip_unused_stamps(generator)
+    generator.cache_data("story.md", "read")
+    assert generator.get_cached_data("story.md", "not cached") == ("not cached" if layer == "reader" else "read")
+    assert stamped == ([] if layer == "reader" else [str(story)] * 2)

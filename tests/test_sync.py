@@ -183,7 +183,7 @@ def test_a_save_writes_what_a_fresh_load_would_after_records_change_in_place(tmp
     (state.SyncState._kept_lines): a record changed in place (a key, an
     outlet, an edition added to its own lists), one replaced and one
     removed all reach the file, which reads back as it was saved."""
-    from pelican_gnews.ingest.state import SyncState
+    from pelican_gnews.ingest.state import StateError, SyncState
 
     content = tmp_path / "content"
     content.mkdir()
@@ -211,3 +211,13 @@ def test_a_save_writes_what_a_fresh_load_would_after_records_change_in_place(tmp
     assert path.read_text(encoding="utf-8") == again.dumps() == state.dumps()
     record.keys.append("art:second-change")  # a second change to the same record
     assert state.save(tmp_path) and SyncState.load(path).stories[first].keys[-1] == "art:second-change"
+
+    # A build reads the state without encoding it again, and cannot save it.
+    before = path.read_bytes()
+    read = SyncState.load(path, for_saving=False)
+    assert read.stories[first].keys == SyncState.load(path).stories[first].keys
+    assert read._lines == {}  # nothing encoded
+    read.stories.clear()
+    with pytest.raises(StateError, match="loaded to be read"):
+        read.save(tmp_path)
+    assert path.read_bytes() == before

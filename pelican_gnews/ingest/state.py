@@ -136,12 +136,15 @@ class SyncState:
     status: dict[str, feed_status.FeedStatus] = field(default_factory=dict)  # feed URL -> its syncs
     _by_key: dict[str, str] = field(default_factory=dict, repr=False)
     _by_title: dict[str, list[str]] = field(default_factory=dict, repr=False)
-    _saved: str = field(default="", repr=False)
+    _saved: str | None = field(default="", repr=False)  # the text last loaded or saved; None: read-only
     # Lines written at the last dumps(), per section and key: (value, line).
     _lines: dict[str, dict[str, tuple]] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def load(cls, path: Path) -> SyncState:
+    def load(cls, path: Path, for_saving: bool = True) -> SyncState:
+        """The state in `path` (empty when there is none). `for_saving`
+        False: for a reader that never saves it (a build), which is spared
+        encoding it all again to know what a save would change."""
         state = cls(path)
         try:
             text = path.read_text(encoding="utf-8")
@@ -192,7 +195,10 @@ class SyncState:
         # A status record dropped (with its warning) leaves the file at the
         # next save, so that the warning is not repeated at every load.
         dropped = raw_status is not None and (not isinstance(raw_status, dict) or len(raw_status) != len(state.status))
-        state._saved = "" if dropped else state.dumps()
+        if for_saving:
+            state._saved = "" if dropped else state.dumps()
+        else:
+            state._saved = None
         return state
 
     def dumps(self) -> str:
@@ -220,6 +226,8 @@ class SyncState:
     def save(self, temp_dir: Path) -> bool:
         """Write the file if its content changed. Returns whether it wrote.
         Raises StateError when it cannot (a full disk, a folder in the way)."""
+        if self._saved is None:
+            raise StateError(f"{self.path}: loaded to be read, not saved")
         text = self.dumps()
         if text == self._saved:
             return False

@@ -359,10 +359,11 @@ class Fingerprints:
             key, _files_hash([os.path.join(theme, "templates"), *overrides]), nav,
             [context.get(k) for k in _CHROME_KEYS])
         self._stories: dict[tuple[int, bool], str] = {}
-        self._owns: dict[int, tuple] = {}
+        self._owns: dict[int, str] = {}
         self._read: dict[int, str] = {}
         self._urls: dict[tuple[str, str], str] = {}
         self._last_shown: tuple | None = None  # (a data file's `shown`, its value)
+        self._content_root = os.path.join(os.path.abspath(settings.get("PATH") or os.getcwd()), "")
         self._day_type, self._month_type = Day, Month
 
     def _text(self, story) -> str:
@@ -372,10 +373,7 @@ class Fingerprints:
         if id(story) not in self._read:
             metadata = getattr(story, "metadata", None) or {}
             here = os.getcwd()
-            # Its file by its place in PATH: a checkout elsewhere is the same site.
-            source = getattr(story, "source_path", "") or ""
-            with contextlib.suppress(ValueError):
-                source = os.path.relpath(source, self.settings.get("PATH") or here) if source else ""
+            source = self._in_content(getattr(story, "source_path", "") or "")
             digest = metadata.get(READ_DIGEST)
             if isinstance(digest, str):
                 # The story reader's: its content and metadata are made from
@@ -388,12 +386,20 @@ class Fingerprints:
                 self._read[id(story)] = _sha(source, getattr(story, "_content", None), sorted(parts))
         return self._read[id(story)]
 
-    def _own(self, story) -> tuple:
+    def _in_content(self, source: str) -> str:
+        """A file by its place in PATH: a checkout elsewhere is the same site."""
+        if source.startswith(self._content_root):
+            return source[len(self._content_root):]  # as relpath has it, without its cost a story
+        with contextlib.suppress(ValueError):
+            return os.path.relpath(source, self.settings.get("PATH") or os.getcwd()) if source else ""
+        return source
+
+    def _own(self, story) -> str:
         """What a story shows of itself: its file and the addresses Pelican
-        gave it and its section, tags and outlet. Made once a build: a
-        story's page, its neighbours' pages and its cards all ask."""
+        gave it and its section, tags and outlet, as one digest. Made once a
+        build: a story's page, its neighbours' pages and its cards all ask."""
         if id(story) not in self._owns:
-            self._owns[id(story)] = self._made_own(story)
+            self._owns[id(story)] = _sha(*self._made_own(story))
         return self._owns[id(story)]
 
     def _made_own(self, story) -> tuple:
@@ -435,12 +441,14 @@ class Fingerprints:
         does (with links to the stories before and after it)."""
         key = (id(story), neighbours)
         if key not in self._stories:
-            around = [self._own(n) if n is not None else None
-                      for n in (getattr(story, "prev_story", None), getattr(story, "next_story", None))]
-            # Its page alone explains its place (explain.py): its best rank
-            # there, which cards do not show.
-            self._stories[key] = _sha(self._own(story), around if neighbours else None,
-                                      repr(getattr(story, "why", None)) if neighbours else None)
+            if neighbours:
+                around = [self._own(n) if n is not None else None
+                          for n in (getattr(story, "prev_story", None), getattr(story, "next_story", None))]
+                # Its page alone explains its place (explain.py): its best
+                # rank there, which cards do not show.
+                self._stories[key] = _sha(self._own(story), around, repr(getattr(story, "why", None)))
+            else:
+                self._stories[key] = _sha(self._own(story), None, None)
         return self._stories[key]
 
     def value(self, value):

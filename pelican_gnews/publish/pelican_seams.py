@@ -125,6 +125,12 @@ PIECES = (
           "and a build killed meanwhile leaves a file that stops the next one",
           lambda: _sets(pelican.cache.FileDataCacher, "__init__", "_cache_path", "_cache_open", "_cache",
                         "_cache_data_policy")() or _method(pelican.cache.FileDataCacher, "save_cache", ["self"])()),
+    Piece("CachingGenerator.get_cached_data, cache_data",
+          "made no-ops on a generator whose own cache is off (CONTENT_CACHING_LAYER other than 'generator'): "
+          "Pelican reads and hashes every content file there for nothing, besides in the reader's cache",
+          lambda: _source_has(G.CachingGenerator, "__init__", 'self.settings["CONTENT_CACHING_LAYER"] == "generator"')()
+          or _method(pelican.cache.FileStampDataCacher, "get_cached_data", ["self", "filename", "default"])()
+          or _method(pelican.cache.FileStampDataCacher, "cache_data", ["self", "filename", "data"])()),
     Piece("Writer.write_file, write_feed", "overridden by writer.GNewsWriter (through get_writer) with their "
           "parameters, for stable pagination, JSON feeds and incremental builds",
           lambda: _method(pelican.writers.Writer, "write_file", [
@@ -204,6 +210,16 @@ def keep_output_dir(pelican_object) -> None:
 def replace_save_cache(cacher, make_save) -> None:
     """`make_save(cacher)` returns the cacher's new save_cache."""
     cacher.save_cache = make_save(cacher)
+
+
+def skip_unused_stamps(generator) -> None:
+    """A generator whose own content cache is off (CachingGenerator turns
+    it on only for the 'generator' layer) answers "not cached" without
+    stamping the file: with CHECK_MODIFIED_METHOD "md5" Pelican would read
+    and hash each content file there, and again in the reader's cache."""
+    if isinstance(generator, G.CachingGenerator) and generator.settings.get("CONTENT_CACHING_LAYER") != "generator":
+        generator.get_cached_data = lambda filename, default=None: default
+        generator.cache_data = lambda filename, data: None
 
 
 def cache_contents(cacher):

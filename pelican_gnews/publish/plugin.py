@@ -179,12 +179,13 @@ def add_latest_page(pelican) -> None:
 
 
 def prepare_generator(generator) -> None:
-    """Every generator lists content files without following a link loop
-    and groups translations in time linear in the site (translations.py),
-    speaks the site's language (localisation.py), and the articles
-    generator writes tag, section and author pages in time
-    linear in the site (taxonomy.py)."""
+    """Every generator lists content files without following a link loop,
+    stamps them only for the content cache in use, groups translations in
+    time linear in the site (translations.py) and speaks the site's
+    language (localisation.py); the articles generator writes tag, section
+    and author pages in time linear in the site (taxonomy.py)."""
     pelican_seams.replace_get_files(generator, loop_safe_get_files)
+    pelican_seams.skip_unused_stamps(generator)
     localisation.install(generator.env)
     freshness.install(generator.env)
     pelican_seams.group_translations_with(generator, translations.process_translations)

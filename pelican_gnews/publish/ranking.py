@@ -97,7 +97,7 @@ def load_facts(settings) -> StateFacts:
     except SettingsError:
         return StateFacts()  # said once already, by the sync
     try:
-        state = SyncState.load(config.state_file)
+        state = SyncState.load(config.state_file, for_saving=False)
     except StateError as exc:
         logger.warning("pelican-gnews: %s; stories are ranked by date", exc)
         return StateFacts()
