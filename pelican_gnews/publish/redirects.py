@@ -48,10 +48,19 @@ def _old_paths(context, settings) -> dict[str, set[tuple[str, str]]]:
             moved.setdefault(posixpath.normpath(old_save_as), set()).add((new_url, name))
 
     for key, kind in _LISTS:
-        for item, stories in context.get(key) or ():
-            # Every spelling grouped under this slug had its own old page.
-            names = {item.name} | {n.name for s in stories for n in names_of(s)
-                                   if type(n) is type(item) and n.slug == item.slug}
+        lists = context.get(key) or ()
+        # Every spelling grouped under a slug had its own old page. A story
+        # carrying a name is in that name's list: each story is read once.
+        spellings: dict[tuple[type, str], set[str]] = {}
+        seen: set[int] = set()
+        for _, stories in lists:
+            for story in stories:
+                if id(story) not in seen:
+                    seen.add(id(story))
+                    for n in names_of(story):
+                        spellings.setdefault((type(n), n.slug), set()).add(n.name)
+        for item, _ in lists:
+            names = {item.name} | spellings.get((type(item), item.slug), set())
             for name in sorted(names):
                 old = pelican_name_slug(name, settings, kind)
                 if old != item.slug:
