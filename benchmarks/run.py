@@ -167,10 +167,10 @@ def hugo_site(root: Path, stories: Path) -> Path:
 
 # -- measuring -----------------------------------------------------------------------
 
-def run_process(args: list[str], cwd: Path) -> tuple[float, int]:
+def run_process(args: list[str], cwd: Path, env: dict | None = None) -> tuple[float, int]:
     """Wall time (s) and peak RSS (KiB) of one child process."""
     started = time.perf_counter()
-    proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)

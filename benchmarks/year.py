@@ -94,11 +94,12 @@ def write_feed(path: Path, items: list[Item], section: str) -> None:
                              "en-US", items), encoding="utf-8")
 
 
-def site_conf(root: Path, feeds: list[Path]) -> Path:
+def site_conf(root: Path, feeds: list[Path], code: Path = ROOT) -> Path:
     """The bundled publishconf's settings (incremental builds, caches,
-    absolute URLs, every feed), with the simulated feeds."""
-    text = (f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
-            f"PATH = 'content'\nTHEME = {str(ROOT / 'theme')!r}\nSITEURL = 'https://example.github.io/news'\n"
+    absolute URLs, every feed), with the simulated feeds; `code`: the
+    checkout whose pelicanconf.py and theme are used (benchmarks/hour.py)."""
+    text = (f"import sys\nsys.path.insert(0, {str(code)!r})\nfrom pelicanconf import *\n"
+            f"PATH = 'content'\nTHEME = {str(code / 'theme')!r}\nSITEURL = 'https://example.github.io/news'\n"
             "RELATIVE_URLS = False\nFEED_DOMAIN = SITEURL\nFEED_ALL_ATOM = 'feeds/all.atom.xml'\n"
             "CATEGORY_FEED_ATOM = 'feeds/category/{slug}.atom.xml'\nTAG_FEED_ATOM = 'feeds/tag/{slug}.atom.xml'\n"
             "DELETE_OUTPUT_DIRECTORY = True\nGNEWS_SYNC_ON_BUILD = False\n"

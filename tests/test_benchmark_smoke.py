@@ -71,3 +71,19 @@ def test_a_section_replaces_its_last_version_in_the_report(tmp_path):
     text = report.read_text()
     assert text.count("## Search") == 1 and "second" in text and "first" not in text
     assert text.index("## Search") < text.index("## What was profiled") and text.endswith("notes\n")
+
+
+@pytest.mark.slow  # syncs a day of stories, builds it twice and updates it twice
+def test_the_hour_benchmark_sets_this_checkout_against_a_revision(tmp_path):
+    """Against the revision checked out (HEAD), the same code on both sides
+    renders the same files for the same hour."""
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "hour.py"), "--against", "HEAD",
+                           "--rounds", "1", "--days", "1"], capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    rows = {line.split("|")[1].strip(): line.split("|")[2:5] for line in proc.stdout.splitlines()
+            if line.startswith("| ") and "measure" not in line}
+    assert set(rows) == {"hourly update (sync + build)", "of which the sync", "of which the build",
+                         "files rendered by the build"}
+    theirs, ours, _ = rows["files rendered by the build"]
+    assert int(theirs) == int(ours) > 0
+    assert "story pages), medians of 1 alternating rounds" in proc.stdout
