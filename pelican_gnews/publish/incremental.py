@@ -372,7 +372,6 @@ class Fingerprints:
         have saved since it was read)."""
         if id(story) not in self._read:
             metadata = getattr(story, "metadata", None) or {}
-            here = os.getcwd()
             source = self._in_content(getattr(story, "source_path", "") or "")
             digest = metadata.get(READ_DIGEST)
             if isinstance(digest, str):
@@ -381,6 +380,7 @@ class Fingerprints:
                 # the settings and its path, which the fingerprint holds.
                 self._read[id(story)] = _sha(source, digest)
             else:
+                here = os.getcwd()
                 parts = [(str(k), exact if (exact := _canon(v, here)) is not UNKNOWN else _loose(v))
                          for k, v in metadata.items()]
                 self._read[id(story)] = _sha(source, getattr(story, "_content", None), sorted(parts))
