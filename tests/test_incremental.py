@@ -70,6 +70,17 @@ def build(project: Path) -> str:
     return proc.stdout + proc.stderr
 
 
+def assert_same_as_cold(project: Path, cold: Path) -> None:
+    """The project's output is, byte for byte, a cold build of its content."""
+    cold.mkdir()
+    conf(cold)
+    shutil.copytree(project / "content", cold / "content", dirs_exist_ok=True)
+    build(cold)
+    built, expected = site_files(project / "output"), site_files(cold / "output")
+    assert sorted(built) == sorted(expected)
+    assert [name for name in expected if built[name] != expected[name]] == []
+
+
 @pytest.mark.slow
 def test_incremental_build_equals_a_cold_build_after_every_kind_of_change(tmp_path):
     project = tmp_path / "site"
@@ -359,14 +370,7 @@ def test_a_tags_spelling_that_changes_with_new_stories_renders_every_page_showin
     build(project)
     assert "<bdi>drought</bdi>" in (project / "output" / "story-1.html").read_text(encoding="utf-8")
 
-    cold = tmp_path / "cold"
-    cold.mkdir()
-    conf(cold)
-    shutil.copytree(project / "content", cold / "content", dirs_exist_ok=True)
-    build(cold)
-    built, expected = site_files(project / "output"), site_files(cold / "output")
-    assert sorted(built) == sorted(expected)
-    assert [name for name in expected if built[name] != expected[name]] == []
+    assert_same_as_cold(project, tmp_path / "cold")
 
 
 @pytest.mark.slow
@@ -395,11 +399,4 @@ def test_an_edit_only_its_own_file_shows_renders_its_page_and_cards_again(tmp_pa
     assert "Ferry timetable three" in page and "A note from the desk." in page
     assert "Ferry timetable three" in (project / "output" / "tag" / "harbour.html").read_text(encoding="utf-8")
 
-    cold = tmp_path / "cold"
-    cold.mkdir()
-    conf(cold)
-    shutil.copytree(project / "content", cold / "content", dirs_exist_ok=True)
-    build(cold)
-    built, expected = site_files(project / "output"), site_files(cold / "output")
-    assert sorted(built) == sorted(expected)
-    assert [name for name in expected if built[name] != expected[name]] == []
+    assert_same_as_cold(project, tmp_path / "cold")
