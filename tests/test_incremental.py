@@ -400,3 +400,38 @@ def test_an_edit_only_its_own_file_shows_renders_its_page_and_cards_again(tmp_pa
     assert "Ferry timetable three" in (project / "output" / "tag" / "harbour.html").read_text(encoding="utf-8")
 
     assert_same_as_cold(project, tmp_path / "cold")
+
+
+@pytest.mark.slow
+def test_a_file_naming_the_read_digest_itself_cannot_pass_for_unchanged(tmp_path):
+    """`gnews_read_digest` written in a file (Pelican's own Markdown
+    metadata, or front matter) is text, never the reader's digest: an edit
+    to such a file is on its page after the next incremental build, though
+    no story beside it changed."""
+    project = tmp_path / "site"
+    project.mkdir()
+    conf(project)
+    news = project / "content" / "news"
+    news.mkdir()
+
+    def story(name: str, day: int, text: str = "", named: bool = False) -> None:
+        (news / f"{name}.md").write_text(
+            f'---\ntitle: "{name.title()} - Harbor Ledger"\ndate: 2026-05-0{day} 06:00\nslug: "{name}"\n'
+            f'categories:\n- "World"\n' + ('gnews_read_digest: "0000"\n' if named else "") + f"---\n{text}\n",
+            encoding="utf-8")
+
+    def notes(text: str) -> None:
+        (news / "notes.md").write_text("Title: Harbour notes\nDate: 2026-05-02 06:00\nSlug: notes\nCategory: World\n"
+                                       f"Gnews_read_digest: 0000\n\n{text}\n", encoding="utf-8")
+
+    story("before", 1)
+    story("after", 3)
+    story("last", 5, "The first word.", named=True)
+    notes("The first word.")
+    build(project)
+    story("last", 5, "The second word.", named=True)
+    notes("The second word.")
+    build(project)
+    for page in ("notes.html", "last.html"):
+        assert "The second word." in (project / "output" / page).read_text(encoding="utf-8"), page
+    assert_same_as_cold(project, tmp_path / "cold")

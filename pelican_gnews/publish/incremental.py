@@ -67,7 +67,7 @@ from pelican.urlwrappers import URLWrapper
 from .archive_pages import Day, Month
 from .pagination import Page, Pages
 from .pelican_seams import cache_contents, replace_save_cache
-from .reader import READ_DIGEST
+from .reader import READ_DIGEST, ReadDigest
 from .render import Outlet
 
 logger = logging.getLogger(__name__)
@@ -374,7 +374,7 @@ class Fingerprints:
             metadata = getattr(story, "metadata", None) or {}
             source = self._in_content(getattr(story, "source_path", "") or "")
             digest = metadata.get(READ_DIGEST)
-            if isinstance(digest, str):
+            if type(digest) is ReadDigest:
                 # The story reader's: its content and metadata are made from
                 # the bytes it read (a digest kept in Pelican's content cache),
                 # the settings and its path, which the fingerprint holds.

@@ -38,6 +38,12 @@ MAX_STORY_BYTES = 1024 * 1024
 # Pelican's content cache keeps it with what was read, so a build knows a
 # story's input without going over its metadata again (incremental.py).
 READ_DIGEST = "gnews_read_digest"
+
+
+class ReadDigest(str):
+    """That digest: a type of its own, which no file can give a value of
+    (YAML is read safely, Pelican's readers make text), so a file that
+    names the key itself cannot pass for unchanged."""
 # Editors' notes rendered as Markdown (see notes_html).
 MAX_NOTES = 4 * 1024
 MAX_NOTE_BLOCK = 1024
@@ -126,7 +132,7 @@ class StoryReader(MarkdownReader):
             content, metadata = self._holdable(*self._content(holdable(body), meta, source_path, yaml_text),
                                                source_path)
             # All this reader made came from these bytes and the settings.
-            metadata[READ_DIGEST] = hashlib.sha1(data).hexdigest()
+            metadata[READ_DIGEST] = ReadDigest(hashlib.sha1(data).hexdigest())
             return content, metadata
         except frontmatter.FrontMatterError as exc:
             # Pelican logs only "Could not process <file>" unless --debug;
