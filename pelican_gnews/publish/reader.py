@@ -38,12 +38,6 @@ MAX_STORY_BYTES = 1024 * 1024
 # Pelican's content cache keeps it with what was read, so a build knows a
 # story's input without going over its metadata again (incremental.py).
 READ_DIGEST = "gnews_read_digest"
-
-
-class ReadDigest(str):
-    """That digest: a type of its own, which no file can give a value of
-    (YAML is read safely, Pelican's readers make text), so a file that
-    names the key itself cannot pass for unchanged."""
 # Editors' notes rendered as Markdown (see notes_html).
 MAX_NOTES = 4 * 1024
 MAX_NOTE_BLOCK = 1024
@@ -59,6 +53,12 @@ _LANGUAGE_KEYS = ("language", "lang")
 _LIST_KEYS = frozenset({"categories", "category", "tags", "author", "authors"})
 # Keys without which a story cannot be published: a wrong type is an error.
 _REQUIRED_TEXT = frozenset({"title", "date"})
+
+
+class ReadDigest(str):
+    """The READ_DIGEST value: a type of its own, which no file can give a
+    value of (YAML is read safely, Pelican's readers make text), so a file
+    that names the key itself cannot pass for unchanged."""
 
 
 def _is_scalar(value) -> bool:
