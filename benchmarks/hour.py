@@ -48,7 +48,8 @@ def checkout(revision: str, into: Path) -> Path:
     if proc.returncode:
         raise SystemExit(f"hour.py: git archive {revision}: {proc.stderr.decode().strip()}")
     with tarfile.open(fileobj=io.BytesIO(proc.stdout)) as archive:
-        archive.extractall(into, filter="data")
+        # This repository's own files; the "data" filter where Python has it (3.11.4 on).
+        archive.extractall(into, **({"filter": "data"} if hasattr(tarfile, "data_filter") else {}))
     return into
 
 
