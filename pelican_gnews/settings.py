@@ -59,6 +59,7 @@ DEFAULTS = {
     "GNEWS_SIMILARITY_WINDOW": 120,  # hours within which likeness or full coverage join
     # Static search (publish/search.py): a Pagefind index and search pages.
     "GNEWS_SEARCH": True,
+    "GNEWS_SEARCH_PART_PAGES": 256,  # story pages a part of the index has on average
     # Link resolution (ingest/resolve.py): off by default (Google's terms
     # and rate limits); GNEWS_RESOLVE_BASE is where Google's pages are.
     "GNEWS_RESOLVE_LINKS": False,
@@ -408,6 +409,7 @@ CHECKS = {
     "GNEWS_SIMILARITY_CLOSE_HOURS": HOURS,
     "GNEWS_SIMILARITY_WINDOW": HOURS,
     "GNEWS_SEARCH": _bool,
+    "GNEWS_SEARCH_PART_PAGES": _number(1, 1_000_000, whole=True, unit=" of pages"),
     "GNEWS_RESOLVE_LINKS": _bool,
     "GNEWS_RESOLVE_BUDGET": _number(0, 100_000, whole=True),
     "GNEWS_RESOLVE_SPACING": SECONDS,

@@ -4,6 +4,7 @@ and ../shared (the real Google News feeds), which a newcomer's clone may lack.""
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import re
@@ -263,10 +264,28 @@ def published_site(tmp_path_factory, synced_sample) -> Path:
 
 def site_files(output: Path) -> dict[str, bytes]:
     """Every file of a built site by its path, but the search index:
-    Pagefind builds it whole every time and names its files by hashes of
-    its own making, so two builds of one site differ there alone."""
+    Pagefind names some of its files by hashes that differ from run to run
+    (filters, metadata), so two builds of one site differ there alone;
+    search_fragments compares what the index holds."""
     return {p.relative_to(output).as_posix(): p.read_bytes() for p in sorted(output.rglob("*"))
             if p.is_file() and p.relative_to(output).parts[0] != "pagefind"}
+
+
+def search_index(output: Path) -> dict[str, int]:
+    """Story pages the search index holds, by language, over all its parts
+    (publish/search.py: a Pagefind bundle a part, each with its script)."""
+    counts: dict[str, int] = {}
+    for entry in sorted((output / "pagefind").glob("*/pagefind-entry.json")):
+        assert (entry.parent / "pagefind.js").is_file(), entry
+        for language, index in json.loads(entry.read_text(encoding="utf-8"))["languages"].items():
+            counts[language] = counts.get(language, 0) + index["page_count"]
+    return counts
+
+
+def search_fragments(output: Path) -> set[str]:
+    """The index's page fragments over all its parts: Pagefind names each by
+    a hash of what it holds of a page (address, words, metadata)."""
+    return {p.name for p in (output / "pagefind").glob("*/fragment/*.pf_fragment")}
 
 
 def unstamped(page: bytes) -> bytes:

@@ -5,12 +5,11 @@ JavaScript, and no other page runs a script."""
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 
 import pytest
-from conftest import AXE, SEED_STORY, WCAG_TAGS, require_tool
+from conftest import AXE, SEED_STORY, WCAG_TAGS, require_tool, search_index
 
 from pelican_gnews.publish import search as search_module
 from pelican_gnews.publish.search import STAGE
@@ -82,7 +81,7 @@ def test_only_search_pages_load_a_script(sample_site):
             if 'type="application/ld+json"' not in attrs:
                 running.append(page.relative_to(sample_site).as_posix())
     assert sorted(set(running)) == ["404.html", "search.html", "search/ar.html", "search/de.html", "search/ja.html"]
-    assert (sample_site / "pagefind" / "pagefind.js").is_file()
+    assert set(search_index(sample_site)) == {"en", "ar", "de", "ja"}
 
 
 def test_the_index_holds_this_builds_story_pages_and_nothing_else(site, errors, caplog):
@@ -97,8 +96,7 @@ def test_the_index_holds_this_builds_story_pages_and_nothing_else(site, errors, 
     settings = {"GNEWS_SEARCH": True, "GNEWS_INCREMENTAL": True, "CACHE_PATH": str(site.root / "cache")}
 
     def indexed() -> int:
-        entry = json.loads((site.output / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
-        return sum(language["page_count"] for language in entry["languages"].values())
+        return sum(search_index(site.output).values())
 
     site.build(**settings)
     assert indexed() == 3
@@ -111,16 +109,21 @@ def test_the_index_holds_this_builds_story_pages_and_nothing_else(site, errors, 
     assert not [r for r in caplog.records if "search index not built" in r.getMessage()]
 
 
-@pytest.mark.parametrize("stories", [1, 0], ids=["beside the build", "at its end, no story pages"])
-def test_a_failing_pagefind_is_one_warning_and_the_site_is_built(site, caplog, monkeypatch, stories):
-    if stories:
-        site.write("news/story.md", SEED_STORY.read_text(encoding="utf-8"))
-    # A message of its own per case: Pelican's log filter drops a repeated one.
-    said = f"Error: no room on the disk for {stories} stories"
+def test_a_failing_pagefind_is_one_warning_and_the_site_is_built(site, caplog, monkeypatch):
+    for n in range(3):  # in three parts of the index, and one line said
+        site.write(f"news/story-{n}.md", SEED_STORY.read_text(encoding="utf-8").replace('slug: "', f'slug: "s{n}-'))
+    said = "Error: no room on the disk"
     monkeypatch.setattr(search_module, "_command", lambda where, glob: [
         sys.executable, "-c", f"import sys; print({said!r}); sys.exit(3)"])
-    site.build(GNEWS_SEARCH=True)
+    site.build(GNEWS_SEARCH=True, GNEWS_SEARCH_PART_PAGES=1)
     warned = [r.getMessage() for r in caplog.records if "search index not built" in r.getMessage()]
     assert warned == [f"pelican-gnews: search index not built: {said}"]
     assert (site.output / "index.html").is_file() and (site.output / "search.html").is_file()
     assert not (site.output / "pagefind").exists() and not (site.output / STAGE).exists()
+
+
+def test_a_site_without_stories_has_no_index_and_its_search_page_lists_no_part(site, caplog):
+    site.build(GNEWS_SEARCH=True)
+    assert 'data-parts="[]"' in (site.output / "search.html").read_text(encoding="utf-8")
+    assert not (site.output / "pagefind").exists() and not (site.output / STAGE).exists()
+    assert not [r for r in caplog.records if "search index" in r.getMessage()]

@@ -43,7 +43,8 @@ def bad(key: str, sources, *words: str) -> None:
 for key, top in (("GNEWS_MAX_TAGS", "1001"), ("GNEWS_TAGS_PER_PAGE", "0"), ("GNEWS_FETCH_WORKERS", "0"),
                  ("GNEWS_RETRIES", "101"), ("GNEWS_MAX_BYTES", "0"), ("GNEWS_RESOLVE_BUDGET", "10**6"),
                  ("GNEWS_RESOLVE_BATCH", "0"), ("GNEWS_FRONT_PAGE_TOP", "10**5"),
-                 ("GNEWS_FRONT_PAGE_SECTION", "-3"), ("GNEWS_ARCHIVE_MONTHS", "1e9")):
+                 ("GNEWS_FRONT_PAGE_SECTION", "-3"), ("GNEWS_ARCHIVE_MONTHS", "1e9"),
+                 ("GNEWS_SEARCH_PART_PAGES", "0")):
     bad(key, WHOLE + (top,), "whole number")
 for key in ("GNEWS_TIMEOUT", "GNEWS_CONNECT_TIMEOUT", "GNEWS_FEED_DEADLINE", "GNEWS_RESOLVE_TIMEOUT"):
     bad(key, NUMBERS + ("0", "86401"), "seconds", "above 0")
@@ -238,7 +239,7 @@ BUILD_ROWS = [
     ("GNEWS_OUTLET_FEED_ATOM", "'/tmp/{slug}.xml'"), ("GNEWS_OUTLETS_SAVE_AS", "'../outlets.html'"),
     ("GNEWS_SITEMAP_SAVE_AS", "5"), ("GNEWS_SITEMAP_SAVE_AS", "'../sm.xml'"),
     ("GNEWS_SITEMAP_SAVE_AS", "'a/../../sm.xml'"), ("GNEWS_MAX_BYTES", "0"), ("GNEWS_TIMEOUT", "0"),
-    ("GNEWS_SEARCH", "'false'"), ("GNEWS_JSON_FEEDS", "'no'"), ("GNEWS_INCREMENTAL", "'yes'"),
+    ("GNEWS_SEARCH", "'false'"), ("GNEWS_SEARCH_PART_PAGES", "2.5"), ("GNEWS_JSON_FEEDS", "'no'"), ("GNEWS_INCREMENTAL", "'yes'"),
     ("GNEWS_ROBOTS", "'noindx'"), ("GNEWS_TAGS_PER_PAGE", "0"), ("GNEWS_SLUG_UNICODE", "'true'"),
     ("GNEWS_ARCHIVE_DIR", "'news'"), ("GNEWS_ARCHIVE_DIR", "'news/old'"), ("GNEWS_CONTENT_DIR", "'../x'"),
     ("GNEWS_CONTENT_DIR", "'archive'"), ("TIMEZONE", "'Mars/Olympus'"), ("DEFAULT_LANG", "'../search'"),

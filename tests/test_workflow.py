@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import PUBLISH_URL, ROOT, interruptible, require_tool, run_tool, site_files
+from conftest import PUBLISH_URL, ROOT, interruptible, require_tool, run_tool, search_fragments, search_index, site_files
 
 WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
 GIT_ENV = {"GIT_AUTHOR_NAME": "Editor", "GIT_AUTHOR_EMAIL": "editor@example.org",
@@ -291,12 +291,14 @@ def test_hourly_builds_reuse_the_last_output_and_equal_a_cold_build(tmp_path, or
     rendered, kept = int(row[1]), int(row[2])
     assert kept > rendered > 0, warm
     incremental = site_files(workspace / "output")
+    indexed = search_fragments(workspace / "output")
 
     shutil.rmtree(runner.cache_store)  # no cache: a full build of the same commit
     workspace, _ = runner.run_job("build")
     cold = site_files(workspace / "output")
-    assert (workspace / "output" / "pagefind" / "pagefind.js").is_file()  # the workflow's build has search
+    assert search_index(workspace / "output")  # the workflow's build has search
     assert sorted(incremental) == sorted(cold)
+    assert search_fragments(workspace / "output") == indexed  # the index holds the same pages, as they are
     assert [p for p in cold if cold[p] != incremental[p]] == []
     cold_row = runner.summary.read_text().strip().splitlines()[-1].strip("|").split("|")
     assert int(cold_row[2]) == 0  # nothing kept: every page rendered

@@ -81,7 +81,8 @@ _PLAIN = (str, int, float, bool, type(None))
 UNKNOWN = object()  # a value this module cannot fingerprint
 
 
-def _sha(*parts) -> str:
+def digest_of(*parts) -> str:
+    """A SHA-1 of the parts' reprs: what fingerprints are made of."""
     digest = hashlib.sha1()
     for part in parts:
         digest.update(repr(part).encode("utf-8", "surrogatepass"))
@@ -170,7 +171,7 @@ def build_key(settings) -> str | None:
     text = _settings_repr(settings)
     if text is None:
         return None
-    return _sha(_files_hash([Path(__file__).resolve().parent.parent]), pelican.__version__, jinja2.__version__,
+    return digest_of(_files_hash([Path(__file__).resolve().parent.parent]), pelican.__version__, jinja2.__version__,
                 babel.__version__, text)
 
 
@@ -355,7 +356,7 @@ class Fingerprints:
         nav = [(str(c), c.url) for c, _ in context.get("categories", [])]
         key = build_key(settings)
         # None: a setting cannot be fingerprinted, and every page is rendered.
-        self.base = None if key is None else _sha(
+        self.base = None if key is None else digest_of(
             key, _files_hash([os.path.join(theme, "templates"), *overrides]), nav,
             [context.get(k) for k in _CHROME_KEYS])
         self._stories: dict[tuple[int, bool], str] = {}
@@ -378,12 +379,12 @@ class Fingerprints:
                 # The story reader's: its content and metadata are made from
                 # the bytes it read (a digest kept in Pelican's content cache),
                 # the settings and its path, which the fingerprint holds.
-                self._read[id(story)] = _sha(source, digest)
+                self._read[id(story)] = digest_of(source, digest)
             else:
                 here = os.getcwd()
                 parts = [(str(k), exact if (exact := _canon(v, here)) is not UNKNOWN else _loose(v))
                          for k, v in metadata.items()]
-                self._read[id(story)] = _sha(source, getattr(story, "_content", None), sorted(parts))
+                self._read[id(story)] = digest_of(source, getattr(story, "_content", None), sorted(parts))
         return self._read[id(story)]
 
     def _in_content(self, source: str) -> str:
@@ -399,7 +400,7 @@ class Fingerprints:
         gave it and its section, tags and outlet, as one digest. Made once a
         build: a story's page, its neighbours' pages and its cards all ask."""
         if id(story) not in self._owns:
-            self._owns[id(story)] = _sha(*self._made_own(story))
+            self._owns[id(story)] = digest_of(*self._made_own(story))
         return self._owns[id(story)]
 
     def _made_own(self, story) -> tuple:
@@ -446,9 +447,9 @@ class Fingerprints:
                           for n in (getattr(story, "prev_story", None), getattr(story, "next_story", None))]
                 # Its page alone explains its place (explain.py): its best
                 # rank there, which cards do not show.
-                self._stories[key] = _sha(self._own(story), around, repr(getattr(story, "why", None)))
+                self._stories[key] = digest_of(self._own(story), around, repr(getattr(story, "why", None)))
             else:
-                self._stories[key] = _sha(self._own(story), None, None)
+                self._stories[key] = digest_of(self._own(story), None, None)
         return self._stories[key]
 
     def value(self, value):
@@ -492,7 +493,7 @@ class Fingerprints:
             # The object itself is held, so its id is not another's meanwhile.
             last = self._last_shown = (shown, self.value(shown))
         part = last[1]
-        return None if part is UNKNOWN else _sha(self.base, name, "data", [("shown", part)])
+        return None if part is UNKNOWN else digest_of(self.base, name, "data", [("shown", part)])
 
     def page(self, name: str, template_name, kwargs: dict) -> str | None:
         parts = []
@@ -504,7 +505,7 @@ class Fingerprints:
             if part is UNKNOWN:
                 return None
             parts.append((key, part))
-        return _sha(self.base, name, template_name, parts)
+        return digest_of(self.base, name, template_name, parts)
 
 
 class Manifest:

@@ -57,7 +57,7 @@ class GNewsWriter(Writer):
         self._fingerprints: Fingerprints | None = None
         # Story pages, written first (pelican_seams: ArticlesGenerator.generate_pages); at
         # the first other page the search index starts on them.
-        self.story_pages: list[str] = []
+        self.story_pages: list[search.StoryPage] = []
         self.search_job: search.IndexJob | None = None
         self._indexing = search.search_on(self.settings)
         if incremental_on(self.settings):
@@ -121,19 +121,23 @@ class GNewsWriter(Writer):
         if not name:
             return None
         self.context = context
+        story = None
         if self._indexing and self.search_job is None:
             if "article" in kwargs:
-                self.story_pages.append(name)
+                story = kwargs["article"]
             elif self.story_pages:
-                self.search_job = search.IndexJob(Path(self.output_path), self.story_pages)
+                self.start_search()
         if paginated is None:
             paginated = {k: v for k, v in kwargs.items() if k in ("articles", "dates")}
         size = per_page(self.settings, template_name)
         if not paginated or size is None:
             memo = template_name in MEMO_TEMPLATES or any(k in kwargs for k in MEMO_VARIABLES)
             # Whether the file was written (False: kept from the last build).
-            return self._one(name, template, context, relative_urls, template_name, override_output, url, memo,
-                             **kwargs)
+            written = self._one(name, template, context, relative_urls, template_name, override_output, url, memo,
+                                **kwargs)
+            if story is not None:
+                self._to_index(name, story)
+            return written
         stories = paginated.get("articles", next(iter(paginated.values())))
         pages = paginate(list(stories), name, url or name, size or len(stories))
         orders: dict[str, dict[int, int]] = {}
@@ -187,6 +191,31 @@ class GNewsWriter(Writer):
         if path and self.manifest is not None:
             self.manifest.written(path, fingerprint)
         return feed
+
+    def _to_index(self, name: str, story) -> None:
+        """A story page for the search index, with the fingerprint it was
+        written or kept with: its part of the index is made again only
+        when a page's fingerprint in it changed."""
+        recorded = self.manifest.new.get(name) if self.manifest is not None else None
+        page = search.story_page(name, story, self.settings, recorded[0] if recorded else None)
+        if page is not None:
+            self.story_pages.append(page)
+
+    def start_search(self) -> search.IndexJob | None:
+        """The search index of this build's story pages, started beside the
+        rest of the build once they are all written."""
+        if self.search_job is None and self._indexing and self.story_pages:
+            cache = Path(self.settings.get("CACHE_PATH") or "cache")
+            self.search_job = search.IndexJob(
+                Path(self.output_path), self.story_pages, setting(self.settings, "GNEWS_SEARCH_PART_PAGES"),
+                record=cache / search.RECORD_NAME if self.manifest is not None else None,
+                reuse=bool(self.settings.get("LOAD_CONTENT_CACHE", True)))
+        return self.search_job
+
+    def search_parts(self, language: str) -> list[str]:
+        """The folders of the index a search page in `language` searches."""
+        job = self.start_search()
+        return job.parts_of(language) if job is not None else []
 
     def finish(self) -> None:
         """After the build: write the sitemap; remove what the build did

@@ -36,10 +36,20 @@ const root = new URL(/^[a-z]+:\/\//i.test(given) || given.startsWith("/") ? give
 const unspaced = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
 const inARow = (word) => `"${Array.from(word).join(" ")}"`;
 
+// Without words, the stories of the chosen section or outlet, newest first:
+// a search ranks the results of all parts together by score, which for
+// such a listing is a story's place in its own part, so the parts are
+// listed one after another (each carries a filter of its number, `part`).
+async function newest(pagefind, parts, options) {
+  const each = await Promise.all(parts.map((_, n) => pagefind.search(null, {
+    ...options, filters: { ...options.filters, part: String(n) } })));
+  return { results: each.flatMap((search) => search.results) };
+}
+
 async function find(pagefind, query, options) {
-  const words = query ? query.split(/\s+/) : [];
+  const words = query.split(/\s+/);
   const written = "characters" in form.dataset ? words.filter((word) => unspaced.test(word)) : [];
-  if (!written.length) return pagefind.debouncedSearch(query || null, options, 250);
+  if (!written.length) return pagefind.debouncedSearch(query, options, 250);
   const rest = words.filter((word) => !written.includes(word)).join(" ");
   const first = await pagefind.debouncedSearch(inARow(written[0]), options, 250);
   if (first === null) return null;
@@ -78,9 +88,17 @@ function result(data) {
 }
 
 async function start() {
-  const pagefind = await import(new URL("pagefind/pagefind.js", root).href);
-  await pagefind.options({ baseUrl: root.pathname });
+  // The index comes in parts (pelican_gnews/publish/search.py), newest
+  // first: the first part's script loads the others into one search, whose
+  // results without a query stay newest first.
+  const parts = JSON.parse(form.dataset.parts || "[]").map((name) => new URL(`pagefind/${name}/`, root).href);
+  if (!parts.length) throw new Error("no index");
+  const pagefind = await import(new URL("pagefind.js", parts[0]).href);
+  await pagefind.options({ baseUrl: root.pathname, mergeFilter: { part: "0" } });
   await pagefind.init();
+  // A part that failed to load leaves the others searchable.
+  await Promise.allSettled(parts.slice(1).map((part, n) => pagefind.mergeIndex(part, {
+    baseUrl: root.pathname, mergeFilter: { part: String(n + 1) } })));
   const filters = await pagefind.filters();
   for (const [name, select] of [["section", form.elements.section], ["outlet", form.elements.outlet]]) {
     for (const [value, count] of Object.entries(filters[name] || {}).sort()) option(select, value, count);
@@ -98,7 +116,8 @@ async function start() {
       status.textContent = "";
       return;
     }
-    const search = await find(pagefind, query, { filters: chosen, sort: query ? undefined : { date: "desc" } });
+    const search = query ? await find(pagefind, query, { filters: chosen })
+      : await newest(pagefind, parts, { filters: chosen, sort: { date: "desc" } });
     if (search === null || mine !== asked) return;  // a newer query took over
     const shown = await Promise.all(search.results.slice(0, 30).map((r) => r.data()));
     if (mine !== asked) return;
