@@ -1,10 +1,14 @@
-"""What static search costs an hourly build: Pagefind indexes every story
-page at the end of each build (pelican_gnews/publish/search.py).
+"""What static search costs a build: Pagefind indexes the story pages beside
+each build, in parts, and makes again only the parts whose pages changed
+(pelican_gnews/publish/search.py).
 
 For each size, one site of n invented stories (benchmarks/run.py's feed) is
-synced and built twice over, with GNEWS_SEARCH on and off; then the hourly
-build (incremental: the last output and caches kept) of each is timed,
-alternately, and the index's size on disk is reported.
+synced and built twice over, with GNEWS_SEARCH on and off; then, alternately,
+each is built again into an empty output (every page rendered and every part
+of the index made, Pelican's content cache kept) and built hourly with
+nothing new (incremental: the last output and caches kept, so no part is
+made). The index's size on disk is reported. What an hour with new stories
+costs, index included, is benchmarks/hour.py's and year.py's measure.
 
     python benchmarks/search.py [--write] [--sizes 1000 5000] [--runs 3]
 
@@ -48,6 +52,8 @@ def measure(n: int, runs: int, work: Path) -> dict:
                                          "GNEWS_MAX_BYTES": bench.MAX_BYTES, "GNEWS_RETENTION_DAYS": 0}))
         bench.pelican_build(conf)  # the last hourly build: its output and caches stay
         confs[search] = conf
+    full_on, full_off = bench.alternate(runs, lambda: bench.pelican_build(confs[True]),
+                                        lambda: bench.pelican_build(confs[False]))
     on, off = bench.alternate(runs, lambda: bench.pelican_build(confs[True], keep_output=True),
                               lambda: bench.pelican_build(confs[False], keep_output=True))
     bundle = confs[True].parent / "output" / "pagefind"
@@ -55,19 +61,25 @@ def measure(n: int, runs: int, work: Path) -> dict:
     if pages != n:
         raise RuntimeError(f"{pages} story pages for {n} stories")
     return {"n": n, "on": statistics.median(r[0] for r in on), "off": statistics.median(r[0] for r in off),
-            "index": folder_size(bundle), "site": folder_size(confs[True].parent / "output")}
+            "full_on": statistics.median(r[0] for r in full_on), "full_off": statistics.median(r[0] for r in full_off),
+            "parts": len(list(bundle.iterdir())), "index": folder_size(bundle),
+            "site": folder_size(confs[True].parent / "output")}
 
 
 def report(results: list[dict], runs: int, command: str) -> str:
     lines = ["## Search", "",
-             f"Command: `{command}` (run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC). The hourly build "
-             "(incremental, the last output and caches kept) with the Pagefind index built at its end, against the "
-             f"same build without it; median of {runs} runs each, alternately.", "",
-             "| stories | with search | without | ratio | index on disk | whole site |",
-             "|---:|---:|---:|---:|---:|---:|"]
+             f"Command: `{command}` (run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC). A build with the "
+             "Pagefind index against the same build without it, median of "
+             f"{runs} runs each, alternately: into an empty output (every page rendered, every part of the index "
+             "made; Pelican's content cache kept), and hourly with nothing new (the last output and caches kept: "
+             "no part made). An hour with new stories is measured by `benchmarks/hour.py` and `benchmarks/year.py`.",
+             "", "| stories | empty output: with search | without | ratio | hourly, nothing new: with search "
+             "| without | ratio | parts | index on disk | whole site |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
-        lines.append(f"| {r['n']} | {r['on']:.2f} s | {r['off']:.2f} s | {r['on'] / r['off']:.2f} "
-                     f"| {r['index'] / 2**20:.1f} MiB | {r['site'] / 2**20:.1f} MiB |")
+        lines.append(f"| {r['n']} | {r['full_on']:.2f} s | {r['full_off']:.2f} s | {r['full_on'] / r['full_off']:.2f} "
+                     f"| {r['on']:.2f} s | {r['off']:.2f} s | {r['on'] / r['off']:.2f} "
+                     f"| {r['parts']} | {r['index'] / 2**20:.1f} MiB | {r['site'] / 2**20:.1f} MiB |")
     return "\n".join(lines) + "\n"
 
 
@@ -84,8 +96,9 @@ def main(argv=None) -> int:
         results = []
         for n in args.sizes:
             results.append(measure(n, args.runs, Path(work)))
-            print(f"{n} stories: with search {results[-1]['on']:.2f} s, without {results[-1]['off']:.2f} s, "
-                  f"index {results[-1]['index'] / 2**20:.1f} MiB", flush=True)
+            print(f"{n} stories: empty output {results[-1]['full_on']:.2f} s with search, "
+                  f"{results[-1]['full_off']:.2f} s without; hourly {results[-1]['on']:.2f} s with search, "
+                  f"{results[-1]['off']:.2f} s without; index {results[-1]['index'] / 2**20:.1f} MiB", flush=True)
     text = report(results, args.runs, command)
     print(text)
     if args.write:

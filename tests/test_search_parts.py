@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import random
 import re
+import shutil
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from conftest import SEED_STORY, Site, search_fragments, search_index, serve
 
-from pelican_gnews.publish.search import LONGEST, StoryPage, parts_for, plan_parts
+from pelican_gnews.publish.search import LONGEST, RECORD_NAME, IndexJob, StoryPage, parts_for, plan_parts
 
 T0 = datetime(2026, 1, 9, 8, 0, tzinfo=timezone.utc)
 
@@ -175,3 +176,25 @@ def test_the_search_page_searches_every_part_as_one(browser, parted_site):
         listed = page.eval_on_selector_all("[data-search-results] li a", "links => links.map(a => a.innerText)")
         assert numbers(listed) == list(reversed(range(10)))
     context.close()
+
+
+def test_a_build_stopped_before_its_index_is_in_place_leaves_no_record(tmp_path):
+    """Else a part put in place by a killed build could be taken, by the
+    record of the build before, for the part of that build."""
+    record = tmp_path / "cache" / RECORD_NAME
+    record.parent.mkdir()
+    record.write_text('{"parts": {"0123456789ab": "digest"}}', encoding="utf-8")
+    job = IndexJob(tmp_path / "output", pages([1, 2]), 256, record, reuse=True)
+    assert not record.exists()
+    job.cancel()
+    assert not (tmp_path / "output" / ".gnews-search").exists()
+
+
+def test_whatever_holds_the_index_folder_s_name_the_index_takes_its_place(site, errors):
+    site.write("news/story-1.md", story(1, 1))
+    site.build(GNEWS_SEARCH=True)
+    shutil.rmtree(site.output / "pagefind")
+    (site.output / "pagefind").write_text("not a folder", encoding="utf-8")
+    site.build(GNEWS_SEARCH=True)
+    assert search_index(site.output) == {"en": 1}
+    assert errors() == []

@@ -38,6 +38,7 @@ are written and runs beside the rest of the build (IndexJob).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -259,6 +260,11 @@ class IndexJob:
         tool = _tool()
         self.digests = {part.name: part.digest(tool) for part in self.parts}
         published = _load_record(record) if reuse else {}
+        if record is not None:
+            # Gone until the index is in place: a build killed meanwhile
+            # leaves none, and the next build makes every part.
+            with contextlib.suppress(OSError):
+                record.unlink()
         self.todo = [part for part in self.parts if not (
             self.digests[part.name] and published.get(part.name) == self.digests[part.name]
             and (output / BUNDLE / part.name / ENTRY).is_file())]
@@ -319,6 +325,16 @@ class IndexJob:
         next build makes it again."""
         self.wait()
         bundle = self.output / BUNDLE
+        try:
+            self._put_in_place(bundle)
+        except OSError as exc:
+            self.error = self.error or f"{exc.strerror or exc}: {exc.filename or bundle}"
+        self.cancel()
+        _report(self.error, bundle, len(self.made), len(self.parts), self.started)
+
+    def _put_in_place(self, bundle: Path) -> None:
+        if bundle.is_symlink() or (bundle.exists() and not bundle.is_dir()):
+            bundle.unlink()  # not a folder this build made
         bundle.mkdir(exist_ok=True)
         for name in self.made:
             made = self.stage / name / "site" / BUNDLE
@@ -342,8 +358,6 @@ class IndexJob:
             tmp = self.record.with_name(self.record.name + ".tmp")
             tmp.write_text(json.dumps({"parts": with_index}, sort_keys=True), encoding="utf-8")
             os.replace(tmp, self.record)
-        self.cancel()
-        _report(self.error, bundle, len(self.made), len(self.parts), self.started)
 
     def cancel(self) -> None:
         self._runs.stop()
