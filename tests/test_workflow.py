@@ -16,7 +16,16 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import PUBLISH_URL, ROOT, interruptible, require_tool, run_tool, search_fragments, search_index, site_files
+from conftest import (
+    PUBLISH_URL,
+    ROOT,
+    interruptible,
+    require_tool,
+    run_tool,
+    search_fragments,
+    search_index,
+    site_files,
+)
 
 WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
 GIT_ENV = {"GIT_AUTHOR_NAME": "Editor", "GIT_AUTHOR_EMAIL": "editor@example.org",
