@@ -70,11 +70,13 @@ class Side:
 
     def __init__(self, name: str, code: Path, site: Path, work: Path):
         self.name, self.code, self.env = name, code, code_env(code)
-        self.cold = work / f"{name}-cold"
-        shutil.copytree(site, self.cold, symlinks=True)
-        conf = self._conf(self.cold)
-        run_process([str(BIN / "pelican"), "-s", str(conf), "-q"], self.cold, env=self.env)
+        # Built cold where its hours are taken: Pelican's content cache knows
+        # a story file by its path, and the workflow builds in one place.
         self.copy = work / f"{name}-hour"
+        shutil.copytree(site, self.copy, symlinks=True)
+        run_process([str(BIN / "pelican"), "-s", str(self._conf(self.copy)), "-q"], self.copy, env=self.env)
+        self.cold = work / f"{name}-cold"
+        shutil.copytree(self.copy, self.cold, symlinks=True)
 
     def _conf(self, root: Path) -> Path:
         return year.site_conf(root, [root / f"feed-{s.lower()}.xml" for s in year.SECTIONS], code=self.code)
