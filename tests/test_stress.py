@@ -93,21 +93,45 @@ def _start_sync(conf: Path, root: Path, source: Path) -> subprocess.Popen:
     return proc
 
 
-def _sync_killed(conf: Path, root: Path, source: Path, kill_after: float | None, wait_for: str | None) -> float:
+def _sync_killed(conf: Path, root: Path, source: Path, kill_after: float, wait_for: str | None = None,
+                 inside=None) -> bool:
     """Run `pelican-gnews sync` on `root` and SIGKILL it `kill_after` seconds
-    into its work (after `wait_for`, a path under `root`, appears, if given);
-    without `kill_after`, let it finish. Returns the seconds its work ran."""
+    into its work (after `wait_for`, a path under `root`, appears, if given).
+    Returns whether the kill landed where `inside(root)` says it should (the
+    sync is stopped, looked at, then killed, so the answer is what the kill
+    left)."""
     proc = _start_sync(conf, root, source)
-    start = time.monotonic()
-    if kill_after is None:
-        assert proc.wait() == 0
-        return time.monotonic() - start
     if wait_for:
         while not (root / wait_for).exists() and proc.poll() is None:
             time.sleep(0.0002)
     time.sleep(kill_after)
+    os.kill(proc.pid, signal.SIGSTOP)
+    landed = proc.poll() is None and inside is not None and inside(root)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
+    return landed
+
+
+def _aimed(base: Path, root: Path, kill, delay: float, tries: int = 6) -> bool:
+    """A kill aimed at a stretch of a sync: `kill(root, delay)` returns
+    whether it landed inside. On a busy machine the marker can be noticed
+    too late for the stretch, so a miss is tried again on a fresh copy of
+    `base`, sooner each time; the last try's copy stays for the recovery."""
+    for left in reversed(range(tries)):
+        shutil.copytree(base, root)
+        landed = kill(root, delay)
+        if landed or not left:
+            return landed
+        shutil.rmtree(root)
+        delay /= 2
+    return False
+
+
+def _timed_sync(conf: Path, root: Path, source: Path) -> float:
+    """Seconds an uninterrupted sync's work takes on `root`."""
+    proc = _start_sync(conf, root, source)
+    start = time.monotonic()
+    assert proc.wait() == 0
     return time.monotonic() - start
 
 
@@ -226,30 +250,30 @@ def test_kill_9_at_random_instants_then_one_clean_sync_matches_an_uninterrupted_
 
     journal = "gnews-state.json.journal"
 
-    def run(root: Path, kill_after: float | None = None, after_journal: bool = False) -> float:
-        # Aimed at the batch itself: the renames and the state save run
-        # while the journal exists.
-        return _sync_killed(conf, root, source, kill_after, journal if after_journal else None)
+    def journal_open(root: Path) -> bool:
+        return (root / journal).exists()
 
     reference = tmp_path / "reference"
     shutil.copytree(base, reference)
-    duration = run(reference)
+    duration = _timed_sync(conf, reference, source)
     expected = _snapshot(reference)
     assert len(expected[0]) == 290
     timed = tmp_path / "timed"
     shutil.copytree(base, timed)
-    open_for = _window(conf, timed, source, journal, lambda root: not (root / journal).exists())
+    open_for = _window(conf, timed, source, journal, lambda root: not journal_open(root))
     rng = random.Random(20261126)
     journaled = 0  # kills between a batch's journal and its state save
     randomly, aimed = rounds(RANDOM_KILLS), rounds(AIMED_KILLS)
     for attempt in range(randomly + aimed):
         root = tmp_path / "attempt"
-        shutil.copytree(base, root)
         if attempt < randomly:
-            run(root, kill_after=rng.uniform(0, duration))
+            shutil.copytree(base, root)
+            journaled += _sync_killed(conf, root, source, rng.uniform(0, duration), inside=journal_open)
         else:
-            run(root, kill_after=rng.uniform(0, open_for), after_journal=True)
-        journaled += (root / "gnews-state.json.journal").exists()
+            # Aimed at the batch itself: the renames and the state save run
+            # while the journal exists.
+            journaled += _aimed(base, root, lambda root, delay: _sync_killed(
+                conf, root, source, delay, journal, journal_open), rng.uniform(0, open_for))
         # One clean sync, in-process, then the comparison.
         report = sync(from_pelican(_settings(root, source)))
         assert report.ok, report.failed
@@ -285,9 +309,9 @@ def test_kill_9_during_retention_loses_nothing_and_one_clean_sync_finishes_it(tm
     conf = tmp_path / "conf.py"
     month = "content/archive/2026-03.jsonl"
 
-    def run(root: Path, kill_after: float | None = None, aimed: bool = False) -> float:
-        # The removals and the state save follow the archive file.
-        return _sync_killed(conf, root, source, kill_after, month if aimed else None)
+    def midway(root: Path) -> bool:
+        # The archive is written and expired story files are still on disk.
+        return (root / month).exists() and len(list((root / "content" / "news").glob("*.md"))) > 21
 
     def snapshot(root: Path):
         files, stories = _snapshot(root)
@@ -296,7 +320,7 @@ def test_kill_9_during_retention_loses_nothing_and_one_clean_sync_finishes_it(tm
 
     reference = tmp_path / "reference"
     shutil.copytree(base, reference)
-    duration = run(reference)
+    duration = _timed_sync(conf, reference, source)
     expected = snapshot(reference)
     assert len(expected[0]) == 21 and len(expected[2]) == 299  # 20 new + the edited one; 299 archived
     timed = tmp_path / "timed"
@@ -304,21 +328,22 @@ def test_kill_9_during_retention_loses_nothing_and_one_clean_sync_finishes_it(tm
     removing = _window(conf, timed, source, month,
                        lambda root: len(list((root / "content" / "news").glob("*.md"))) <= 21)
     rng = random.Random(20261127)
-    midway = 0  # kills that left expired story files on disk with the archive written
+    landed = 0  # kills that left expired story files on disk with the archive written
     randomly, aimed = rounds(RETENTION_RANDOM_KILLS), rounds(RETENTION_AIMED_KILLS)
     for attempt in range(randomly + aimed):
         root = tmp_path / "attempt"
-        shutil.copytree(base, root)
         if attempt < randomly:
-            run(root, kill_after=rng.uniform(0, duration))
+            shutil.copytree(base, root)
+            landed += _sync_killed(conf, root, source, rng.uniform(0, duration), inside=midway)
         else:
-            run(root, kill_after=rng.uniform(0, removing), aimed=True)
-        midway += (root / month).exists() and len(list((root / "content" / "news").glob("*.md"))) > 21
+            # The removals and the state save follow the archive file.
+            landed += _aimed(base, root, lambda root, delay: _sync_killed(
+                conf, root, source, delay, month, midway), rng.uniform(0, removing))
         report = sync(from_pelican(_settings(root, source)))
         assert report.ok, report.failed
         assert snapshot(root) == expected, attempt
         shutil.rmtree(root)
     report_figure(f"kill -9 at {randomly} random instants of a {duration:.2f} s sync archiving 299 stories and "
                   f"{aimed} aimed after its archive file appears: all {randomly + aimed} finished exactly by one "
-                  f"clean sync ({midway} killed between the archive and the last removal)")
-    assert midway >= aimed // 4  # the aimed kills did land between the archive and the removals
+                  f"clean sync ({landed} killed between the archive and the last removal)")
+    assert landed >= aimed // 4  # the aimed kills did land between the archive and the removals
