@@ -26,6 +26,14 @@ GNEWS_FEEDS = [
 GNEWS_CONTENT_DIR = "news"
 GNEWS_MAX_TAGS = 5
 GNEWS_SYNC_ON_BUILD = True
+# The deploy workflow commits what the sync writes (story files, archive
+# months, state) to this branch, not to main, and folds its history into one
+# commit once it passes GNEWS_DATA_KEEP (168) commits: Google's link tokens
+# do not compress, so hourly commits on main would grow the repository by
+# about 70 KB an hour, past 1 GB in under three years. Editors edit story
+# files on this branch. "" keeps everything on main (docs/deploy.md, "A
+# repository that stays small"). Local builds are not affected.
+GNEWS_DATA_BRANCH = "gnews-data"
 
 DEFAULT_PAGINATION = 20
 # Every list is paginated, so that no page grows with the site: outlet pages

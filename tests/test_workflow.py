@@ -199,11 +199,19 @@ class Runner:
 
 @pytest.fixture
 def origin(tmp_path) -> Path:
+    """A fork as it comes: the sync's files go to the data branch."""
     return _fork(tmp_path)
 
 
-def _fork(tmp_path: Path) -> Path:
-    """A bare repository holding this project, as a fork on GitHub would."""
+@pytest.fixture
+def origin_on_main(tmp_path) -> Path:
+    """A fork whose owner keeps the sync's files on main."""
+    return _fork(tmp_path, on_main=True)
+
+
+def _fork(tmp_path: Path, on_main: bool = False) -> Path:
+    """A bare repository holding this project, as a fork on GitHub would;
+    with `on_main`, its pelicanconf.py keeps the sync's files on main."""
     seed = tmp_path / "seed"
     seed.mkdir()
     # The committed files only: a local `pelican content` leaves content/news/
@@ -215,6 +223,9 @@ def _fork(tmp_path: Path) -> Path:
         if src.is_file():
             (seed / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, seed / rel)
+    if on_main:
+        conf = seed / "pelicanconf.py"
+        conf.write_text(conf.read_text() + '\nGNEWS_DATA_BRANCH = ""\n')
     git("init", "--quiet", "-b", "main", cwd=seed)
     git("add", "-A", cwd=seed)
     git("commit", "--quiet", "-m", "Fork", cwd=seed)
@@ -256,7 +267,8 @@ def _head(origin: Path) -> str:
 
 
 @pytest.mark.slow
-def test_sync_commits_then_nothing_then_build(tmp_path, origin, workflow_venv):
+def test_sync_commits_then_nothing_then_build(tmp_path, origin_on_main, workflow_venv):
+    origin = origin_on_main
     runner = Runner(tmp_path, origin, workflow_venv)
     fork = _head(origin)
     runner.run_job("sync")
@@ -340,7 +352,7 @@ def mid_sync(tmp_path_factory, workflow_venv) -> dict:
     editor's clone that pushed a grown feed, and a second sync run up to its
     push (stopped after "Sync feeds"). Each test races on a copy (race())."""
     tmp = tmp_path_factory.mktemp("midsync")
-    origin = _fork(tmp)
+    origin = _fork(tmp, on_main=True)
     runner = Runner(tmp, origin, workflow_venv)
     runner.run_job("sync")
     _editor_grows_the_feed(tmp, origin)
@@ -505,13 +517,15 @@ def test_make_targets_and_autoreload_without_a_loop(tmp_path):
 
 # -- a data branch (GNEWS_DATA_BRANCH) --------------------------------------------------------
 
-def _use_a_data_branch(tmp_path: Path, origin: Path) -> str:
-    """The site's owner sets GNEWS_DATA_BRANCH (and a short GNEWS_DATA_KEEP)
-    in pelicanconf.py and pushes it. Returns main's new head."""
+def _use_a_data_branch(tmp_path: Path, origin: Path, branch: bool = True) -> str:
+    """The site's owner sets a short GNEWS_DATA_KEEP in pelicanconf.py (and
+    GNEWS_DATA_BRANCH, with `branch`: a fork as it comes has it already) and
+    pushes it. Returns main's new head."""
     owner = tmp_path / "owner"
     git("clone", "--quiet", str(origin), str(owner), cwd=tmp_path)
     conf = owner / "pelicanconf.py"
-    conf.write_text(conf.read_text() + '\nGNEWS_DATA_BRANCH = "gnews-data"\nGNEWS_DATA_KEEP = 2\n')
+    conf.write_text(conf.read_text() + ('\nGNEWS_DATA_BRANCH = "gnews-data"' if branch else "")
+                    + "\nGNEWS_DATA_KEEP = 2\n")
     git("commit", "--quiet", "-am", "Keep the sync's files on a data branch", cwd=owner)
     git("push", "--quiet", "origin", "main", cwd=owner)
     return _head(origin)
@@ -527,8 +541,9 @@ def _machine_files(files: list[str]) -> list[str]:
 
 @pytest.mark.slow
 def test_a_data_branch_holds_what_the_sync_writes_and_folds_its_history(tmp_path, origin, workflow_venv):
+    """The site as it comes keeps the sync's files on its data branch."""
     runner = Runner(tmp_path, origin, workflow_venv)
-    fork = _use_a_data_branch(tmp_path, origin)
+    fork = _use_a_data_branch(tmp_path, origin, branch=False)
     runner.run_job("sync")
     assert _head(origin) == fork  # main holds what people wrote: no commit of the sync's
     data = git("rev-parse", "gnews-data", cwd=origin)
@@ -581,7 +596,8 @@ def test_a_data_branch_holds_what_the_sync_writes_and_folds_its_history(tmp_path
 
 @pytest.mark.slow
 def test_a_site_synced_onto_main_moves_its_files_to_a_data_branch_without_rewriting_main(
-        tmp_path, origin, workflow_venv):
+        tmp_path, origin_on_main, workflow_venv):
+    origin = origin_on_main
     before_runner = Runner(tmp_path, origin, workflow_venv)
     before_runner.run_job("sync")  # the site as it was: every file on main
     before = _head(origin)
@@ -637,7 +653,7 @@ def test_the_data_branch_command_names_the_branch_and_the_paths_or_the_setting_a
 @pytest.mark.slow
 def test_an_editor_pushing_to_the_data_branch_during_a_sync_wins(tmp_path, origin, workflow_venv):
     runner = Runner(tmp_path, origin, workflow_venv)
-    _use_a_data_branch(tmp_path, origin)
+    _use_a_data_branch(tmp_path, origin, branch=False)
     runner.run_job("sync")
     _editor_grows_the_feed(tmp_path, origin)
     workspace, steps = runner.run_job("sync", stop_after="Sync feeds")
