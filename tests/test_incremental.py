@@ -435,3 +435,17 @@ def test_a_file_naming_the_read_digest_itself_cannot_pass_for_unchanged(tmp_path
     for page in ("notes.html", "last.html"):
         assert "The second word." in (project / "output" / page).read_text(encoding="utf-8"), page
     assert_same_as_cold(project, tmp_path / "cold")
+
+
+def test_the_build_key_ignores_where_the_workflow_commits_and_not_what_a_page_shows():
+    """Moving the sync's files to a data branch renders no page again; a
+    setting a page shows does."""
+    from pelican.settings import DEFAULT_CONFIG
+
+    from pelican_gnews.publish.incremental import build_key
+
+    settings = {**DEFAULT_CONFIG, "SITENAME": "Newsroom", "GNEWS_DATA_BRANCH": ""}
+    key = build_key(settings)
+    assert key is not None
+    assert build_key({**settings, "GNEWS_DATA_BRANCH": "gnews-data", "GNEWS_DATA_KEEP": 24}) == key
+    assert build_key({**settings, "SITENAME": "Newsdesk"}) != key

@@ -103,9 +103,11 @@ def _files_hash(folders) -> str:
     return digest.hexdigest()
 
 
-# Settings of the caches themselves, which change nothing on a page.
+# Settings of the caches themselves, and of where the workflow commits the
+# sync's files (scripts/data-branch), which change nothing on a page.
 _CACHE_SETTINGS = frozenset({"LOAD_CONTENT_CACHE", "CACHE_CONTENT", "CACHE_PATH", "GZIP_CACHE",
-                             "CHECK_MODIFIED_METHOD", "CONTENT_CACHING_LAYER", "DELETE_OUTPUT_DIRECTORY"})
+                             "CHECK_MODIFIED_METHOD", "CONTENT_CACHING_LAYER", "DELETE_OUTPUT_DIRECTORY",
+                             "GNEWS_DATA_BRANCH", "GNEWS_DATA_KEEP"})
 
 
 # Values whose repr is the same text for the same value in every run.

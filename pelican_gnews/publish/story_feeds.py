@@ -110,19 +110,25 @@ def feed_document(shown: dict, kind: str) -> str:
     return _text(_feed(shown), shown, kind)
 
 
-def write_feeds(writer, context, atom: str, json_path: str, shown: dict) -> None:
+def write_feeds(writer, context, atom: str, json_path: str, shown, key=None) -> None:
+    """A story's Atom and JSON feeds, showing `shown` (title, home,
+    language, entries). With `key`, what `shown` is made from, cheaper to
+    fingerprint than it: `shown` is then a function making it, called only
+    when a feed is written."""
     settings = writer.settings
-    shown = {**shown, "atom_url": absolute(settings, atom), "json_url": absolute(settings, json_path)}
-    made: list[Atom1Feed] = []  # one feed object for both texts, made only if one is written
+    urls = {"atom_url": absolute(settings, atom), "json_url": absolute(settings, json_path)}
+    made: dict = {}  # `shown` and one feed object for both texts, made only if one is written
 
     def text(kind: str) -> str:
         if not made:
-            made.append(_feed(shown))
-        return _text(made[0], shown, kind)
+            made["shown"] = {**(shown() if key is not None else shown), **urls}
+            made["feed"] = _feed(made["shown"])
+        return _text(made["feed"], made["shown"], kind)
 
-    write_data(writer, context, atom, shown, lambda: text("atom"))
+    fingerprinted = {**shown, **urls} if key is None else (key, urls)
+    write_data(writer, context, atom, fingerprinted, lambda: text("atom"))
     if json_path:
-        write_data(writer, context, json_path, shown, lambda: text("json"))
+        write_data(writer, context, json_path, fingerprinted, lambda: text("json"))
 
 
 def retired_entries(articles, settings) -> list[archive.Entry]:
@@ -188,14 +194,26 @@ class StoryFeedsGenerator(Generator):
         settings = self.settings
         site = str(settings.get("SITENAME", ""))
         default = str(settings.get("DEFAULT_LANG") or "en")
+        # A story's feed shows the story alone: its fingerprint as a card
+        # (its file, addresses, state facts and joins) says whether the
+        # feed changed, without making its entries.
+        fingerprint = getattr(writer, "story_fingerprint", None)
         for article in self.context.get("articles", []):
             if not article.story_feed:
                 continue
-            headline = getattr(article, "headline", "") or str(article.title)
-            shown = {"title": f"{site} — {headline}", "home": absolute(settings, article.url),
-                     "language": story_language(getattr(article, "metadata", {})) or default,
-                     "entries": coverage_entries(article, settings)}
-            write_feeds(writer, self.context, article.story_feed, article.story_json_feed, shown)
+
+            def shown(article=article) -> dict:
+                headline = getattr(article, "headline", "") or str(article.title)
+                return {"title": f"{site} — {headline}", "home": absolute(settings, article.url),
+                        "language": story_language(getattr(article, "metadata", {})) or default,
+                        "entries": coverage_entries(article, settings)}
+
+            key = fingerprint(self.context, article) if fingerprint is not None else None
+            if key is None:
+                write_feeds(writer, self.context, article.story_feed, article.story_json_feed, shown())
+            else:
+                write_feeds(writer, self.context, article.story_feed, article.story_json_feed, shown,
+                            ("story", key))
         if not self.retired:
             return
         words = localisation.translations(localisation.catalog_for(default))

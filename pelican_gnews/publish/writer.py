@@ -82,6 +82,13 @@ class GNewsWriter(Writer):
         if self.manifest is not None and shown is not None:
             self.manifest.written(name, self._fingerprints_of(context).data(name, shown))
 
+    def story_fingerprint(self, context, story) -> str | None:
+        """A story's fingerprint as a card shows it (None without
+        incremental builds): what a file showing that story alone is made of."""
+        if self.manifest is None:
+            return None
+        return self._fingerprints_of(context).story(story)
+
     def _fingerprints_of(self, context) -> Fingerprints:
         if self._fingerprints is None:
             self._fingerprints = Fingerprints(self.settings, context)
