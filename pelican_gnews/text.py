@@ -40,7 +40,9 @@ _BREAK = re.compile("[\t\n\r\u2028\u2029]")
 # headline, a no-break space before French punctuation).
 _SPACE_CHARS = " \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
 _SPACE = re.compile(f"[{_SPACE_CHARS}]{{2,}}")
-_ANY_SPACE = re.compile(f"[\\s{_SPACE_CHARS}]")
+# What an address must not hold (safe_url): controls, invisible characters,
+# any white space, and the characters that end or escape an HTML attribute.
+_URL_REFUSED = re.compile("[" + _CONTROL + _FORMAT + r"\s" + _SPACE_CHARS + "<>\"'`" + r"\\" + "]")
 
 
 # What XML 1.0 cannot hold (C0 controls but tab, newline and carriage
@@ -100,8 +102,12 @@ def clean_text(value: object, limit: int = MAX_TEXT) -> str:
     if len(text) > limit * 4:
         # Bound the work on giant values before the regexes run over them.
         text = text[: limit * 4]
-    text = unicodedata.normalize("NFC", strip_invisible(text))
-    text = _SPACE.sub(" ", _BREAK.sub(" ", text)).strip()
+    if text.isascii() and text.isprintable() and "  " not in text:
+        # Nothing to drop, normalise or collapse (most ids, dates, slugs, English headlines).
+        text = text.strip()
+    else:
+        text = unicodedata.normalize("NFC", strip_invisible(text))
+        text = _SPACE.sub(" ", _BREAK.sub(" ", text)).strip()
     if len(text) > limit:
         cut = text[: limit - 1]
         # Cut at a word boundary when one is near, and say that we cut.
@@ -178,7 +184,7 @@ def safe_url(value: object) -> str:
     url = str(value).strip()
     if not url or len(url) > MAX_URL:
         return ""
-    if _INVISIBLE.search(url) or _ANY_SPACE.search(url) or any(c in url for c in "<>\"'`\\"):
+    if _URL_REFUSED.search(url):
         return ""
     try:
         parts = urlsplit(url)

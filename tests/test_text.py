@@ -8,6 +8,13 @@ def test_clean_text_removes_controls_and_collapses_space():
     assert clean_text("a\x00b\x0b c\u0085\u2028d\u00a0\u00a0e\t\nf") == "ab c d e f"
 
 
+def test_clean_text_of_plain_ascii_trims_and_collapses_like_any_text():
+    assert clean_text("  Rail strike  ends ") == "Rail strike ends"
+    assert clean_text(" Rail strike ends ") == "Rail strike ends"
+    assert clean_text("Rail\tstrike\x7fs") == "Rail strikes"
+    assert clean_text("Rail strike ends", 10) == "Rail stri…"
+
+
 def test_clean_text_bounds_giant_values():
     out = clean_text("word " * 500_000)
     assert len(out) <= MAX_TEXT and out.endswith("…")
@@ -26,6 +33,9 @@ def test_safe_url_keeps_only_absolute_http_links():
                 "https://", "https://ex ample.com", 'https://e.com/"onmouseover="x',
                 "https://e.com/\x00", "ftp://e.com/x", ""]:
         assert safe_url(bad) == "", bad
+    # Each character that ends or escapes an attribute, or hides, refuses the address.
+    for char in "<>\"'`\\ \t\u00a0\u3000\u2028\u200b\u202e\ufeff\x85":
+        assert safe_url(f"https://e.com/a{char}b") == "", repr(char)
 
 
 @given(st.text())

@@ -517,7 +517,9 @@ class Manifest:
         """`load`: keep pages of the last build (False: `pelican
         --ignore-cache`, which asks for a build from nothing)."""
         self.path = path
-        self.output = Path(output_path)
+        # os.stat on joined text: a page of every build is asked about, and
+        # pathlib's objects cost more than the stat itself.
+        self._root = os.path.join(output_path, "")
         self.old: dict[str, list] = {}
         self.new: dict[str, list] = {}
         self.rendered = 0
@@ -540,7 +542,7 @@ class Manifest:
             return False
         old = self.old.get(name)
         try:
-            size = (self.output / name).stat().st_size
+            size = os.stat(self._root + name).st_size
         except OSError:
             return False
         if old and old[0] == fingerprint and old[1] == size:
@@ -553,7 +555,7 @@ class Manifest:
         self.rendered += 1
         if fingerprint is not None:
             with contextlib.suppress(OSError):
-                self.new[name] = [fingerprint, (self.output / name).stat().st_size]
+                self.new[name] = [fingerprint, os.stat(self._root + name).st_size]
 
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
