@@ -472,7 +472,12 @@ def _problem(key: str, value, what: str) -> str:
 def setting(settings, key: str):
     """A GNEWS_* value from Pelican's settings, or its default; a value its
     check refuses (reported once when the build started) is its fallback."""
-    value = settings.get(key, DEFAULTS[key])
+    default = DEFAULTS[key]
+    value = settings.get(key, default)
+    # A default passes its check (tests/test_settings_checked.py): only a
+    # site's own value is checked, at each of the thousands of calls a build makes.
+    if value is default or (type(value) is type(default) and value == default):
+        return value
     return FALLBACKS[key] if CHECKS[key](value) else value
 
 

@@ -370,3 +370,9 @@ def test_merge_state_still_merges(tmp_path, capsys):
     merged = json.loads(capsys.readouterr().out)
     assert merged["stories"]["s1"]["file"] == "news/b.md" and merged["feeds"] == {"f": {"etag": "x"}}
     assert merged["links"] == {"k": "https://a"}
+
+
+def test_every_default_passes_its_check():
+    """setting() returns a default without checking it again."""
+    assert {key: CHECKS[key](value) for key, value in DEFAULTS.items() if CHECKS[key](value)} == {}
+    assert problems({}) == []

@@ -110,22 +110,22 @@ def feed_document(shown: dict, kind: str) -> str:
     return _text(_feed(shown), shown, kind)
 
 
-def write_feeds(writer, context, atom: str, json_path: str, shown, key=None) -> None:
-    """A story's Atom and JSON feeds, showing `shown` (title, home,
-    language, entries). With `key`, what `shown` is made from, cheaper to
-    fingerprint than it: `shown` is then a function making it, called only
-    when a feed is written."""
+def write_feeds(writer, context, atom: str, json_path: str, shown, made_of) -> None:
+    """A story's Atom and JSON feeds. `shown` makes what they show (title,
+    home, language, entries), called only when one is written; `made_of`
+    is what that is made of, the feeds' fingerprint (cheaper than making
+    them: most are kept from the last build)."""
     settings = writer.settings
     urls = {"atom_url": absolute(settings, atom), "json_url": absolute(settings, json_path)}
-    made: dict = {}  # `shown` and one feed object for both texts, made only if one is written
+    made: dict = {}  # what they show and one feed object for both texts
 
     def text(kind: str) -> str:
         if not made:
-            made["shown"] = {**(shown() if key is not None else shown), **urls}
+            made["shown"] = {**shown(), **urls}
             made["feed"] = _feed(made["shown"])
         return _text(made["feed"], made["shown"], kind)
 
-    fingerprinted = {**shown, **urls} if key is None else (key, urls)
+    fingerprinted = (made_of, urls)
     write_data(writer, context, atom, fingerprinted, lambda: text("atom"))
     if json_path:
         write_data(writer, context, json_path, fingerprinted, lambda: text("json"))
@@ -208,31 +208,33 @@ class StoryFeedsGenerator(Generator):
                         "language": story_language(getattr(article, "metadata", {})) or default,
                         "entries": coverage_entries(article, settings)}
 
-            key = fingerprint(self.context, article) if fingerprint is not None else None
-            if key is None:
-                write_feeds(writer, self.context, article.story_feed, article.story_json_feed, shown())
-            else:
-                write_feeds(writer, self.context, article.story_feed, article.story_json_feed, shown,
-                            ("story", key))
+            made_of = ("story", fingerprint(self.context, article) if fingerprint is not None else None)
+            write_feeds(writer, self.context, article.story_feed, article.story_json_feed, shown, made_of)
         if not self.retired:
             return
         words = localisation.translations(localisation.catalog_for(default))
         zone = site_zone(settings)
         days = float(setting(settings, "GNEWS_RETENTION_DAYS"))
-        for entry in self.retired:
-            atom, json_path = feed_paths(settings, entry.slug)
+        day_pattern = setting(settings, "GNEWS_ARCHIVE_DAY_URL")
+
+        def shown(entry: archive.Entry) -> dict:
             month, number = month_day(entry.date, zone)
             year, month_number = month.split("-")
-            day_url = setting(settings, "GNEWS_ARCHIVE_DAY_URL").format(year=year, month=month_number,
-                                                                       day=f"{number:02d}")
+            day_url = day_pattern.format(year=year, month=month_number, day=f"{number:02d}")
             address = absolute(settings, story_url(settings, entry))
             left = _utc(entry.date) + timedelta(days=days)
-            shown = {"title": f"{site} — {entry.headline}", "home": absolute(settings, day_url),
-                     "language": entry.language or default,
-                     "entries": [{"id": f"{address}#archived",
-                                  "title": words.gettext("%(headline)s: moved to the archive")
-                                  % {"headline": entry.headline},
-                                  "link": f"{absolute(settings, day_url)}#{entry.slug}",
-                                  "updated": left.astimezone(timezone.utc).isoformat(timespec="seconds")}]}
-            write_feeds(writer, self.context, atom, json_path, shown)
+            return {"title": f"{site} — {entry.headline}", "home": absolute(settings, day_url),
+                    "language": entry.language or default,
+                    "entries": [{"id": f"{address}#archived",
+                                 "title": words.gettext("%(headline)s: moved to the archive")
+                                 % {"headline": entry.headline},
+                                 "link": f"{absolute(settings, day_url)}#{entry.slug}",
+                                 "updated": left.astimezone(timezone.utc).isoformat(timespec="seconds")}]}
+
+        for entry in self.retired:
+            atom, json_path = feed_paths(settings, entry.slug)
+            # What its feed is made of: the archive line's own values (the
+            # settings and the site's zone are in every fingerprint).
+            made_of = ("retired", entry.slug, entry.headline, entry.language, entry.date.isoformat())
+            write_feeds(writer, self.context, atom, json_path, lambda entry=entry: shown(entry), made_of)
 
