@@ -105,9 +105,10 @@ def _sync_killed(conf: Path, root: Path, source: Path, kill_after: float, wait_f
         while not (root / wait_for).exists() and proc.poll() is None:
             time.sleep(0.0002)
     time.sleep(kill_after)
-    os.kill(proc.pid, signal.SIGSTOP)
+    # send_signal, not os.kill: a sync that finished first was reaped by poll().
+    proc.send_signal(signal.SIGSTOP)
     landed = proc.poll() is None and inside is not None and inside(root)
-    os.kill(proc.pid, signal.SIGKILL)
+    proc.send_signal(signal.SIGKILL)
     proc.wait()
     return landed
 
