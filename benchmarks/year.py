@@ -236,8 +236,7 @@ class Year:
                 write_feed(copy / feed.name, items[number::5] + grown[number::5], SECTIONS[number])
             self.hour += 1
             # The disk's pending writes (the copy, the commits) land before the
-            # clock starts, on both sides: otherwise they fall on whichever
-            # run comes next, and the ratio moves by a third from run to run.
+            # clock starts, on both sides, not during whichever run comes next.
             os.sync()
             sync_time, _ = run_process([str(BIN / "pelican-gnews"), "sync", "-q", "-s", str(conf)], copy)
             build_time, build_rss = run_process([str(BIN / "pelican"), "-s", str(conf), "-q"], copy)

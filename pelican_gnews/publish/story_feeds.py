@@ -217,7 +217,7 @@ class StoryFeedsGenerator(Generator):
         days = float(setting(settings, "GNEWS_RETENTION_DAYS"))
         day_pattern = setting(settings, "GNEWS_ARCHIVE_DAY_URL")
 
-        def shown(entry: archive.Entry) -> dict:
+        def retired_shown(entry: archive.Entry) -> dict:
             month, number = month_day(entry.date, zone)
             year, month_number = month.split("-")
             day_url = day_pattern.format(year=year, month=month_number, day=f"{number:02d}")
@@ -236,5 +236,5 @@ class StoryFeedsGenerator(Generator):
             # What its feed is made of: the archive line's own values (the
             # settings and the site's zone are in every fingerprint).
             made_of = ("retired", entry.slug, entry.headline, entry.language, entry.date.isoformat())
-            write_feeds(writer, self.context, atom, json_path, lambda entry=entry: shown(entry), made_of)
+            write_feeds(writer, self.context, atom, json_path, lambda entry=entry: retired_shown(entry), made_of)
 
