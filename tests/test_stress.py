@@ -118,14 +118,14 @@ def _aimed(base: Path, root: Path, kill, delay: float, tries: int = 6) -> bool:
     whether it landed inside. On a busy machine the marker can be noticed
     too late for the stretch, so a miss is tried again on a fresh copy of
     `base`, sooner each time; the last try's copy stays for the recovery."""
-    for left in reversed(range(tries)):
+    for _ in range(tries - 1):
         shutil.copytree(base, root)
-        landed = kill(root, delay)
-        if landed or not left:
-            return landed
+        if kill(root, delay):
+            return True
         shutil.rmtree(root)
         delay /= 2
-    return False
+    shutil.copytree(base, root)
+    return kill(root, delay)
 
 
 def _timed_sync(conf: Path, root: Path, source: Path) -> float:
