@@ -449,3 +449,37 @@ def test_the_build_key_ignores_where_the_workflow_commits_and_not_what_a_page_sh
     assert key is not None
     assert build_key({**settings, "GNEWS_DATA_BRANCH": "gnews-data", "GNEWS_DATA_KEEP": 24}) == key
     assert build_key({**settings, "SITENAME": "Newsdesk"}) != key
+
+
+@pytest.mark.slow
+def test_an_archive_line_corrected_by_hand_renders_its_retired_storys_feed_again(tmp_path):
+    """A retired story's feed is kept by its archive line's values: an
+    editor's correction of the line's headline reaches the feed."""
+    project = tmp_path / "site"
+    project.mkdir()
+    conf(project)
+    sync_feed(project, [story(day, n) for day in range(12) for n in range(3)], T0 + timedelta(days=12))
+    report = sync_feed(project, [story(day, n) for day in range(4, 14) for n in range(3)], T0 + timedelta(days=14))
+    assert report.retention.archived
+    build(project)
+    month = next((project / "content" / "archive").glob("*.jsonl"))
+    retired = [n for n, data in site_files(project / "output").items()
+               if n.startswith("feeds/story/") and n.endswith(".atom.xml") and b"moved to the archive" in data]
+    assert retired
+    slug = retired[0].removeprefix("feeds/story/").removesuffix(".atom.xml")
+    lines = month.read_text(encoding="utf-8").splitlines()
+    number = next(i for i, line in enumerate(lines) if json.loads(line)["slug"] == slug)
+    line = json.loads(lines[number])
+    line["headline"] += " (corrected)"
+    lines[number] = json.dumps(line)
+    month.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    build(project)
+    assert b"(corrected): moved to the archive" in (project / "output" / retired[0]).read_bytes()
+    cold = tmp_path / "cold"
+    cold.mkdir()
+    conf(cold)
+    shutil.copytree(project / "content", cold / "content", dirs_exist_ok=True)
+    shutil.copy(project / "gnews-state.json", cold)
+    build(cold)
+    built, expected = site_files(project / "output"), site_files(cold / "output")
+    assert [name for name in expected if built.get(name) != expected[name]] == []
