@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +31,9 @@ STORY_SUFFIX = ".md"
 # their slugs are taken too.
 _READ_SUFFIXES = {".md", ".markdown", ".mkd", ".mdown", ".txt"}
 # Front-matter lines the index needs, found without a full YAML parse.
-_INDEX_LINE = re.compile(r"^(slug|guid|link|title|story|joins):[ \t]*(.*?)[ \t]*$", re.MULTILINE | re.IGNORECASE)
+# (Greedy, its trailing blanks cut after: a lazy value tried `[ \t]*$` at
+# every character of a 250-character link.)
+_INDEX_LINE = re.compile(r"^(slug|guid|link|title|story|joins):[ \t]*(.*)$", re.MULTILINE | re.IGNORECASE)
 # Keys by which editors decide joins (sync.py): a story file's `story:` and `joins:`.
 EDITORS_KEYS = ("story", "joins")
 
@@ -136,6 +139,27 @@ def _index_value(raw: str) -> str:
     return raw
 
 
+def _story_files(root: Path) -> list[str]:
+    """The files under `root` the story reader takes, in path order.
+    Regular files only, told by their folder entry without a stat: a FIFO
+    would block the read, a link may lead anywhere; no folder link is
+    followed, so a loop costs nothing."""
+    found, folders = [], [str(root)]
+    while folders:
+        try:
+            with os.scandir(folders.pop()) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        folders.append(entry.path)
+                    elif (os.path.splitext(entry.name)[1].lower() in _READ_SUFFIXES
+                          and entry.is_file(follow_symlinks=False)):
+                        found.append(entry.path)
+        except OSError:
+            continue  # an unreadable folder, as a glob passes it by
+    found.sort(key=lambda path: path.split(os.sep))  # as Paths sort: part by part
+    return found
+
+
 @dataclass
 class ContentIndex:
     """What is on disk: story files by identity, and every slug in use."""
@@ -151,10 +175,8 @@ class ContentIndex:
         index = cls()
         if not site_path.is_dir():
             return index
-        # Regular files only (a FIFO would block the read, a link may lead
-        # anywhere); rglob follows no folder links, so a loop costs nothing.
-        for path in sorted(p for p in site_path.rglob("*")
-                           if p.suffix.lower() in _READ_SUFFIXES and not p.is_symlink() and p.is_file()):
+        inside = os.path.join(str(content_dir), "")
+        for path in _story_files(site_path):
             found = index._head_fields(path)
             if found is None:
                 continue
@@ -162,19 +184,20 @@ class ContentIndex:
             slug = fields.get("slug") or pelican_slug(fields.get("title", ""))
             if slug:
                 index.slugs.add(slug)
-            if path.parent == content_dir or content_dir in path.parents:
-                index.slugs.add(path.stem)  # a file name is taken even if its slug differs
-                index.by_slug.setdefault(slug or path.stem, path)
+            if path.startswith(inside):
+                story = Path(path)
+                index.slugs.add(story.stem)  # a file name is taken even if its slug differs
+                index.by_slug.setdefault(slug or story.stem, story)
                 for key in ("guid", "link"):
                     if fields.get(key):
-                        index.by_key.setdefault(f"{key}:{fields[key]}", path)
+                        index.by_key.setdefault(f"{key}:{fields[key]}", story)
                 said = {key: (fields[key], lines[key]) for key in EDITORS_KEYS if key in fields}
                 if said:
-                    index.decisions[path] = said
+                    index.decisions[story] = said
         return index
 
     @staticmethod
-    def _head_fields(path: Path) -> tuple[dict[str, str], dict[str, int]] | None:
+    def _head_fields(path: str) -> tuple[dict[str, str], dict[str, int]] | None:
         """The file's indexed fields, and the line each is on."""
         try:
             with open(path, encoding="utf-8", errors="replace") as handle:
@@ -191,7 +214,7 @@ class ContentIndex:
         fields, lines = {}, {}
         for match in _INDEX_LINE.finditer(head):
             key = match.group(1).lower()
-            fields[key] = _index_value(match.group(2))
+            fields[key] = _index_value(match.group(2).rstrip(" \t"))
             lines[key] = first + head.count("\n", 0, match.start())
         return fields, lines
 

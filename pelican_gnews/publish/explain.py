@@ -55,8 +55,8 @@ def explain(article, settings) -> Why | None:
     hours = float(setting(settings, "GNEWS_DEVELOPING_HOURS"))
     if facts is not None:
         at, since = (facts.last_grew, "grew") if facts.last_grew else (facts.first_seen, "seen")
-        recent = sum(1 for _, when in facts.joined
-                     if facts.first_seen < when <= at and when >= at - timedelta(hours=hours))
+        floor = at - timedelta(hours=hours)
+        recent = sum(1 for _, when in facts.joined if floor <= when <= at and when > facts.first_seen)
     else:
         at = article.date if article.date.tzinfo else article.date.replace(tzinfo=timezone.utc)
         since, recent = "published", 0
