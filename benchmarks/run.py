@@ -175,7 +175,8 @@ def run_process(args: list[str], cwd: Path, env: dict | None = None) -> tuple[fl
     elapsed = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(args)} failed in {cwd}: {proc.stderr.read().decode()[-2000:]}")
+        raise RuntimeError(f"{' '.join(args)} failed in {cwd} (exit status {proc.returncode}): "
+                           f"{proc.stderr.read().decode()[-2000:]}")
     return elapsed, usage.ru_maxrss
 
 
