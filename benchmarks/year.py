@@ -157,20 +157,21 @@ def hugo_and_pagefind(hugo: str, hsite: Path) -> tuple[float, float]:
     """What a user would pick instead: Hugo building the story files from
     nothing, then Pagefind indexing its story pages (the minimal layout
     marks them, as the theme marks ours). Seconds of each. A run that fails
-    is said and run once more: a reference failing once must not end an
-    hour-long benchmark."""
+    is said and run once more without `--quiet`, which silences Hugo's
+    errors too: a reference failing once must not end an hour-long
+    benchmark, and one failing twice says why."""
     try:
         return _hugo_and_pagefind_once(hugo, hsite)
     except RuntimeError as exc:
-        print(f"-- Hugo + Pagefind failed; run again: {exc}", flush=True)
-        return _hugo_and_pagefind_once(hugo, hsite)
+        print(f"-- Hugo + Pagefind failed; run again without --quiet: {exc}", flush=True)
+        return _hugo_and_pagefind_once(hugo, hsite, quiet=False)
 
 
-def _hugo_and_pagefind_once(hugo: str, hsite: Path) -> tuple[float, float]:
+def _hugo_and_pagefind_once(hugo: str, hsite: Path, quiet: bool = True) -> tuple[float, float]:
     public = hsite / "public"
     shutil.rmtree(public, ignore_errors=True)
     os.sync()  # as before each of our side's runs: no writes of earlier steps pending
-    built, _ = run_process([hugo, "--quiet", "-s", str(hsite), "-d", str(public)], hsite)
+    built, _ = run_process([hugo, *(["--quiet"] if quiet else []), "-s", str(hsite), "-d", str(public)], hsite)
     indexed, _ = run_process([sys.executable, "-m", "pagefind", "--site", str(public), "--quiet"], hsite)
     return built, indexed
 
