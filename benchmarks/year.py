@@ -213,7 +213,11 @@ class Year:
             if choice < 0.5:
                 path.write_text(text + "\nAn editor's note.\n", encoding="utf-8")
             elif choice < 0.75:
-                path.write_text(text.replace("draft: false", "draft: false\npinned: true", 1), encoding="utf-8")
+                # Pinned once: a story pinned again in a later week kept two
+                # `pinned:` keys, which YAML readers differ on (PyYAML keeps
+                # the last; Hugo refuses the file and the whole build).
+                if "\npinned:" not in text:
+                    path.write_text(text.replace("draft: false", "draft: false\npinned: true", 1), encoding="utf-8")
             else:
                 path.unlink()
 
