@@ -47,19 +47,6 @@ def _story_time(story) -> datetime | None:
     return when if isinstance(when, datetime) else None
 
 
-def lastmod(kwargs: dict, whole=None) -> datetime | None:
-    """When what a page shows last changed, if it says. `whole`: how the
-    newest time of all the site's stories is found (Sitemap keeps it)."""
-    for key in ("article", "page"):
-        if hasattr(kwargs.get(key), "source_path"):
-            return _story_time(kwargs[key])
-    # A page of a list: its stories; the front page (not paginated): all.
-    page = kwargs.get("articles_page")
-    if page is not None:
-        return _latest(getattr(page, "object_list", None) or ())
-    return (whole or _latest)(kwargs.get("articles") or ())
-
-
 def _latest(stories) -> datetime | None:
     times = [t for t in map(_story_time, stories) if t is not None]
     return max(times) if times else None
@@ -71,9 +58,9 @@ class Sitemap:
         siteurl = str(settings.get("SITEURL") or "")
         self.siteurl = siteurl.rstrip("/") if siteurl.startswith(("https://", "http://")) else ""
         self.pages: dict[str, datetime | None] = {}
-        # The newest time of the site's whole list of stories, which every
-        # page that is not a page of a list is given (by id; the list is
-        # held, so its id stays its own): a scan of them all costs.
+        # The site's whole list of stories and its newest time: every page
+        # that is not a page of a list is given that list, and a scan of it
+        # for each such page costs.
         self._whole: tuple | None = None
 
     @property
@@ -86,9 +73,18 @@ class Sitemap:
         story = kwargs.get("article") or kwargs.get("page")
         if story is not None and str(getattr(story, "status", "published")) != "published":
             return
-        self.pages[url] = lastmod(kwargs, self._latest_of_all)
+        self.pages[url] = self._lastmod(kwargs)
 
-    def _latest_of_all(self, stories) -> datetime | None:
+    def _lastmod(self, kwargs: dict) -> datetime | None:
+        """When what a page shows last changed, if it says."""
+        for key in ("article", "page"):
+            if hasattr(kwargs.get(key), "source_path"):
+                return _story_time(kwargs[key])
+        # A page of a list: its stories; the front page (not paginated): all.
+        page = kwargs.get("articles_page")
+        if page is not None:
+            return _latest(getattr(page, "object_list", None) or ())
+        stories = kwargs.get("articles") or ()
         if self._whole is None or self._whole[0] is not stories:
             self._whole = (stories, _latest(stories))
         return self._whole[1]
