@@ -387,3 +387,24 @@ def test_a_cache_that_cannot_be_written_is_a_warning_and_a_full_next_build(tmp_p
     site.build()
     assert "update 0.2 (again)" in site.page(f"{target.stem}.html")
     assert differing(site, tmp_path / "cold") == []
+
+
+def test_the_content_cache_forgets_files_that_are_gone(tmp_path):
+    """Pelican keeps a cache entry for every file it ever read: each story
+    retention archives would stay in the cache, loaded and saved by every
+    hourly build, for good."""
+    import gzip
+    import pickle
+
+    def cached() -> set[str]:
+        data = (site.root / "cache" / "ArticlesGenerator-Readers").read_bytes()
+        return set(pickle.loads(gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data))
+
+    site = make_site(tmp_path / "site", days=2)
+    site.build()
+    gone = _story_file(site, "update-0-1")
+    assert str(gone) in cached()
+    gone.unlink()
+    site.build()
+    assert cached() == {str(p) for p in (site.content / "news").glob("*.md")}
+    assert not (site.output / f"{gone.stem}.html").exists()

@@ -120,11 +120,13 @@ PIECES = (
     Piece("Pelican.delete_outputdir", "set false for incremental builds, which keep the last output (the "
           "writer removes what a build no longer makes); Pelican reads it, not the setting, after start-up",
           _sets(pelican.Pelican, "__init__", "delete_outputdir")),
-    Piece("FileDataCacher._cache_path, _cache_open, _cache, _cache_data_policy, save_cache",
+    Piece("FileDataCacher._cache_path, _cache_open, _cache, _cache_data_policy, settings, save_cache",
           "save_cache replaced on each cacher (incremental._safe_save): Pelican writes its cache in place, "
-          "and a build killed meanwhile leaves a file that stops the next one",
+          "and a build killed meanwhile leaves a file that stops the next one; and it keeps the entries of "
+          "deleted files for good",
           lambda: _sets(pelican.cache.FileDataCacher, "__init__", "_cache_path", "_cache_open", "_cache",
-                        "_cache_data_policy")() or _method(pelican.cache.FileDataCacher, "save_cache", ["self"])()),
+                        "_cache_data_policy", "settings")()
+          or _method(pelican.cache.FileDataCacher, "save_cache", ["self"])()),
     Piece("CachingGenerator.get_cached_data, cache_data",
           "made no-ops on a generator whose own cache is off (CONTENT_CACHING_LAYER other than 'generator'): "
           "Pelican reads and hashes every content file there for nothing, besides in the reader's cache",

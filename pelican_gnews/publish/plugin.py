@@ -13,6 +13,7 @@ from pelican.utils import order_content
 from ..settings import SettingsError, from_pelican, setting
 from . import explain, freshness, localisation, merge, pelican_seams, ranking, search, spread, taxonomy, translations
 from .archive_pages import ArchiveGenerator
+from .collector import collect_as_before, collect_less
 from .crawlers import RobotsGenerator
 from .data_files import incremental_on
 from .digest_pages import DigestGenerator
@@ -197,6 +198,7 @@ def prepare_generator(generator) -> None:
 def register() -> None:
     # First: no build starts on a Pelican without the pieces replaced here.
     signals.initialized.connect(pelican_seams.check_shape)
+    signals.initialized.connect(collect_less)  # before the sync: it allocates too
     signals.initialized.connect(paginate_outlet_pages)
     signals.initialized.connect(sync_before_build)
     signals.readers_init.connect(use_story_reader)
@@ -216,3 +218,4 @@ def register() -> None:
     signals.initialized.connect(incremental_output)
     signals.finalized.connect(finish)
     signals.finalized.connect(search.build_index)  # after finish: it removes what the writer did not write
+    signals.finalized.connect(collect_as_before)
