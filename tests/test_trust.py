@@ -8,6 +8,7 @@ editor racing the sync, kill -9 at random instants) are in test_stress.py.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import signal
 import subprocess
@@ -15,7 +16,7 @@ import sys
 import threading
 import time
 import zlib
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from conftest import interruptible, report_figure, serve
 from feedmaker import Item, Related
 from test_live import T0, config, feed, story
 
-from pelican_gnews import frontmatter
+from pelican_gnews import digest_file, frontmatter
 from pelican_gnews.cli import main
 from pelican_gnews.cluster import MAX_ENTRIES, MAX_MARKUP, parse_cluster
 from pelican_gnews.ingest.parse import section_from_title
@@ -283,6 +284,29 @@ def test_no_story_tag_or_outlet_takes_a_generated_page(site, errors):
                          ("archive/2026/01/01/index.html", "Archive: Thursday, January 1, 2026")]:
         text = site.page(path)
         assert marker in text and '<ol class="coverage">' not in text, path
+
+
+def test_a_story_moved_off_a_page_is_linked_where_it_went(site, errors):
+    # Its slug would make its page the tags page: it is published beside it,
+    # and every page that lists it (its archive day and the day's digest
+    # too) links it there.
+    _story_file(site, "clash", "Clash", "2026-01-02", slug="tags")
+    _story_file(site, "other", "Other", "2026-01-02")
+    pick = digest_file.Pick("tags", "Clash", "Wire", 1, datetime(2026, 1, 2, tzinfo=timezone.utc))
+    site.write("archive/" + digest_file.file_name(pick.date.date()),
+               digest_file.FrozenDay(pick.date.date(), (pick,)).as_line() + "\n")
+    site.build(DIRECT_TEMPLATES=["index", "tags", "categories", "archives"])
+    moved = [p.name for p in site.output.glob("tags-*.html")]
+    assert len(moved) == 1 and '<ol class="coverage">' in site.page(moved[0])
+    links = re.compile(r'<a href="(?:\.\.?/)*([^"#:]+)"[^>]*>(?:<[^>]+>)*Clash\b')
+    linked = {}
+    for path in site.output.rglob("*.html"):
+        for target in links.findall(path.read_text(encoding="utf-8")):
+            linked.setdefault(target, []).append(path.relative_to(site.output).as_posix())
+    assert set(linked) == {moved[0]}, linked
+    assert {"archive/2026/01/02/index.html", "digest/2026/01/02/index.html"} <= set(linked[moved[0]])
+    day = site.page("archive/2026/01/02/index.html")
+    assert f'<li id="{moved[0][:-5]}">' in day  # its anchor is its new slug
 
 
 # -- 10. link loops -------------------------------------------------------------------------------

@@ -77,7 +77,7 @@ class Day:
     month: Month = field(repr=False)
     digest: str = ""  # SHA-1 of its archived lines (of each file they are in): what they are
     archived_keys: tuple = ()  # story_key() of each archived line
-    live: list[Line] = field(default_factory=list)  # stories that have a page
+    stories: list = field(default_factory=list, repr=False)  # stories that have a page
     newer: Day | None = field(default=None, repr=False)  # the next day with stories
     older: Day | None = field(default=None, repr=False)
 
@@ -93,7 +93,16 @@ class Day:
 
     @property
     def count(self) -> int:
-        return len(self.archived_keys) - len(self.back) + len(self.live)
+        return len(self.archived_keys) - len(self.back) + len(self.stories)
+
+    @cached_property
+    def live(self) -> list[Line]:
+        """Its stories that have a page, as lines: made for its page, once
+        every story's address is final (the build moves a story whose page
+        would be another page's file: outputs.keep_pages_apart)."""
+        return [Line(a.date, getattr(a, "headline", "") or str(a.title), getattr(a, "outlet", ""), a.url,
+                     getattr(a, "sources_count", 0), a.slug, a.url, True, getattr(a, "foreign_lang", ""))
+                for a in self.stories]
 
     @cached_property
     def lines(self) -> list[Line]:
@@ -179,6 +188,7 @@ class Month:
         self.parsed = {}
         for day in self.days.values():
             day.__dict__.pop("lines", None)
+            day.__dict__.pop("live", None)
 
 
 class ParseCache:
@@ -350,10 +360,7 @@ def collect_months(articles, settings) -> list[Month]:
     for article in articles:
         name, number = month_day(article.date, zone)
         month = months.setdefault(name, _place(settings, name, zone))
-        month.day(number).live.append(
-            Line(article.date, getattr(article, "headline", "") or str(article.title), getattr(article, "outlet", ""),
-                 article.url, getattr(article, "sources_count", 0), article.slug, article.url, True,
-                 getattr(article, "foreign_lang", "")))
+        month.day(number).stories.append(article)
     ordered = [months[name] for name in sorted(months, reverse=True)]
     days = [day for month in ordered for day in month.day_list()]
     for newer, older in zip([None, *days], days + [None]):

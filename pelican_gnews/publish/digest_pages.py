@@ -59,7 +59,7 @@ def day_pages(settings) -> list[dict]:
             "url": setting(settings, "GNEWS_DIGEST_URL").format(**values),
             "save_as": setting(settings, "GNEWS_DIGEST_SAVE_AS").format(**values),
             "archive_url": setting(settings, "GNEWS_ARCHIVE_DAY_URL").format(**values),
-            "stories": [{"headline": p.headline, "outlet": p.outlet, "sources": p.sources,
+            "stories": [{"headline": p.headline, "outlet": p.outlet, "sources": p.sources, "slug": p.slug,
                          "url": story_url(settings, p), "language": p.language} for p in frozen.picks],
         })
     for newer, older in zip(pages, pages[1:]):
@@ -84,11 +84,25 @@ def entry_html(page: dict, settings, words, language: str) -> str:
     return f"<ol>{''.join(items)}</ol>"
 
 
+def _follow_moves(pages: list[dict], live: dict) -> None:
+    """A pick whose story is on the site links its page where the build
+    put it: a story whose page would have been another page's file is
+    published under another slug (outputs.keep_pages_apart)."""
+    for page in pages:
+        for story in page["stories"]:
+            found = live.get(story["slug"])
+            if found is not None:
+                story["url"] = found.url
+
+
 class DigestGenerator(Generator):
     """Writes a page per frozen day, the index of digests and the digest feed."""
 
     def generate_context(self):
         self.days_shown = day_pages(self.settings) if setting(self.settings, "GNEWS_DIGEST_SAVE_AS") else []
+        # The stories on the site, by the slug a pick names (their addresses
+        # are final only once every generator has its context).
+        self.live = {story.slug: story for story in self.context.get("articles", [])}
         on = setting(self.settings, "GNEWS_DIGESTS_SAVE_AS")
         self.context["DIGESTS_URL"] = setting(self.settings, "GNEWS_DIGESTS_URL") if on else ""
         atom = setting(self.settings, "GNEWS_DIGEST_FEED_ATOM")
@@ -100,6 +114,7 @@ class DigestGenerator(Generator):
 
     def generate_output(self, writer):
         relative = self.settings.get("RELATIVE_URLS")
+        _follow_moves(self.days_shown, self.live)
         try:
             day_template, index_template = self.get_template("digest"), self.get_template("digests")
         except PelicanTemplateNotFound as exc:
