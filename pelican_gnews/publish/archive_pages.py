@@ -33,8 +33,6 @@ import contextlib
 import hashlib
 import json
 import logging
-import os
-import pickle
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
@@ -45,7 +43,7 @@ from pelican.generators import Generator, PelicanTemplateNotFound
 
 from ..ingest import archive
 from ..settings import SettingsError, from_pelican, setting
-from .data_files import incremental_on, write_data
+from .data_files import incremental_on, load_pickle, save_pickle, write_data
 from .localisation import zone_named
 
 logger = logging.getLogger(__name__)
@@ -208,10 +206,8 @@ class ParseCache:
         self.parsed: dict[str, list[archive.Entry]] = {}  # files read in this build, by month
         if self.path is not None and settings.get("LOAD_CONTENT_CACHE", True):  # not with --ignore-cache
             # Anything unreadable is an empty cache: every month is parsed.
-            with contextlib.suppress(Exception):
-                with open(self.path, "rb") as handle:
-                    old = pickle.load(handle)
-                self.old = old if isinstance(old, dict) else {}
+            old = load_pickle(self.path)
+            self.old = old if isinstance(old, dict) else {}
 
     def days(self, name: str, path: Path) -> tuple[str, dict[str, tuple[str, tuple, tuple]]]:
         """The file's SHA-1, and for each local day ("2026-11-26") its
@@ -238,18 +234,10 @@ class ParseCache:
     def save(self) -> None:
         if self.path is None:
             return
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with open(tmp, "wb") as handle:
-                pickle.dump(self.new, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
-        except Exception as exc:  # noqa: BLE001 - a disk error or a pickling one
+        failed = save_pickle(self.path, self.new)
+        if failed:
             # The next build parses every month: slower, never wrong.
-            logger.warning("pelican-gnews: cannot save the archive cache %s (%s)", self.path,
-                           getattr(exc, "strerror", None) or exc)
-            with contextlib.suppress(OSError):
-                tmp.unlink()
+            logger.warning("pelican-gnews: cannot save the archive cache %s (%s)", self.path, failed)
             with contextlib.suppress(OSError):
                 self.path.unlink()
 

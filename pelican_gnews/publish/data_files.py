@@ -7,12 +7,15 @@ show is unchanged (with incremental builds), and written in one rename, so
 a server reading the output meanwhile gets the old file or the new one.
 A module of its own so that the page modules (archive_pages, crawlers,
 favicon, redirects) and the writer all use it without importing each other.
+The plugin's own caches in CACHE_PATH (the archive's, the cards') are
+pickled files read and written here too.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import pickle
 from pathlib import Path
 
 
@@ -49,3 +52,29 @@ def write_data(writer, context, save_as: str, shown, make_text) -> None:
         tmp.write_bytes(data)
         os.replace(tmp, path)
     getattr(writer, "data_written", lambda *args: None)(context, save_as, shown)
+
+
+def load_pickle(path: Path):
+    """A cache file's value; None when it is missing or cannot be read
+    (any damage: the cache is made again)."""
+    try:
+        with open(path, "rb") as handle:
+            return pickle.load(handle)
+    except Exception:  # noqa: BLE001 - a missing file, a disk error, any damage to the pickle
+        return None
+
+
+def save_pickle(path: Path, value) -> str:
+    """Write a cache file in one rename: '' once written, else why not
+    (a disk or a pickling error; the file is then as it was)."""
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except Exception as exc:  # noqa: BLE001 - a disk error or a pickling one
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        return str(getattr(exc, "strerror", None) or exc)
+    return ""

@@ -11,7 +11,19 @@ from pelican.generators import ArticlesGenerator
 from pelican.utils import order_content
 
 from ..settings import SettingsError, from_pelican, setting
-from . import explain, freshness, localisation, merge, pelican_seams, ranking, search, spread, taxonomy, translations
+from . import (
+    cards,
+    explain,
+    freshness,
+    localisation,
+    merge,
+    pelican_seams,
+    ranking,
+    search,
+    spread,
+    taxonomy,
+    translations,
+)
 from .archive_pages import ArchiveGenerator
 from .collector import collect_as_before, collect_less
 from .crawlers import RobotsGenerator
@@ -182,13 +194,15 @@ def add_latest_page(pelican) -> None:
 def prepare_generator(generator) -> None:
     """Every generator lists content files without following a link loop,
     stamps them only for the content cache in use, groups translations in
-    time linear in the site (translations.py) and speaks the site's
-    language (localisation.py); the articles generator writes tag, section
-    and author pages in time linear in the site (taxonomy.py)."""
+    time linear in the site (translations.py), speaks the site's language
+    (localisation.py) and renders a story's card once (cards.py); the
+    articles generator writes tag, section and author pages in time linear
+    in the site (taxonomy.py)."""
     pelican_seams.replace_get_files(generator, loop_safe_get_files)
     pelican_seams.skip_unused_stamps(generator)
     localisation.install(generator.env)
     freshness.install(generator.env)
+    cards.install(generator.env, generator.context)
     pelican_seams.group_translations_with(generator, translations.process_translations)
     if isinstance(generator, ArticlesGenerator):
         pelican_seams.replace_taxonomy(generator, {name: getattr(taxonomy, name) for name in (

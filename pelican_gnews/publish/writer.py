@@ -22,7 +22,7 @@ from pelican import signals
 from pelican.writers import Writer
 
 from ..settings import setting
-from . import freshness, jsonfeed, search
+from . import cards, freshness, jsonfeed, search
 from .crawlers import Sitemap
 from .data_files import incremental_on, per_page, write_data
 from .incremental import MANIFEST_NAME, STATS_NAME, Fingerprints, Manifest, remove_stale
@@ -91,7 +91,12 @@ class GNewsWriter(Writer):
 
     def _fingerprints_of(self, context) -> Fingerprints:
         if self._fingerprints is None:
-            self._fingerprints = Fingerprints(self.settings, context)
+            self._fingerprints = found = Fingerprints(self.settings, context)
+            if self.manifest is not None and found.base is not None:
+                # Cards are kept between builds by the fingerprints pages are kept by.
+                cards.of_build(context).keep(
+                    Path(self.settings.get("CACHE_PATH") or "cache") / cards.FILE_NAME, found.base, found.story,
+                    load=bool(self.settings.get("LOAD_CONTENT_CACHE", True)))
         return self._fingerprints
 
     def _fingerprint(self, context, name, template_name, kwargs) -> str | None:
@@ -128,6 +133,8 @@ class GNewsWriter(Writer):
         if not name:
             return None
         self.context = context
+        if self.manifest is not None:
+            self._fingerprints_of(context)  # before the first card is rendered
         story = None
         if self._indexing and self.search_job is None:
             if "article" in kwargs:
@@ -257,6 +264,7 @@ class GNewsWriter(Writer):
                 self.manifest.new.pop(name, None)
             else:
                 self.manifest.new[name][1] = size
+        cards.of_build(self.context).save(self.context.get("articles", ()))
         self.manifest.save()  # the build key is saved after this (incremental.finish_cache_guard)
         # For the workflow's job summary (and anyone timing builds).
         stats = {"rendered": self.manifest.rendered, "kept": self.manifest.kept, "removed": removed,

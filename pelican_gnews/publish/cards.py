@@ -1,0 +1,114 @@
+"""A story's card rendered once, however many lists and builds show it.
+
+A list page shows each of its stories as a card (the theme's `card` macro;
+an outlet's page, as a line), and a story is on many lists: the latest
+stories, its section, each of its tags and outlets, the front page. An
+hourly build renders a few hundred list pages, each because one of its
+stories changed; most of their cards are of stories that did not. The
+theme wraps a card in `{% call keep_card(article, kind...) %}`: a card
+already made is used again, within the build and, with incremental builds,
+from the last one.
+
+A card is kept by what it can show: its story, what the theme passes after
+the story (its kind and heading level, the outlet whose page lists it), the
+page's SITEURL (with RELATIVE_URLS it depends on the page's folder), and
+the page's content and interface languages (localisation.ui_attrs). A
+theme's card must show nothing else of the page it is on. Between builds
+a story is known by its fingerprint as a card shows it (the one that
+decides whether a list page showing it is kept, incremental.Fingerprints),
+so a card kept is the card a build from nothing renders; the file is
+dropped whole when the code, settings or theme change (the fingerprints'
+base), and keeps the cards of the stories still on the site.
+
+The cards belong to one build: they live in its context (the one dict every
+generator of a build shares) and go with it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from jinja2 import pass_context
+from markupsafe import Markup
+
+from .data_files import load_pickle, save_pickle
+from .localisation import page_language, ui_language
+
+logger = logging.getLogger(__name__)
+
+CONTEXT_KEY = "_gnews_cards"
+FILE_NAME = "gnews-cards.pickle"
+VERSION = 1
+
+
+class Cards:
+    def __init__(self):
+        # This build's, by story object: the story (held, so that its id is
+        # no other object's meanwhile) and its card.
+        self.made: dict[tuple, tuple[object, Markup]] = {}
+        # Between builds, by the story's fingerprint (see `keep`).
+        self.fingerprint: Callable[[object], str] | None = None
+        self.base: str | None = None
+        self.path: Path | None = None
+        self.old: dict[tuple, str] = {}
+        self.new: dict[tuple, str] = {}
+        self.reused = 0  # cards taken from the last build
+
+    def keep(self, path: Path, base: str, fingerprint: Callable[[object], str], load: bool) -> None:
+        """Keep cards between builds in `path`, for fingerprints on `base`
+        (the cards of another base are dropped); `load`: use the last
+        build's (not with `pelican --ignore-cache`)."""
+        self.path, self.base, self.fingerprint = path, base, fingerprint
+        if not load:
+            return
+        record = load_pickle(path)
+        if isinstance(record, dict) and record.get("version") == VERSION and record.get("base") == base \
+                and isinstance(record.get("cards"), dict):
+            self.old = record["cards"]
+
+    @pass_context
+    def keep_card(self, context, article, *kind, caller) -> Markup:
+        page = (*kind, context.get("SITEURL"), page_language(context), ui_language(context))
+        key = (id(article), *page)
+        found = self.made.get(key)
+        if found is not None and found[0] is article:
+            return found[1]
+        lasting = (self.fingerprint(article), *page) if self.fingerprint is not None else None
+        text = self.old.get(lasting) if lasting is not None else None
+        if text is None:
+            card = Markup(caller())
+        else:
+            card = Markup(text)
+            self.reused += 1
+        if lasting is not None:
+            self.new[lasting] = str(card)
+        self.made[key] = (article, card)
+        return card
+
+    def save(self, stories) -> None:
+        """Keep this build's cards and the last build's cards of `stories`
+        (the stories on the site) for the next build."""
+        if self.path is None or self.fingerprint is None:
+            return
+        current = {self.fingerprint(story) for story in stories}
+        cards = {key: text for key, text in self.old.items() if key[0] in current}
+        cards.update(self.new)
+        failed = save_pickle(self.path, {"version": VERSION, "base": self.base, "cards": cards})
+        if failed:
+            logger.warning("pelican-gnews: cannot save %s (%s); the next build makes its cards again", self.path,
+                           failed)
+
+
+def install(env, context) -> None:
+    """`keep_card` for the theme, with the build's cards (made with the
+    build's context, by its first generator)."""
+    env.globals["keep_card"] = of_build(context).keep_card
+
+
+def of_build(context) -> Cards:
+    cards = context.get(CONTEXT_KEY)
+    if not isinstance(cards, Cards):
+        cards = context[CONTEXT_KEY] = Cards()
+    return cards
