@@ -349,8 +349,15 @@ def install(env) -> None:
 class ThemeExtension(Extension):
     """The same for a site built with the theme but not the plugin:
     JINJA_ENVIRONMENT = {"extensions": ["jinja2.ext.i18n",
-    "pelican_gnews.publish.localisation.ThemeExtension"]} (after i18n)."""
+    "pelican_gnews.publish.localisation.ThemeExtension"]} (after i18n).
+    Without the plugin a card is rendered each time (the plugin keeps
+    them: cards.py)."""
 
     def __init__(self, environment):
         super().__init__(environment)
         _install_callables(environment)
+        environment.globals.setdefault("keep_card", _each_time)
+
+
+def _each_time(*kind, caller) -> Markup:
+    return Markup(caller())
