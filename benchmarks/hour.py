@@ -26,6 +26,7 @@ import io
 import json
 import os
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -89,10 +90,19 @@ class Side:
         for name, data in feeds.items():
             (self.copy / name).write_bytes(data)
         os.sync()  # the copy on disk first: its writing is not the hour's
+        before = cpu_of_children()
         synced, _ = run_process([str(BIN / "pelican-gnews"), "sync", "-q", "-s", str(conf)], self.copy, env=self.env)
         built, _ = run_process([str(BIN / "pelican"), "-s", str(conf), "-q"], self.copy, env=self.env)
         stats = json.loads((self.copy / "cache" / "gnews-build-stats.json").read_text())
-        return {"sync": synced, "build": built, "update": synced + built, "rendered": stats["rendered"]}
+        return {"sync": synced, "build": built, "update": synced + built, "cpu": cpu_of_children() - before,
+                "rendered": stats["rendered"]}
+
+
+def cpu_of_children() -> float:
+    """CPU seconds (user and system) of this process's finished children and
+    theirs (Pagefind's too): steadier than wall time on a busy machine."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def hour_feeds(simulation: year.Year, state) -> dict[str, bytes]:
@@ -136,7 +146,8 @@ def main(argv=None) -> int:
     print(f"| measure | {args.against} | this checkout | ratio |")
     print("|---|---:|---:|---:|")
     for key, label in (("update", "hourly update (sync + build)"), ("sync", "of which the sync"),
-                       ("build", "of which the build"), ("rendered", "files rendered by the build")):
+                       ("build", "of which the build"), ("cpu", "CPU time of the update (user + system)"),
+                       ("rendered", "files rendered by the build")):
         a, b = med["other"][key], med["this"][key]
         unit = "" if key == "rendered" else " s"
         shown = (f"{a:.0f}", f"{b:.0f}") if key == "rendered" else (f"{a:.2f}", f"{b:.2f}")
