@@ -1,5 +1,6 @@
 """The benchmark keeps working: a tiny run (it is never timed in the tests)."""
 
+import os
 import subprocess
 import sys
 
@@ -83,7 +84,12 @@ def test_the_hour_benchmark_sets_this_checkout_against_a_revision(tmp_path):
     rows = {line.split("|")[1].strip(): line.split("|")[2:5] for line in proc.stdout.splitlines()
             if line.startswith("| ") and "measure" not in line}
     assert set(rows) == {"hourly update (sync + build)", "of which the sync", "of which the build",
-                         "files rendered by the build"}
+                         "CPU time of the update (user + system)", "files rendered by the build"}
     theirs, ours, _ = rows["files rendered by the build"]
     assert int(theirs) == int(ours) > 0
+    # The processes' CPU time, Pagefind's too: some, and no more than the machine's cores give.
+    for side in (0, 1):
+        wall = float(rows["hourly update (sync + build)"][side].split()[0])
+        cpu = float(rows["CPU time of the update (user + system)"][side].split()[0])
+        assert 0 < cpu < (os.cpu_count() or 1) * wall + 1, (cpu, wall)
     assert "story pages), medians of 1 alternating rounds" in proc.stdout
