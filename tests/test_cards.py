@@ -118,4 +118,4 @@ def load_cards(cache) -> list[str]:
     import pickle
 
     with open(cache / cards.FILE_NAME, "rb") as handle:
-        return [data.decode() for data in pickle.load(handle)["cards"].values()]
+        return [data.decode() for data in pickle.load(handle)["made"].values()]

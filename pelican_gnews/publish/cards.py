@@ -40,13 +40,19 @@ logger = logging.getLogger(__name__)
 
 CONTEXT_KEY = "_gnews_cards"
 FILE_NAME = "gnews-cards.pickle"
-VERSION = 2  # 2: cards as UTF-8 bytes
+VERSION = 3  # 2: cards as UTF-8 bytes; 3: under "made"
 
 
-class Cards:
-    def __init__(self):
+class StoryStore:
+    """What is made of one story (a card, a feed entry), as UTF-8 bytes:
+    made once a build for each story and variant, and with incremental
+    builds kept in a file of CACHE_PATH for the next build, by the story's
+    fingerprint (see the module's docstring)."""
+
+    def __init__(self, file_name: str):
+        self.file_name = file_name
         # This build's, by story object: the story (held, so that its id is
-        # no other object's meanwhile) and its card.
+        # no other object's meanwhile) and what was made of it.
         self.made: dict[tuple, tuple[object, bytes]] = {}
         # Between builds, by the story's fingerprint (see `keep`).
         self.fingerprint: Callable[[object], str] | None = None
@@ -56,54 +62,71 @@ class Cards:
         # bytes a character: 23 MB of str for the 12 MB of a 5,000-story site).
         self.old: dict[tuple, bytes] = {}
         self.new: dict[tuple, bytes] = {}
-        self.reused = 0  # cards taken from the last build
+        self.reused = 0  # taken from the last build
 
-    def keep(self, path: Path, base: str, fingerprint: Callable[[object], str], load: bool) -> None:
-        """Keep cards between builds in `path`, for fingerprints on `base`
-        (the cards of another base are dropped); `load`: use the last
-        build's (not with `pelican --ignore-cache`)."""
-        self.path, self.base, self.fingerprint = path, base, fingerprint
+    def keep(self, cache: Path, base: str, fingerprint: Callable[[object], str], load: bool) -> None:
+        """Keep what is made between builds in the `cache` folder, for
+        fingerprints on `base` (what another base made is dropped); `load`:
+        use the last build's (not with `pelican --ignore-cache`)."""
+        self.path, self.base, self.fingerprint = cache / self.file_name, base, fingerprint
         if not load:
             return
-        record = load_pickle(path)
+        record = load_pickle(self.path)
         if isinstance(record, dict) and record.get("version") == VERSION and record.get("base") == base \
-                and isinstance(record.get("cards"), dict):
-            self.old = record["cards"]
+                and isinstance(record.get("made"), dict):
+            self.old = record["made"]
+
+    def find(self, story, variant: tuple) -> bytes | None:
+        """What this build, or the last one, made of `story` in `variant`."""
+        key = (id(story), *variant)
+        found = self.made.get(key)
+        if found is not None and found[0] is story:
+            return found[1]
+        if self.fingerprint is None:
+            return None
+        lasting = (self.fingerprint(story), *variant)
+        data = self.old.get(lasting)
+        if type(data) is not bytes:  # none kept (or not bytes: a damaged file)
+            return None
+        self.reused += 1
+        self.new[lasting] = data
+        self.made[key] = (story, data)
+        return data
+
+    def add(self, story, variant: tuple, data: bytes) -> None:
+        self.made[(id(story), *variant)] = (story, data)
+        if self.fingerprint is not None:
+            self.new[(self.fingerprint(story), *variant)] = data
+
+    def save(self, stories) -> None:
+        """Keep this build's and the last build's of `stories` (the stories
+        on the site) for the next build."""
+        if self.path is None or self.fingerprint is None:
+            return
+        current = {self.fingerprint(story) for story in stories}
+        made = {key: data for key, data in self.old.items() if key[0] in current}
+        made.update(self.new)
+        if made.keys() == self.old.keys():
+            return  # what is kept is what its key says: the file holds these already
+        failed = save_pickle(self.path, {"version": VERSION, "base": self.base, "made": made})
+        if failed:
+            logger.warning("pelican-gnews: cannot save %s (%s); the next build makes them again", self.path,
+                           failed)
+
+
+class Cards(StoryStore):
+    def __init__(self):
+        super().__init__(FILE_NAME)
 
     @pass_context
     def keep_card(self, context, article, *kind, caller) -> Markup:
         page = (*kind, context.get("SITEURL"), page_language(context), ui_language(context))
-        key = (id(article), *page)
-        found = self.made.get(key)
-        if found is not None and found[0] is article:
-            return Markup(found[1].decode("utf-8", "surrogatepass"))
-        lasting = (self.fingerprint(article), *page) if self.fingerprint is not None else None
-        data = self.old.get(lasting) if lasting is not None else None
-        if type(data) is not bytes:  # none kept (or not a card: a damaged file)
-            card = Markup(caller())
-            data = card.encode("utf-8", "surrogatepass")
-        else:
-            card = Markup(data.decode("utf-8", "surrogatepass"))
-            self.reused += 1
-        if lasting is not None:
-            self.new[lasting] = data
-        self.made[key] = (article, data)
+        data = self.find(article, page)
+        if data is not None:
+            return Markup(data.decode("utf-8", "surrogatepass"))
+        card = Markup(caller())
+        self.add(article, page, card.encode("utf-8", "surrogatepass"))
         return card
-
-    def save(self, stories) -> None:
-        """Keep this build's cards and the last build's cards of `stories`
-        (the stories on the site) for the next build."""
-        if self.path is None or self.fingerprint is None:
-            return
-        current = {self.fingerprint(story) for story in stories}
-        cards = {key: data for key, data in self.old.items() if key[0] in current}
-        cards.update(self.new)
-        if cards.keys() == self.old.keys():
-            return  # a card is what its key says: the file holds these already
-        failed = save_pickle(self.path, {"version": VERSION, "base": self.base, "cards": cards})
-        if failed:
-            logger.warning("pelican-gnews: cannot save %s (%s); the next build makes its cards again", self.path,
-                           failed)
 
 
 def install(env, context) -> None:
@@ -113,7 +136,12 @@ def install(env, context) -> None:
 
 
 def of_build(context) -> Cards:
-    cards = context.get(CONTEXT_KEY)
-    if not isinstance(cards, Cards):
-        cards = context[CONTEXT_KEY] = Cards()
-    return cards
+    return store_of_build(context, CONTEXT_KEY, Cards)
+
+
+def store_of_build(context, key: str, make: Callable[[], StoryStore]):
+    """The build's store under `key` of its context (made at the first ask)."""
+    store = context.get(key)
+    if not isinstance(store, StoryStore):
+        store = context[key] = make()
+    return store

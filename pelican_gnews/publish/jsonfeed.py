@@ -16,6 +16,9 @@ from datetime import datetime, timezone
 from markupsafe import Markup
 
 VERSION = "https://jsonfeed.org/version/1.1"
+# In a feedgenerator item: its JSON Feed item as text, made once for every
+# feed showing it (feed_entries.py).
+ITEM_TEXT = "_gnews_json_item"
 
 
 def path_for(atom_path: str) -> str:
@@ -31,6 +34,12 @@ def _date(value: datetime) -> str:
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
     return value.isoformat(timespec="seconds")
+
+
+def item_text(entry: dict) -> str:
+    """A feedgenerator item as a JSON Feed item, as text (at the indent of
+    a document's top level: `document` indents it to its place)."""
+    return json.dumps(_item(entry), ensure_ascii=False, indent=1)
 
 
 def _item(entry: dict) -> dict:
@@ -65,7 +74,10 @@ def document(feed, feed_url: str, language: str = "") -> str:
         doc["description"] = str(info["description"])
     if language:
         doc["language"] = language
-    doc["items"] = [_item(entry) for entry in feed.items]
     # ensure_ascii=False keeps every script readable; json escapes quotes
-    # and control characters.
-    return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+    # and control characters (so no text holds a line break of its own).
+    head = json.dumps(doc, ensure_ascii=False, indent=1)
+    items = [entry.get(ITEM_TEXT) or item_text(entry) for entry in feed.items]
+    # The items, last, as json.dumps(indent=1) writes a list at that depth.
+    body = "[\n" + ",\n".join("  " + text.replace("\n", "\n  ") for text in items) + "\n ]" if items else "[]"
+    return f'{head[:-2]},\n "items": {body}\n}}\n'

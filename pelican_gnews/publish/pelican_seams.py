@@ -139,6 +139,12 @@ PIECES = (
               "self", "name", "template", "context", "relative_urls", "paginated", "template_name",
               "override_output", "url"])() or _method(pelican.writers.Writer, "write_feed", [
                   "self", "elements", "context", "path", "url", "feed_type", "override_output", "feed_title"])()),
+    Piece("Writer._create_new_feed, _add_item_to_the_feed",
+          "overridden by writer.GNewsWriter: a story's feed entry is made once, however many feeds show it "
+          "(feed_entries.py); Pelican makes each feed's entries anew and has no hook for an entry",
+          lambda: _method(pelican.writers.Writer, "_create_new_feed", ["self", "feed_type", "feed_title",
+                                                                       "context"])()
+          or _method(pelican.writers.Writer, "_add_item_to_the_feed", ["self", "feed", "item"])()),
     Piece("StaticGenerator's context['staticfiles']", "read at the end of an incremental build, so that the "
           "static files Pelican copied are not removed as stale",
           _source_has(G.StaticGenerator, "generate_context", '_update_context(("staticfiles",))')),

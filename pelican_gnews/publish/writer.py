@@ -22,7 +22,7 @@ from pelican import signals
 from pelican.writers import Writer
 
 from ..settings import setting
-from . import cards, freshness, jsonfeed, search
+from . import cards, feed_entries, freshness, jsonfeed, search
 from .crawlers import Sitemap
 from .data_files import incremental_on, per_page, write_data
 from .incremental import MANIFEST_NAME, STATS_NAME, Fingerprints, Manifest, remove_stale
@@ -93,11 +93,16 @@ class GNewsWriter(Writer):
         if self._fingerprints is None:
             self._fingerprints = found = Fingerprints(self.settings, context)
             if self.manifest is not None and found.base is not None:
-                # Cards are kept between builds by the fingerprints pages are kept by.
-                cards.of_build(context).keep(
-                    Path(self.settings.get("CACHE_PATH") or "cache") / cards.FILE_NAME, found.base, found.story,
-                    load=bool(self.settings.get("LOAD_CONTENT_CACHE", True)))
+                # Cards and feed entries are kept between builds by the
+                # fingerprints pages are kept by.
+                for store in self._story_stores(context):
+                    store.keep(Path(self.settings.get("CACHE_PATH") or "cache"), found.base, found.story,
+                               load=bool(self.settings.get("LOAD_CONTENT_CACHE", True)))
         return self._fingerprints
+
+    @staticmethod
+    def _story_stores(context) -> tuple[cards.StoryStore, ...]:
+        return cards.of_build(context), feed_entries.of_build(context)
 
     def _fingerprint(self, context, name, template_name, kwargs) -> str | None:
         if self.manifest is None:
@@ -182,6 +187,7 @@ class GNewsWriter(Writer):
                    feed_title=None):
         """Pelican's feed, with its JSON Feed beside it (jsonfeed.py); both
         kept when the entries they show are unchanged."""
+        self.context = context
         json_path = jsonfeed.path_for(path) if path and setting(self.settings, "GNEWS_JSON_FEEDS") else None
         for name in (path, json_path):
             if name:
@@ -189,9 +195,12 @@ class GNewsWriter(Writer):
         fingerprint = None
         if path and self.manifest is not None:
             shown = list(elements[: self.settings.get("FEED_MAX_ITEMS")])
+            # An entry shows its author's name, which other stories may
+            # spell (reader.settle_name_spellings); a card does not.
             fingerprint = self._fingerprint(context, path, f"feed:{feed_type}",
                                             {"entries": shown, "url": url, "title": feed_title,
-                                             "json": json_path or ""})
+                                             "json": json_path or "",
+                                             "authors": [str(getattr(e, "author", "")) for e in shown]})
             if self.manifest.unchanged(path, fingerprint) and (
                     json_path is None or (Path(self.output_path) / json_path).is_file()):
                 return None
@@ -205,6 +214,24 @@ class GNewsWriter(Writer):
         if path and self.manifest is not None:
             self.manifest.written(path, fingerprint)
         return feed
+
+    def _create_new_feed(self, feed_type, feed_title, context):
+        return feed_entries.kept_feed(super()._create_new_feed(feed_type, feed_title, context))
+
+    def _add_item_to_the_feed(self, feed, item):
+        """Pelican's entry of `item`, made once a build for each feed type,
+        SITEURL and author's name (feed_entries.py)."""
+        entries = feed_entries.of_build(self.context)
+        if not entries.keeping(feed) or not hasattr(item, "source_path"):
+            return super()._add_item_to_the_feed(feed, item)
+        variant = (type(feed).__name__, self.site_url, str(getattr(item, "author", "")))
+        kept = entries.kept_item(item, variant)
+        if kept is not None:
+            feed.items.append(kept)
+            return None
+        super()._add_item_to_the_feed(feed, item)
+        entries.add_item(feed, item, variant, feed.items[-1])
+        return None
 
     def _to_index(self, name: str, story) -> None:
         """A story page for the search index, with the fingerprint it was
@@ -264,7 +291,8 @@ class GNewsWriter(Writer):
                 self.manifest.new.pop(name, None)
             else:
                 self.manifest.new[name][1] = size
-        cards.of_build(self.context).save(self.context.get("articles", ()))
+        for store in self._story_stores(self.context):
+            store.save(self.context.get("articles", ()))
         self.manifest.save()  # the build key is saved after this (incremental.finish_cache_guard)
         # For the workflow's job summary (and anyone timing builds).
         stats = {"rendered": self.manifest.rendered, "kept": self.manifest.kept, "removed": removed,
