@@ -108,3 +108,27 @@ def test_a_generator_stamps_content_files_only_for_the_cache_in_use(tmp_path, la
     generator.cache_data("story.md", "read")
     assert generator.get_cached_data("story.md", "not cached") == ("not cached" if layer == "reader" else "read")
     assert stamped == ([] if layer == "reader" else [str(story)] * 2)
+
+
+def test_a_story_s_attached_file_is_found_though_most_content_is_not_scanned(site, monkeypatch):
+    # A hand-written story linking a file outside STATIC_PATHS: Pelican
+    # copies it because the link was found in the story.
+    site.write("news/with-file.md", '---\ntitle: "Harbor report - Wire"\ndate: 2026-01-02 10:00\n'
+               'slug: harbor-report\nsave_as: reports/harbor-report.html\nurl: reports/harbor-report.html\n---\n'
+               '<p>The <a class="x" href = "{static}/files/report.txt">full report</a>.</p>\n')
+    site.write("files/report.txt", "figures\n")
+    for n in range(3):
+        site.write(f"news/s{n}.md", f'---\ntitle: "Story {n} | extra - Wire"\ndate: 2026-01-01 0{n}:00\n---\n'
+                   f'<ol><li><a href="https://w.example/{n}">Story {n} {{x}}</a></li></ol>\n')
+    scanned = []
+    original = pelican.generators.Generator.add_static_links
+
+    def add_static_links(self, content):  # Pelican's, which scans the content
+        scanned.append(content.slug)
+        original(self, content)
+
+    monkeypatch.setattr(pelican.generators.Generator, "add_static_links", add_static_links)
+    site.build()
+    assert scanned == ["harbor-report"]
+    assert (site.output / "files" / "report.txt").read_text() == "figures\n"
+    assert 'href = "../files/report.txt"' in site.page("reports/harbor-report.html")

@@ -193,13 +193,15 @@ def add_latest_page(pelican) -> None:
 
 def prepare_generator(generator) -> None:
     """Every generator lists content files without following a link loop,
-    stamps them only for the content cache in use, groups translations in
+    stamps them only for the content cache in use, looks for {static}
+    links only in content that can hold one, groups translations in
     time linear in the site (translations.py), speaks the site's language
     (localisation.py) and renders a story's card once (cards.py); the
     articles generator writes tag, section and author pages in time linear
     in the site (taxonomy.py)."""
     pelican_seams.replace_get_files(generator, loop_safe_get_files)
     pelican_seams.skip_unused_stamps(generator)
+    pelican_seams.scan_static_links_lightly(generator)
     localisation.install(generator.env)
     freshness.install(generator.env)
     cards.install(generator.env, generator.context)
