@@ -8,6 +8,7 @@ editor racing the sync, kill -9 at random instants) are in test_stress.py.
 from __future__ import annotations
 
 import json
+import random
 import re
 import shutil
 import signal
@@ -18,7 +19,7 @@ import time
 import zlib
 from datetime import datetime, timedelta, timezone
 from http.server import SimpleHTTPRequestHandler
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 from conftest import interruptible, report_figure, serve
@@ -29,7 +30,8 @@ from pelican_gnews import digest_file, frontmatter
 from pelican_gnews.cli import main
 from pelican_gnews.cluster import MAX_ENTRIES, MAX_MARKUP, parse_cluster
 from pelican_gnews.ingest.parse import section_from_title
-from pelican_gnews.ingest.state import StateError, SyncState
+from pelican_gnews.ingest.state import VERSION as STATE_VERSION
+from pelican_gnews.ingest.state import StateError, SyncState, _safe_file
 from pelican_gnews.ingest.sync import sync
 from pelican_gnews.text import clean_text
 
@@ -554,3 +556,32 @@ def test_state_merge_keeps_the_editors_entries_and_the_syncs_others():
     assert merged["feeds"] == {"f": {"sha256": "2"}}
     assert merged["stories"] == {"b": {"file": "news/b.md", "sha256": "b1", "deleted": True},
                                  "c": {"file": "news/c.md", "sha256": "c1"}}
+
+
+def test_state_times_read_in_any_form_and_each_bad_one_reported(tmp_path, caplog):
+    # Many stories seen in the same hours: each text is read once, and a
+    # time written otherwise reads as the same time.
+    path = tmp_path / "gnews-state.json"
+    same = ["2026-01-09T10:00:00+00:00", "2026-01-09T10:00:00", "2026-01-09 10:00:00Z", 1767952800]
+    stories = {f"s{n}": {"file": f"news/s{n}.md", "keys": [f"art:{n}"], "seen": same[n % 4],
+                         "joined": {"Wire": same[(n + 1) % 4], "Desk": "yesterday"}} for n in range(8)}
+    path.write_text(json.dumps({"version": STATE_VERSION, "feeds": {}, "stories": stories}))
+    caplog.set_level("WARNING")
+    state = SyncState.load(path, for_saving=False)
+    assert {r.seen for r in state.stories.values()} == {"2026-01-09T10:00:00+00:00"}
+    assert all(r.joined == {"Wire": "2026-01-09T10:00:00+00:00"} for r in state.stories.values())
+    bad = [m for m in caplog.messages if "'yesterday' is not a time" in m]
+    assert len(bad) == 8 and f"{path}: story s3: joined: Desk" in bad[3]
+
+
+def test_a_state_file_path_is_safe_as_a_path_reads_it():
+    def as_path(file):
+        rel = PurePosixPath(file.replace("\\", "/"))
+        return bool(rel.parts) and not rel.is_absolute() and ".." not in rel.parts and ":" not in rel.parts[0]
+
+    rnd = random.Random(5)
+    pieces = ["a", "/", "\\", ".", "..", ":", "c:", "", "news", "x.md", "//", "é"]
+    for _ in range(20000):
+        file = "".join(rnd.choice(pieces) for _ in range(rnd.randrange(0, 7)))
+        assert _safe_file(file) == as_path(file), file
+    assert _safe_file("news/a.md") and not _safe_file("news/../../etc/passwd") and not _safe_file("/etc/x")

@@ -28,7 +28,7 @@ import math
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from .. import editions, frontmatter
 from ..text import safe_url
@@ -166,16 +166,17 @@ class SyncState:
             # Absent from a state written before it existed.
             raw_status = data.get("status")
             state.status = feed_status.read_all(raw_status, str(path))
+            times = _Times()
             for story_id, raw in data.get("stories", {}).items():
                 where = f"{path}: story {story_id}"
                 record = StoryRecord(
                     file=str(raw["file"]), sha256=raw.get("sha256"),
                     keys=[str(k) for k in raw.get("keys", [])],
                     deleted=_flag(raw.get("deleted", False), where, "deleted"),
-                    date=_when(raw["date"], f"{where}: date") if raw.get("date") else "",
-                    seen=_when(raw["seen"], f"{where}: seen") if raw.get("seen") else "",
+                    date=times(raw["date"], where, "date") if raw.get("date") else "",
+                    seen=times(raw["seen"], where, "seen") if raw.get("seen") else "",
                     rank=_rank(raw.get("rank"), f"{where}: rank"),
-                    joined=_joined(raw.get("joined"), f"{where}: joined"),
+                    joined=_joined(raw.get("joined"), where, times),
                     editions=editions.from_state(raw.get("editions"), f"{where}: editions"),
                 )
                 if record.sha256 is not None and not isinstance(record.sha256, str):
@@ -314,18 +315,40 @@ def _rank(value, where: str) -> int:
     return 0
 
 
-def _joined(value, where: str) -> dict[str, str]:
+class _Times:
+    """The times of one state file, each text made canonical once: a state
+    holds thousands of stories seen and joined in the same hours."""
+
+    def __init__(self):
+        self.canonical: dict[str, str] = {}
+
+    def __call__(self, value, *where: str) -> str:
+        """`value` as _when makes it; `where`: the parts of where it is."""
+        if type(value) is str:
+            found = self.canonical.get(value)
+            if found is not None:
+                return found
+        when = _when(value, ": ".join(where))
+        if when and type(value) is str:
+            self.canonical[value] = when
+        return when
+
+
+def _joined(value, where: str, times: _Times) -> dict[str, str]:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        logger.warning("%s: %r is not a mapping of outlets to times; ignored", where, value)
+        logger.warning("%s: joined: %r is not a mapping of outlets to times; ignored", where, value)
         return {}
-    return {str(outlet): when for outlet, raw in value.items() if (when := _when(raw, f"{where}: {outlet}"))}
+    return {str(outlet): when for outlet, raw in value.items() if (when := times(raw, where, "joined", str(outlet)))}
 
 
 def _safe_file(file: str) -> bool:
-    rel = PurePosixPath(file.replace("\\", "/"))
-    return bool(rel.parts) and not rel.is_absolute() and ".." not in rel.parts and ":" not in rel.parts[0]
+    """A relative path inside the site (as PurePosixPath reads it: empty
+    and "." parts dropped), with no ".." and no drive."""
+    path = file.replace("\\", "/")
+    parts = [part for part in path.split("/") if part not in ("", ".")]
+    return bool(parts) and not path.startswith("/") and ".." not in parts and ":" not in parts[0]
 
 
 def _feed_entry(raw: dict, where: str) -> dict:
