@@ -18,7 +18,7 @@ What a fingerprint covers:
   (explain.py: each stated as of its last update, so no hour changes them);
 * a page of a list: its stories, and the addresses of the pages before and
   after it; a day of the archive: its lines and the days beside it; a
-  month: its days' addresses and counts; a feed: its entries.
+  month: its days' addresses and counts; a feed: its entries, and their authors' names as spelled.
 
 Pages that show the whole site (tags.html, the outlets index, archives.html,
 404.html) are always rendered; they are few. A template of a list page
