@@ -53,7 +53,10 @@ class EntryStore(StoryStore):
         data = self.find(story, variant)
         if data is None:
             return None
-        xml, item_json, pubdate, updateddate = pickle.loads(data)
+        try:
+            xml, item_json, pubdate, updateddate = pickle.loads(data)
+        except Exception:  # noqa: BLE001 - a damaged file: unpickling raises many kinds; the entry is made again
+            return None
         return {"pubdate": pubdate, "updateddate": updateddate, ENTRY_XML: xml, jsonfeed.ITEM_TEXT: item_json}
 
     def add_item(self, feed, story, variant: tuple, item: dict) -> None:
@@ -116,4 +119,3 @@ class _OneItem:
 
     def __getattr__(self, name):
         return getattr(self._feed, name)
-
