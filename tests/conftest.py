@@ -78,6 +78,36 @@ class Site:
     def page(self, relpath: str) -> str:
         return (self.output / relpath).read_text(encoding="utf-8")
 
+    def write_listed_stories(self, count: int = 8, title: str = "Story {n} - Wire {w}", other: str = "Other {n}",
+                             author: str = "") -> None:
+        """Stories on many lists: the latest, their section (of two), two
+        tags (one all share), their outlet (of three); `author`: a name
+        each writes, of two ("Desk {a}")."""
+        for n in range(count):
+            names = {"n": n, "w": n % 3, "a": n % 2}
+            byline = f'author: "{author.format(**names)}"\n' if author else ""
+            self.write(f"news/s{n}.md", f'---\ntitle: "{title.format(**names)}"\ndate: 2026-01-0{1 + n % 3} 0{n}:00\n'
+                       f'tags: {json.dumps(["harbor", f"topic {n % 2}"])}\noutlet: "Wire {n % 3}"\n{byline}'
+                       f'categories: ["{["World", "Science"][n % 2]}"]\n---\n'
+                       f'<ol><li><a href="https://w.example/{n}">Story {n}</a>&nbsp;&nbsp;'
+                       f'<font>Wire {n % 3}</font></li><li><a href="https://x.example/{n}">{other.format(**names)}</a>'
+                       f'&nbsp;&nbsp;<font>Other</font></li></ol>\n')
+
+    def build_cold(self, into: Path, **settings) -> Path:
+        """A build from nothing of the same content, with an output and a
+        cache of its own under `into`; returns its output folder."""
+        self.build(**{**settings, "OUTPUT_PATH": str(into / "output"), "CACHE_PATH": str(into / "cache")})
+        return into / "output"
+
+    def grow(self, relpath: str, link: str, headline: str, outlet: str) -> Path:
+        """A story file (a coverage list last in it) given one more outlet's article."""
+        path = self.content / relpath
+        text = path.read_text(encoding="utf-8")
+        at = text.rindex("</ol>")
+        path.write_text(f'{text[:at]}<li><a href="{link}">{headline}</a>&nbsp;&nbsp;<font>{outlet}</font></li>'
+                        f'{text[at:]}', encoding="utf-8")
+        return path
+
 
 def pytest_configure(config):
     """Temporary folders in memory (/dev/shm) when it has room and TMPDIR

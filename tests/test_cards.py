@@ -3,8 +3,6 @@ folder, and reads as a card rendered every time (publish/cards.py)."""
 
 from __future__ import annotations
 
-import json
-
 from jinja2 import Environment, pass_context
 from markupsafe import Markup
 
@@ -38,22 +36,12 @@ def test_a_card_is_rendered_once_for_each_story_level_and_folder():
     assert made[-1] == "one" and len(made) == 6
 
 
-def _stories(site):
-    # Stories on many lists: the latest, their section, two tags, the front page.
-    for n in range(8):
-        site.write(f"news/s{n}.md", f'---\ntitle: "Story {n} - Wire {n % 3}"\ndate: 2026-01-0{1 + n % 3} 0{n}:00\n'
-                   f'tags: {json.dumps(["harbor", f"topic {n % 2}"])}\noutlet: "Wire {n % 3}"\n'
-                   f'categories: ["{["World", "Science"][n % 2]}"]\n---\n'
-                   f'<ol><li><a href="https://w.example/{n}">Story {n}</a>&nbsp;&nbsp;<font>Wire {n % 3}</font></li>'
-                   f'<li><a href="https://x.example/{n}">Other {n}</a>&nbsp;&nbsp;<font>Other</font></li></ol>\n')
-
-
 def _pages(output) -> dict[str, bytes]:
     return {p.relative_to(output).as_posix(): p.read_bytes() for p in sorted(output.rglob("*.html"))}
 
 
 def test_kept_cards_read_as_cards_rendered_every_time(site, tmp_path, monkeypatch):
-    _stories(site)
+    site.write_listed_stories()
     settings = {"DIRECT_TEMPLATES": ["index", "tags", "categories", "archives"], "DEFAULT_PAGINATION": 3}
     site.build(**settings)
     kept = _pages(site.output)
@@ -77,7 +65,7 @@ def test_kept_cards_read_as_cards_rendered_every_time(site, tmp_path, monkeypatc
 
 
 def test_cards_kept_between_builds_are_the_cards_a_cold_build_renders(site, tmp_path, monkeypatch):
-    _stories(site)
+    site.write_listed_stories()
     cache = tmp_path / "cache"
     settings = {"DIRECT_TEMPLATES": ["index", "tags", "categories", "archives"], "DEFAULT_PAGINATION": 3,
                 "GNEWS_INCREMENTAL": True, "CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True,
@@ -89,15 +77,10 @@ def test_cards_kept_between_builds_are_the_cards_a_cold_build_renders(site, tmp_
     monkeypatch.setattr(cards.Cards, "save", lambda self, stories: (reused.append(self.reused), save(self, stories)))
 
     def cold() -> dict[str, bytes]:
-        output = tmp_path / f"cold-{len(reused)}"
-        site.build(**{**settings, "OUTPUT_PATH": str(output), "CACHE_PATH": str(tmp_path / f"cache-{len(reused)}")})
-        return _pages(output)
+        return _pages(site.build_cold(tmp_path / f"cold-{len(reused)}", **settings))
 
     # One story gains an outlet (its address stays), another joins two lists.
-    edited = site.content / "news" / "s1.md"
-    edited.write_text(edited.read_text(encoding="utf-8").replace(
-        "</ol>", '<li><a href="https://y.example/1">Third 1</a>&nbsp;&nbsp;<font>Third Desk</font></li></ol>'),
-        encoding="utf-8")
+    edited = site.grow("news/s1.md", "https://y.example/1", "Third 1", "Third Desk")
     site.write("news/s8.md", (site.content / "news" / "s2.md").read_text(encoding="utf-8")
                .replace("Story 2", "Story 8").replace("/2", "/8").replace("01-03 02:00", "01-04 09:00"))
     site.build(**settings)

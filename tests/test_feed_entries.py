@@ -18,16 +18,6 @@ FEEDS = {"FEED_ALL_ATOM": "feeds/all.atom.xml", "FEED_ALL_RSS": "feeds/all.rss.x
          "GNEWS_JSON_FEEDS": True, "SITEURL": "https://news.example", "RELATIVE_URLS": False}
 
 
-def _stories(site):
-    for n in range(8):
-        site.write(f"news/s{n}.md", f'---\ntitle: "Story {n} & <more> - Wire {n % 3}"\n'
-                   f'date: 2026-01-0{1 + n % 3} 0{n}:00\n'
-                   f'tags: {json.dumps(["harbor", f"topic {n % 2}"])}\noutlet: "Wire {n % 3}"\n'
-                   f'author: "Desk {n % 2}"\ncategories: ["{["World", "Science"][n % 2]}"]\n---\n'
-                   f'<ol><li><a href="https://w.example/{n}">Story {n}</a>&nbsp;&nbsp;<font>Wire {n % 3}</font></li>'
-                   f'<li><a href="https://x.example/{n}">Other «{n}»</a>&nbsp;&nbsp;<font>Other</font></li></ol>\n')
-
-
 def _feeds(output) -> dict[str, bytes]:
     return {p.relative_to(output).as_posix(): p.read_bytes() for p in sorted((output / "feeds").rglob("*"))
             if p.is_file()}
@@ -43,7 +33,7 @@ def _made_by_pelican(monkeypatch) -> list:
 
 
 def test_entries_made_once_read_as_entries_made_every_time(site, tmp_path, monkeypatch):
-    _stories(site)
+    site.write_listed_stories(title="Story {n} & <more> - Wire {w}", other="Other «{n}»", author="Desk {a}")
     made = _made_by_pelican(monkeypatch)
     site.build(**FEEDS)
     kept = _feeds(site.output)
@@ -63,7 +53,7 @@ def test_entries_made_once_read_as_entries_made_every_time(site, tmp_path, monke
 
 
 def test_entries_kept_between_builds_are_the_entries_a_cold_build_writes(site, tmp_path, monkeypatch):
-    _stories(site)
+    site.write_listed_stories(title="Story {n} & <more> - Wire {w}", other="Other «{n}»", author="Desk {a}")
     settings = {**FEEDS, "GNEWS_INCREMENTAL": True, "CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True,
                 "CACHE_PATH": str(tmp_path / "cache")}
     site.build(**settings)
@@ -71,17 +61,12 @@ def test_entries_kept_between_builds_are_the_entries_a_cold_build_writes(site, t
     made = _made_by_pelican(monkeypatch)
 
     def cold(n) -> dict[str, bytes]:
-        output = tmp_path / f"cold-{n}"
-        site.build(**{**settings, "OUTPUT_PATH": str(output), "CACHE_PATH": str(tmp_path / f"cache-{n}")})
-        return _feeds(output)
+        return _feeds(site.build_cold(tmp_path / f"cold-{n}", **settings))
 
     # One story grows (its content changes, its address stays). Five new
     # stories spell an author otherwise: the stories of that author, whose
     # files did not change, show the new spelling (reader.settle_name_spellings).
-    edited = site.content / "news" / "s1.md"
-    edited.write_text(edited.read_text(encoding="utf-8").replace(
-        "</ol>", '<li><a href="https://y.example/1">Third 1</a>&nbsp;&nbsp;<font>Third Desk</font></li></ol>'),
-        encoding="utf-8")
+    edited = site.grow("news/s1.md", "https://y.example/1", "Third 1", "Third Desk")
     for n in range(8, 13):
         site.write(f"news/s{n}.md", (site.content / "news" / "s2.md").read_text(encoding="utf-8")
                    .replace("Story 2", f"Story {n}").replace("/2", f"/{n}").replace("Desk 0", "DESK 0")
@@ -103,7 +88,7 @@ def test_entries_kept_between_builds_are_the_entries_a_cold_build_writes(site, t
 
 
 def test_a_plugin_that_changes_entries_sees_every_entry_made(site, tmp_path):
-    _stories(site)
+    site.write_listed_stories(title="Story {n} & <more> - Wire {w}", other="Other «{n}»", author="Desk {a}")
 
     def shout(context, feed):
         for item in feed.items:
