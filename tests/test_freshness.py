@@ -262,3 +262,37 @@ def test_the_stamp_is_one_function_of_the_time_language_and_zone():
                      'datetime="2026-01-12T10:00:00+01:00">12. Jan. 2026, 10:00 MEZ</time></bdi></p>')
     assert freshness._STAMP.fullmatch(stamp.encode())
     assert freshness._STAMP.fullmatch(freshness.stamp_html("", "en", "UTC", False).encode())
+
+
+def test_restamp_swaps_only_the_stamp_in_each_kept_page(tmp_path, caplog):
+    """The stamp is swapped in place wherever it sits (in the tail the
+    writer reads first, or further up a long page), the rest of the file
+    byte for byte; a page already stamped or without a stamp is left alone;
+    a page that cannot be opened is reported and marked to be rendered."""
+    old = freshness.stamp_html("2026-01-12T09:00:00+00:00", "en", "UTC", True)
+    new = freshness.stamp_html("2026-01-12T10:00:00+00:00", "en", "Europe/Lisbon", True)
+    longer = freshness.stamp_html("2026-01-12T10:00:00+00:00", "de", "Europe/Berlin", True)
+    head, tail = "<html><body><p>é</p>", "\n</footer></body></html>\n"
+    pages = {
+        "near.html": head + old + tail,
+        "far/up.html": head + old + "<p>filler</p>\n" * 400 + tail,  # stamp before the last 2 KB
+        "done.html": head + new + tail,
+        "none.html": head + tail,
+        "hidden.html": head + freshness.stamp_html("", "en", "UTC", False) + tail,
+    }
+    for name, text in pages.items():
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        sizes = freshness.restamp(str(tmp_path), [*pages, "gone.html"], new)
+    assert set(sizes) == {"near.html", "far/up.html", "hidden.html", "gone.html"}
+    assert sizes["gone.html"] is None and "gone.html: cannot update its sync time" in caplog.text
+    for name, text in pages.items():
+        expected = STAMP.sub(lambda _: new, text, count=1) if STAMP.search(text) else text
+        assert (tmp_path / name).read_text(encoding="utf-8") == expected, name
+        if name in sizes:
+            assert sizes[name] == (tmp_path / name).stat().st_size
+    # A longer stamp, then a shorter one again: the file ends where its text does.
+    for stamp in (longer, new):
+        freshness.restamp(str(tmp_path), ["near.html"], stamp)
+        assert (tmp_path / "near.html").read_text(encoding="utf-8") == head + stamp + tail

@@ -408,3 +408,26 @@ def test_the_content_cache_forgets_files_that_are_gone(tmp_path):
     site.build()
     assert cached() == {str(p) for p in (site.content / "news").glob("*.md")}
     assert not (site.output / f"{gone.stem}.html").exists()
+
+
+@pytest.mark.parametrize("spelling", ["plain", "trailing slash", "relative"])
+def test_remove_stale_keeps_what_the_build_produced_and_the_retained_names(tmp_path, monkeypatch, spelling):
+    """Every file the build did not produce goes, and then every folder left
+    empty; OUTPUT_RETENTION names (files or folders) at the output's top
+    stay, and the same names deeper down do not, however the output path is
+    spelled."""
+    from pelican_gnews.publish.incremental import remove_stale
+
+    out = tmp_path / "output"
+    files = ["index.html", "old.html", "CNAME", ".git/config", ".git/objects/ab/cd", "tag/a.html", "tag/b.html",
+             "gone/deep/page.html", "feeds/tag/CNAME", "feeds/tag/x.atom.xml", "été/page.html"]
+    for name in files:
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_text(name)
+    produced = {"index.html", "tag/a.html", "feeds/tag/x.atom.xml", "été/page.html"}
+    monkeypatch.chdir(tmp_path)
+    path = {"plain": str(out), "trailing slash": f"{out}/", "relative": "output"}[spelling]
+    assert remove_stale(path, produced, {"CNAME", ".git"}) == 4
+    left = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert left == produced | {"CNAME", ".git/config", ".git/objects/ab/cd"}
+    assert not (out / "gone").exists() and (out / "tag").is_dir()

@@ -117,7 +117,7 @@ def keep_pages_apart(generators) -> None:
     paths = [s.save_as for s in stories]
     used = set(paths)
     theme_dir = settings.get("THEME_STATIC_DIR", "theme").strip("/") + "/"
-    for story, path in zip(stories, paths):
+    for at, (story, path) in enumerate(zip(stories, paths)):
         owner = taken.get(path) or ("the theme" if path.startswith(theme_dir) else "")
         if not owner:
             continue
@@ -126,22 +126,24 @@ def keep_pages_apart(generators) -> None:
             story.slug = f"{old.rstrip('/')}-{short_hash(story.relative_source_path)[:width]}"
             if story.save_as not in taken and story.save_as not in used:
                 break
-        used.add(story.save_as)
+        paths[at] = story.save_as
+        used.add(paths[at])
         logger.warning("%s: slug %r would overwrite %s; published as %r. Give it another `slug:`.",
                        story.relative_source_path, old, owner, story.slug)
-    freeze_urls(stories)
+    freeze_urls(stories, paths)
 
 
-def freeze_urls(stories) -> None:
-    """Fix each story's url and save_as now that its slug is final.
+def freeze_urls(stories, paths) -> None:
+    """Fix each story's url and save_as (`paths`: each story's, formatted
+    once already) now that its slug is final.
 
     Pelican formats them anew at every use (a copy of the metadata and a
     relative path each time): a story is named on its page, in cards, feeds
     and lists, 40 times a build, which made this a fifth of the build.
     `override_url` / `override_save_as` are Pelican's own way to set them."""
-    for story in stories:
+    for story, path in zip(stories, paths):
         story.override_url = story.url
-        story.override_save_as = story.save_as
+        story.override_save_as = path
 
 
 def _rename_taxonomy(gen, settings) -> None:
