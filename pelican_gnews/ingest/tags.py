@@ -72,16 +72,22 @@ _FILLER = {
            "കൂടി", "പറഞ്ഞു", "ഇനി"},
 }
 
-# Runs of one script. Latin, Cyrillic, Greek, Arabic, Hebrew, Hangul... are
-# split on non-word characters; Han and Katakana runs are words in their own
-# right, and Hiragana runs are mostly grammar (particles, endings).
-# Marks (Malayalam's and Devanagari's vowel signs, Arabic's vowels) and
-# joiners are inside words, though \w has them not.
-_MARKS = "".join(chr(c) for c in range(0x300, 0x10000)
-                 if unicodedata.category(chr(c)) in ("Mn", "Mc", "Me")) + "\u200c\u200d"
-_WORD = re.compile(rf"[^\W\d_](?:[\w{re.escape(_MARKS)}’'.-]*[^\W_]|[{re.escape(_MARKS)}])*", re.UNICODE)
 _MIN_LEN = 3
 _MAX_LEN = 40
+
+
+@lru_cache(maxsize=1)
+def _word_pattern() -> re.Pattern:
+    """Runs of one script. Latin, Cyrillic, Greek, Arabic, Hebrew, Hangul...
+    are split on non-word characters; Han and Katakana runs are words in
+    their own right, and Hiragana runs are mostly grammar (particles,
+    endings). Marks (Malayalam's and Devanagari's vowel signs, Arabic's
+    vowels) and joiners are inside words, though \\w has them not.
+    Made at first use: finding the marks reads Unicode's first plane
+    (30 ms), which a build that tags nothing need not pay."""
+    marks = re.escape("".join(chr(c) for c in range(0x300, 0x10000)
+                              if unicodedata.category(chr(c)) in ("Mn", "Mc", "Me")) + "\u200c\u200d")
+    return re.compile(rf"[^\W\d_](?:[\w{marks}’'.-]*[^\W_]|[{marks}])*", re.UNICODE)
 
 
 @lru_cache(maxsize=64)
@@ -120,7 +126,7 @@ def words(text: str) -> list[tuple[str, str]]:
 @lru_cache(maxsize=16384)  # a headline is read as a story's, as a cluster's other, by the vocabulary
 def _words(text: str) -> tuple[tuple[str, str], ...]:
     out = []
-    for match in _WORD.finditer(text):
+    for match in _word_pattern().finditer(text):
         token = match.group(0).strip(".-’'")
         for part in _split_cjk(token) if not token.isascii() else [token]:
             part = re.sub(r"[’']s$", "", part)  # possessive: Trump's -> Trump

@@ -50,6 +50,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import decimal
+import functools
 import hashlib
 import json
 import logging
@@ -64,6 +65,7 @@ import pelican
 from pelican.cache import FileDataCacher
 from pelican.urlwrappers import URLWrapper
 
+from . import file_stamps
 from .archive_pages import Day, Month
 from .pagination import Page, Pages
 from .pelican_seams import cache_contents, replace_save_cache
@@ -307,11 +309,12 @@ def _files_still_there(contents: dict, root: str) -> dict:
             if not isinstance(key, str) or os.path.isfile(os.path.join(root, key))}
 
 
-def _safe_save(cacher):
+def _safe_save(cacher, stamps: file_stamps.FileStamps | None = None):
     """Pelican's save_cache, but whole or not at all: pickled to a file
     beside the cache and put in its place; on any failure the old cache
     file is removed too (the next build reads every file again) and one
-    line says why. Entries of files gone from PATH are left out."""
+    line says why. Entries of files gone from PATH are left out. Then
+    the cache's file stamps (file_stamps.py), if it keeps them."""
 
     def save_cache():
         saves, path, open_cache, contents = cache_contents(cacher)
@@ -325,6 +328,8 @@ def _safe_save(cacher):
             with open_cache(tmp, "wb") as handle:
                 pickle.dump(contents, handle)
             os.replace(tmp, path)
+            if stamps is not None:
+                stamps.save()
         except Exception as exc:  # noqa: BLE001 - pickling raises many kinds
             culprits = _unpicklable(cacher.settings)
             logger.warning("pelican-gnews: content cache %s not saved (%s%s); the next build reads every file",
@@ -339,10 +344,14 @@ def _safe_save(cacher):
 
 def safe_cache_saves(generator) -> None:
     """For each generator: its content caches (Pelican's generator and
-    reader levels) are saved by _safe_save."""
+    reader levels) are saved by _safe_save, with their file stamps."""
     for cacher in (generator, getattr(generator, "readers", None)):
         if isinstance(cacher, FileDataCacher):
-            replace_save_cache(cacher, _safe_save)
+            # Only the readers' cache is made before generator_init (a
+            # generator's own cache is made after it, and is off unless
+            # CONTENT_CACHING_LAYER is "generator").
+            stamps = file_stamps.remember(cacher) if cacher is not generator else None
+            replace_save_cache(cacher, functools.partial(_safe_save, stamps=stamps))
 
 
 def _loose(value) -> str:

@@ -135,6 +135,11 @@ PIECES = (
           lambda: _source_has(G.CachingGenerator, "__init__", 'self.settings["CONTENT_CACHING_LAYER"] == "generator"')()
           or _method(pelican.cache.FileStampDataCacher, "get_cached_data", ["self", "filename", "default"])()
           or _method(pelican.cache.FileStampDataCacher, "cache_data", ["self", "filename", "data"])()),
+    Piece("FileStampDataCacher._filestamp_func", "wrapped on each content cache that stamps files by hash "
+          "(file_stamps.py): Pelican reads and hashes every content file at every build; a file the file "
+          "system says is unchanged since the last build keeps the stamp it had",
+          lambda: _sets(pelican.cache.FileStampDataCacher, "__init__", "_filestamp_func")()
+          or _source_has(pelican.cache.FileStampDataCacher, "_get_file_stamp", "self._filestamp_func(filename)")()),
     Piece("Generator.add_static_links, Content._content, Content._get_intrasite_link_regex",
           "add_static_links wrapped on the articles and pages generators (scan_static_links_lightly): content "
           "that cannot hold a {static} or {attach} link is not scanned with Pelican's slow pattern",
@@ -238,6 +243,15 @@ def skip_unused_stamps(generator) -> None:
     if isinstance(generator, G.CachingGenerator) and generator.settings.get("CONTENT_CACHING_LAYER") != "generator":
         generator.get_cached_data = lambda filename, default=None: default
         generator.cache_data = lambda filename, data: None
+
+
+def file_stamp_function(cacher):
+    """The cacher's stamp of a file (a hash of its bytes, or its mtime), or None."""
+    return getattr(cacher, "_filestamp_func", None)
+
+
+def use_file_stamp_function(cacher, function) -> None:
+    cacher._filestamp_func = function
 
 
 def scan_static_links_lightly(generator) -> None:
