@@ -7,6 +7,7 @@ again, as a cold build reads it."""
 from __future__ import annotations
 
 import os
+import pickle
 
 import pytest
 from conftest import site_files
@@ -71,10 +72,19 @@ def test_a_file_changed_just_before_the_build_is_hashed_again_next_time(cached_s
     assert sorted(hashed) == [f"s{n}.md" for n in range(8)]
 
 
-@pytest.mark.parametrize("damage", [b"", b"not a pickle", b"\x80\x05N."])
+def _entries_of_another_shape(site) -> bytes:
+    stamps = {str(path): shape for path, shape in zip(sorted((site.content / "news").glob("*.md")), [
+        "junk", (), (1,), (1, 2), ([1], b""), None, ((), b"", 3), (("x",), b"")])}
+    return pickle.dumps({"version": file_stamps.VERSION, "method": "md5", "stamps": stamps})
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a pickle", b"\x80\x05N.", pickle.dumps({"version": 99}),
+                                    _entries_of_another_shape])
 def test_a_damaged_stamps_file_means_every_file_is_hashed(cached_site, hashed, tmp_path, monkeypatch, damage):
     monkeypatch.setattr(file_stamps, "RACY_NS", 0)
     cached_site.build()
+    if callable(damage):
+        damage = damage(cached_site)
     (tmp_path / "cache" / "gnews-stamps-ArticlesGenerator-Readers.pickle").write_bytes(damage)
     hashed.clear()
     cached_site.build()

@@ -66,7 +66,9 @@ class FileStamps:
         if not (isinstance(record, dict) and record.get("version") == VERSION
                 and record.get("method") == self.method and isinstance(record.get("stamps"), dict)):
             return {}
-        return record["stamps"]
+        # Only entries of the shape save() writes: (the file's four figures, its stamp).
+        return {name: entry for name, entry in record["stamps"].items()
+                if type(entry) is tuple and len(entry) == 2 and type(entry[0]) is tuple}
 
     def stamp(self, filename: str):
         """Pelican's stamp of `filename`: remembered, or the file's hash."""
