@@ -1,11 +1,12 @@
 """The benchmark keeps working: a tiny run (it is never timed in the tests)."""
 
 import os
+import pickle
 import subprocess
 import sys
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, Site
 
 
 @pytest.mark.slow  # runs the benchmark scripts (10-33 s)
@@ -93,3 +94,26 @@ def test_the_hour_benchmark_sets_this_checkout_against_a_revision(tmp_path):
         cpu = float(rows["CPU time of the update (user + system)"][side].split()[0])
         assert 0 < cpu < (os.cpu_count() or 1) * wall + 1, (cpu, wall)
     assert "story pages), medians of 1 alternating rounds" in proc.stdout
+
+
+@pytest.mark.slow  # starts Pelican
+def test_pelican_s_own_part_reads_every_story_and_writes_nothing(tmp_path):
+    """benchmarks/pelican_floor.py, as year.py runs it: Pelican reads every
+    story into its context (its content cache holds each) and stops there,
+    with a cache and output of its own; the site's own are left alone."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import year
+
+    site = Site(tmp_path / "site")
+    site.write_listed_stories(5)
+    floor = year.floor_conf(site.root, year.site_conf(site.root, []))
+    proc = subprocess.run([str(year.BIN / "pelican"), "-s", str(floor), "-q"], capture_output=True, text=True,
+                          cwd=site.root)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    with open(site.root / "floor-cache" / "ArticlesGenerator-Readers", "rb") as handle:
+        read = pickle.load(handle)
+    assert sorted(os.path.basename(name) for name in read) == [f"s{n}.md" for n in range(5)]
+    # Read by the story reader (its coverage list), not Pelican's Markdown reader.
+    assert all(len(meta["coverage"]) == 2 for _, (_, meta) in read.values())
+    assert not [p for p in (site.root / "floor-output").rglob("*") if p.is_file()]
+    assert not (site.root / "cache").exists() and not (site.root / "output").exists()
