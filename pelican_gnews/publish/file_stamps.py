@@ -7,9 +7,9 @@ file at every build to know whether its cached reading still holds: 5,000
 stories, 5,000 files read an hour.
 
 A file's stamp is remembered here with what the file system says of it
-(inode, size, modification and change times, as incremental.py's guard
-stamps files): a build that finds a file with the same four gives the
-stamp it remembered without reading the file. This is what git's index
+(what_tells_a_write: inode, size, modification and change times, as
+incremental.py's guard stamps files): a build that finds a file with the
+same four gives the stamp it remembered without reading the file. This is what git's index
 does, with the same care for "racy" files: a file changed in the last two
 seconds before the build started is not remembered, since a second write
 within one tick of its clock would leave all four as they were. A file
@@ -39,6 +39,13 @@ logger = logging.getLogger(__name__)
 
 VERSION = 1
 RACY_NS = 2_000_000_000  # a file changed this close to the build's start is hashed again next time
+
+
+def what_tells_a_write(st: os.stat_result) -> tuple:
+    """What the file system says of a file that changes with any write to
+    it: inode, size, modification and change times (the change time even
+    when a tool puts the mtime back)."""
+    return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
 def _name(cache_path: str) -> str:
@@ -76,7 +83,7 @@ class FileStamps:
             st = os.stat(filename)
         except OSError:
             return self.hash_file(filename)  # raises as Pelican's own does, and Pelican says so
-        seen = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+        seen = what_tells_a_write(st)
         known = self.kept.get(filename) or self.known.get(filename)
         value = known[1] if known is not None and known[0] == seen else self.hash_file(filename)
         if max(st.st_mtime_ns, st.st_ctime_ns) < self.trusted_before:

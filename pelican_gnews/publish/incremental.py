@@ -181,7 +181,7 @@ def build_key(settings) -> str | None:
 
 def _content_stamps(settings) -> dict[str, tuple]:
     """Every file under PATH (the stories and the archive) with what tells
-    a write from none (inode, size, change and modification times)."""
+    a write from none (file_stamps.what_tells_a_write)."""
     stamps = {}
     root = settings.get("PATH") or "."
     # Folders the build writes itself, should they be under PATH.
@@ -191,8 +191,7 @@ def _content_stamps(settings) -> dict[str, tuple]:
         for name in files:
             path = os.path.join(dirpath, name)
             with contextlib.suppress(OSError):
-                st = os.stat(path)
-                stamps[path] = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+                stamps[path] = file_stamps.what_tells_a_write(os.stat(path))
     return stamps
 
 
