@@ -95,7 +95,7 @@ class Side:
         built, _ = run_process([str(BIN / "pelican"), "-s", str(conf), "-q"], self.copy, env=self.env)
         stats = json.loads((self.copy / "cache" / "gnews-build-stats.json").read_text())
         return {"sync": synced, "build": built, "update": synced + built, "cpu": cpu_of_children() - before,
-                "rendered": stats["rendered"]}
+                "rendering": stats.get("rendering_seconds", float("nan")), "rendered": stats["rendered"]}
 
 
 def cpu_of_children() -> float:
@@ -146,12 +146,17 @@ def main(argv=None) -> int:
     print(f"| measure | {args.against} | this checkout | ratio |")
     print("|---|---:|---:|---:|")
     for key, label in (("update", "hourly update (sync + build)"), ("sync", "of which the sync"),
-                       ("build", "of which the build"), ("cpu", "CPU time of the update (user + system)"),
+                       ("build", "of which the build"),
+                       ("rendering", "of which rendering the changed pages and feeds (the build's stats)"),
+                       ("cpu", "CPU time of the update (user + system)"),
                        ("rendered", "files rendered by the build")):
         a, b = med["other"][key], med["this"][key]
         unit = "" if key == "rendered" else " s"
-        shown = (f"{a:.0f}", f"{b:.0f}") if key == "rendered" else (f"{a:.2f}", f"{b:.2f}")
-        print(f"| {label} | {shown[0]}{unit} | {shown[1]}{unit} | {b / a:.2f} |")
+        shown = [f"{x:.0f}{unit}" if key == "rendered" else f"{x:.2f}{unit}" for x in (a, b)]
+        # A revision whose builds do not record it (NaN): no ratio.
+        shown = [text if x == x else "not recorded" for text, x in zip(shown, (a, b))]
+        ratio = f"{b / a:.2f}" if a == a and b == b and a else "—"
+        print(f"| {label} | {shown[0]} | {shown[1]} | {ratio} |")
     return 0
 
 

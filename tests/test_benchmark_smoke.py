@@ -1,5 +1,6 @@
 """The benchmark keeps working: a tiny run (it is never timed in the tests)."""
 
+import json
 import os
 import pickle
 import subprocess
@@ -85,10 +86,13 @@ def test_the_hour_benchmark_sets_this_checkout_against_a_revision(tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     rows = {line.split("|")[1].strip(): line.split("|")[2:5] for line in proc.stdout.splitlines()
             if line.startswith("| ") and "measure" not in line}
-    assert set(rows) == {"hourly update (sync + build)", "of which the sync", "of which the build",
+    rendering = "of which rendering the changed pages and feeds (the build's stats)"
+    assert set(rows) == {"hourly update (sync + build)", "of which the sync", "of which the build", rendering,
                          "CPU time of the update (user + system)", "files rendered by the build"}
     theirs, ours, _ = rows["files rendered by the build"]
     assert int(theirs) == int(ours) > 0
+    # This checkout's builds time their rendering: some of the build, not all of it.
+    assert 0 < float(rows[rendering][1].split()[0]) < float(rows["of which the build"][1].split()[0]), rows
     # The processes' CPU time, Pagefind's too: some, and no more than the machine's cores give.
     for side in (0, 1):
         wall = float(rows["hourly update (sync + build)"][side].split()[0])
@@ -120,3 +124,18 @@ def test_pelican_s_own_part_reads_every_story_and_writes_nothing(tmp_path):
     assert all(len(meta["coverage"]) == 2 for _, (_, meta) in read.values())
     assert not [p for p in (site.root / "floor-output").rglob("*") if p.is_file()]
     assert not (site.root / "cache").exists() and not (site.root / "output").exists()
+
+
+def test_the_year_report_puts_the_in_memory_hour_in_parts():
+    """The hour in parts (year.hour_by_part): the plugin's other work is
+    what the sync, Pelican's own part and the rendering leave of the hour."""
+    result = {"mem_hourly": 5.0, "mem_sync": 1.0, "mem_pelican_own": 1.5, "mem_rendering": 0.75,
+              "mem_hugo_pagefind": 3.5, "mem_build_stats": {"rendered": 1234}}
+    # In a process of its own: importing year gives feedmaker the simulation's link tokens.
+    script = ("import json, sys; sys.path.insert(0, sys.argv[1]); import year; "
+              "print(year.hour_by_part(json.loads(sys.argv[2])))")
+    line = subprocess.run([sys.executable, "-c", script, str(ROOT / "benchmarks"), json.dumps(result)],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    assert "sync 1.00 s" in line and "Pelican's own part 1.50 s" in line
+    assert "rendering the 1,234 changed pages and feeds 0.75 s" in line
+    assert "the plugin's other work in the build 1.75 s" in line and "a 1.0x hour has 3.50 s" in line

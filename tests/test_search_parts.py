@@ -9,11 +9,14 @@ from __future__ import annotations
 import random
 import re
 import shutil
+import threading
+from collections import ChainMap
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from conftest import SEED_STORY, Site, search_fragments, search_index, serve
 
+from pelican_gnews.publish import freshness
 from pelican_gnews.publish.search import LONGEST, RECORD_NAME, IndexJob, StoryPage, parts_for, plan_parts
 
 T0 = datetime(2026, 1, 9, 8, 0, tzinfo=timezone.utc)
@@ -141,6 +144,52 @@ def test_an_incremental_build_makes_the_changed_parts_only_and_holds_what_a_cold
     assert search_fragments(cold.output) == incremental
     assert parts_listed(cold.output) == listed
     assert errors() == []
+
+
+def test_kept_pages_pagefind_reads_get_the_sync_time_once_it_is_done(tmp_path, monkeypatch):
+    """Kept pages get the last sync's time in place (freshness.restamp)
+    while Pagefind still indexes, except the story pages of the parts it
+    makes again: it reads those through hard links, which share their bytes."""
+    site = Site(tmp_path / "site")
+    for n in range(12):
+        site.write(f"news/story-{n}.md", story(n, n))
+    settings = {"GNEWS_SEARCH": True, "GNEWS_INCREMENTAL": True, "CACHE_PATH": str(site.root / "cache"),
+                "CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "GNEWS_SEARCH_PART_PAGES": 3}
+    site.build(**settings)
+    # Pagefind held back until the writer waits for it: any page restamped
+    # before that is restamped while it runs.
+    jobs, calls, gate = [], [], threading.Event()
+    index, wait, restamp, stamp = IndexJob._index, IndexJob.wait, freshness.restamp, freshness.current_stamp
+
+    def held_index(self, todo, runs):
+        jobs.append(self)
+        gate.wait(60)
+        index(self, todo, runs)
+
+    def opened_wait(self):
+        gate.set()
+        wait(self)
+
+    def spy(output_path, names, new_stamp):
+        names = list(names)
+        calls.append((names, jobs[-1]._thread.is_alive()))
+        return restamp(output_path, names, new_stamp)
+
+    monkeypatch.setattr(IndexJob, "_index", held_index)
+    monkeypatch.setattr(IndexJob, "wait", opened_wait)
+    monkeypatch.setattr(freshness, "restamp", spy)
+    monkeypatch.setattr(freshness, "current_stamp",  # a sync since the last build
+                        lambda context: stamp(ChainMap({"GNEWS_SYNCED": "2026-01-10T08:00:00+00:00"}, context)))
+    site.write("news/story-12.md", story(12, 12))  # the newest part is made again
+    site.build(**settings)
+    read = jobs[-1].reading()
+    restamped = {name for names, _ in calls for name in names}
+    assert read & restamped  # kept story pages of a part made again
+    assert restamped - read  # and other kept pages
+    assert not [name for names, running in calls if running for name in names if name in read]
+    assert [name for names, running in calls if running for name in names]  # the others meanwhile
+    for name in read & restamped:
+        assert '<time datetime="2026-01-10T08:00:00+00:00">' in (site.output / name).read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")

@@ -65,7 +65,7 @@ import pelican
 from pelican.cache import FileDataCacher
 from pelican.urlwrappers import URLWrapper
 
-from . import file_stamps
+from . import cache_delta, file_stamps
 from .archive_pages import Day, Month
 from .pagination import Page, Pages
 from .pelican_seams import cache_contents, replace_save_cache
@@ -308,12 +308,14 @@ def _files_still_there(contents: dict, root: str) -> dict:
             if not isinstance(key, str) or os.path.isfile(os.path.join(root, key))}
 
 
-def _safe_save(cacher, stamps: file_stamps.FileStamps | None = None):
+def _safe_save(cacher, stamps: file_stamps.FileStamps | None = None, delta: cache_delta.CacheDelta | None = None):
     """Pelican's save_cache, but whole or not at all: pickled to a file
     beside the cache and put in its place; on any failure the old cache
     file is removed too (the next build reads every file again) and one
-    line says why. Entries of files gone from PATH are left out. Then
-    the cache's file stamps (file_stamps.py), if it keeps them."""
+    line says why. Entries of files gone from PATH are left out. With a
+    `delta`, only what changed since the file was written whole, while
+    that is little (cache_delta.py). Then the cache's file stamps
+    (file_stamps.py), if it keeps them."""
 
     def save_cache():
         saves, path, open_cache, contents = cache_contents(cacher)
@@ -324,9 +326,12 @@ def _safe_save(cacher, stamps: file_stamps.FileStamps | None = None):
         tmp = path.with_name(path.name + ".tmp")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            with open_cache(tmp, "wb") as handle:
-                pickle.dump(contents, handle)
-            os.replace(tmp, path)
+            if delta is None or not delta.save(contents):
+                with open_cache(tmp, "wb") as handle:
+                    pickle.dump(contents, handle)
+                os.replace(tmp, path)
+                if delta is not None:
+                    delta.saved_whole()
             if stamps is not None:
                 stamps.save()
         except Exception as exc:  # noqa: BLE001 - pickling raises many kinds
@@ -334,7 +339,7 @@ def _safe_save(cacher, stamps: file_stamps.FileStamps | None = None):
             logger.warning("pelican-gnews: content cache %s not saved (%s%s); the next build reads every file",
                            path.name, f"setting {culprits} cannot be stored" if culprits else "",
                            "" if culprits else str(exc)[:200])
-            for stale in (tmp, path):
+            for stale in (tmp, path, *([delta.path] if delta is not None else [])):
                 with contextlib.suppress(OSError):
                     stale.unlink()
 
@@ -343,14 +348,18 @@ def _safe_save(cacher, stamps: file_stamps.FileStamps | None = None):
 
 def safe_cache_saves(generator) -> None:
     """For each generator: its content caches (Pelican's generator and
-    reader levels) are saved by _safe_save, with their file stamps."""
+    reader levels) are saved by _safe_save, the readers' with its file
+    stamps and as a delta."""
     for cacher in (generator, getattr(generator, "readers", None)):
         if isinstance(cacher, FileDataCacher):
             # Only the readers' cache is made before generator_init (a
             # generator's own cache is made after it, and is off unless
             # CONTENT_CACHING_LAYER is "generator").
-            stamps = file_stamps.remember(cacher) if cacher is not generator else None
-            replace_save_cache(cacher, functools.partial(_safe_save, stamps=stamps))
+            readers = cacher is not generator
+            stamps = file_stamps.remember(cacher) if readers else None
+            loaded = bool(cacher.settings.get("LOAD_CONTENT_CACHE"))
+            delta = cache_delta.CacheDelta(cacher, load=loaded) if readers else None
+            replace_save_cache(cacher, functools.partial(_safe_save, stamps=stamps, delta=delta))
 
 
 def _loose(value) -> str:

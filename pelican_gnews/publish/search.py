@@ -315,8 +315,14 @@ class IndexJob:
 
     def wait(self) -> None:
         """Until Pagefind is done: the writer waits before it touches
-        kept pages in place (their sync time, freshness.py)."""
+        kept pages it reads in place (their sync time, freshness.py)."""
         self._thread.join()
+
+    def reading(self) -> frozenset[str]:
+        """The pages Pagefind may read until it is done: those of the parts
+        it makes again (it reads them through hard links, which share the
+        page's bytes)."""
+        return frozenset(page.name for part in self.todo for page in part.pages)
 
     def publish(self) -> None:
         """The parts made into the output and the parts no page lists out

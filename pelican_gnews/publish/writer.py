@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import time
 from collections import ChainMap
 from pathlib import Path
 
@@ -54,6 +55,9 @@ class GNewsWriter(Writer):
         self.sitemap = Sitemap(self.settings)
         self.manifest: Manifest | None = None
         self.kept: list[str] = []  # pages kept from the last build, for their sync stamp (freshness.py)
+        # Seconds spent rendering and writing the pages and feeds that
+        # changed: what an hourly build cannot shed (the build's stats).
+        self.rendering = 0.0
         self._fingerprints: Fingerprints | None = None
         # Story pages, written first (pelican_seams: ArticlesGenerator.generate_pages); at
         # the first other page the search index starts on them.
@@ -127,8 +131,10 @@ class GNewsWriter(Writer):
             signals.content_written.send(os.path.join(self.output_path, name),
                                          context=ChainMap({"localsiteurl": None, **kwargs}, context))
             return False
+        started = time.perf_counter()
         super().write_file(name, template, context, relative_urls, {}, template_name, override_output, url,
                            **kwargs)
+        self.rendering += time.perf_counter() - started
         if self.manifest is not None:
             self.manifest.written(name, fingerprint)
         return True
@@ -204,6 +210,7 @@ class GNewsWriter(Writer):
             if self.manifest.unchanged(path, fingerprint) and (
                     json_path is None or (Path(self.output_path) / json_path).is_file()):
                 return None
+        started = time.perf_counter()
         feed = super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
         if json_path:
             json_url = self.urljoiner(self.feed_domain, jsonfeed.path_for(url or path))
@@ -211,6 +218,7 @@ class GNewsWriter(Writer):
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(jsonfeed.document(feed, json_url, str(context.get("DEFAULT_LANG") or "")),
                               encoding="utf-8")
+        self.rendering += time.perf_counter() - started
         if path and self.manifest is not None:
             self.manifest.written(path, fingerprint)
         return feed
@@ -260,9 +268,8 @@ class GNewsWriter(Writer):
 
     def finish(self) -> None:
         """After the build: write the sitemap; remove what the build did
-        not produce, save the manifest."""
-        if self.search_job is not None:
-            self.search_job.wait()  # before kept pages are touched in place
+        not produce, save the manifest. What touches no kept page is done
+        while Pagefind may still be indexing the story pages."""
         if self.sitemap.on:
             write_data(self, {}, self.sitemap.save_as, None, self.sitemap.document)
         if self.manifest is None:
@@ -280,23 +287,34 @@ class GNewsWriter(Writer):
         keep = set(self.settings.get("OUTPUT_RETENTION", ()))
         if self._indexing:
             keep.update((search.BUNDLE, search.STAGE))
+        # Pagefind reads this build's story pages (through links of their
+        # own), never a stale file.
         removed = remove_stale(self.output_path, self.produced, keep)
+        for store in self._story_stores(self.context):
+            store.save(self.context.get("articles", ()))
         # Kept pages get the last sync's time (none of their fingerprints
         # has it); they all have it already when it is the last build's.
+        # Those Pagefind may still be reading, once it is done.
         stamp = freshness.current_stamp(self.context)
-        stamped = freshness.restamp(self.output_path, self.kept, stamp) if stamp != self.manifest.stamp else {}
+        read = self.search_job.reading() if self.search_job is not None else frozenset()
+        now, later = [], []
+        if stamp != self.manifest.stamp:
+            for name in self.kept:
+                (later if name in read else now).append(name)
+        stamped = freshness.restamp(self.output_path, now, stamp)
+        if self.search_job is not None:
+            self.search_job.wait()
+        stamped.update(freshness.restamp(self.output_path, later, stamp))
         self.manifest.stamp = stamp
         for name, size in stamped.items():
             if size is None:
                 self.manifest.new.pop(name, None)
             else:
                 self.manifest.new[name][1] = size
-        for store in self._story_stores(self.context):
-            store.save(self.context.get("articles", ()))
         self.manifest.save()  # the build key is saved after this (incremental.finish_cache_guard)
         # For the workflow's job summary (and anyone timing builds).
         stats = {"rendered": self.manifest.rendered, "kept": self.manifest.kept, "removed": removed,
-                 "files": len(self.produced), "stamped": len(stamped)}
+                 "files": len(self.produced), "stamped": len(stamped), "rendering_seconds": round(self.rendering, 3)}
         (Path(self.settings.get("CACHE_PATH") or "cache") / STATS_NAME).write_text(json.dumps(stats) + "\n")
         logger.info("pelican-gnews: incremental build: %d page(s) rendered, %d kept (%d given the last sync's "
                     "time), %d stale file(s) removed", self.manifest.rendered, self.manifest.kept, len(stamped),
