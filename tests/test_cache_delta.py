@@ -99,13 +99,19 @@ def test_a_few_changes_go_beside_the_cache_and_the_next_build_reads_only_new_one
     assert b"Story 5 grows" in b"".join(site_files(site.output).values())
 
 
-def test_more_changes_write_the_cache_whole_and_drop_the_delta(cached_site, read, tmp_path):
-    site = cached_site
+def _built_with_a_delta(site, tmp_path, n: int = 1):
+    """Built, story `n` grown, built again: the cache's files."""
     site.build()
-    _grow(site, 1)
+    _grow(site, n)
     site.build()
     whole, delta = _files(tmp_path)
     assert delta.exists()
+    return whole, delta
+
+
+def test_more_changes_write_the_cache_whole_and_drop_the_delta(cached_site, read, tmp_path):
+    site = cached_site
+    whole, delta = _built_with_a_delta(site, tmp_path)
     for n in (2, 4):  # three changed since the cache was written whole: more than an eighth
         _grow(site, n)
     read.clear()
@@ -133,11 +139,7 @@ def test_a_deleted_story_leaves_the_cache(cached_site, tmp_path):
 
 def test_an_unchanged_site_keeps_no_delta(cached_site, tmp_path):
     site = cached_site
-    site.build()
-    _grow(site, 1)
-    site.build()
-    whole, delta = _files(tmp_path)
-    assert delta.exists()
+    whole, delta = _built_with_a_delta(site, tmp_path)
     (site.content / "news" / "s1.md").write_text((site.content / "news" / "s1.md").read_text(encoding="utf-8"))
     site.build()
     assert delta.exists()  # s1 still differs from the whole file
@@ -150,10 +152,7 @@ def test_an_unchanged_site_keeps_no_delta(cached_site, tmp_path):
 def test_a_delta_changed_outside_a_build_means_every_story_is_read(cached_site, read, tmp_path):
     """The build key guards the delta as it does Pelican's file."""
     site = cached_site
-    site.build()
-    _grow(site, 3)
-    site.build()
-    _, delta = _files(tmp_path)
+    _, delta = _built_with_a_delta(site, tmp_path, 3)
     delta.write_bytes(delta.read_bytes() + b"\0")
     read.clear()
     site.build()
@@ -182,11 +181,14 @@ def test_a_damaged_delta_is_left_out_with_one_line(tmp_path, caplog, damage):
     assert not delta.save(cacher._cache)  # one change of three: more than an eighth
 
 
-def test_a_delta_over_a_cache_not_loaded_is_not_laid(tmp_path):
+@pytest.mark.parametrize("load", [False, True])
+def test_a_delta_over_a_cache_not_loaded_is_not_laid(tmp_path, load):
+    """Pelican loaded nothing: LOAD_CONTENT_CACHE off, or a file it could
+    not read (which it only logs)."""
     cacher = _cacher(tmp_path, {"a": 1})
-    cacher._cache = {}  # LOAD_CONTENT_CACHE off: Pelican loaded nothing
+    cacher._cache = {}
     (tmp_path / f"Cache{cache_delta.SUFFIX}").write_bytes(
         pickle.dumps({"version": cache_delta.VERSION, "entries": {"b": 2}, "removed": ["a"]}))
-    delta = cache_delta.CacheDelta(cacher, load=False)
+    delta = cache_delta.CacheDelta(cacher, load=load)
     assert cacher._cache == {}
-    assert not delta.save({"b": 2})  # unknown file: written whole
+    assert not delta.save({"b": 2})  # what the file holds is unknown: written whole

@@ -105,13 +105,20 @@ def made(output, before: dict[str, int]) -> set[str]:
     return {name for name, stamp in part_stamps(output).items() if before.get(name) != stamp}
 
 
-def test_an_incremental_build_makes_the_changed_parts_only_and_holds_what_a_cold_one_does(tmp_path, errors):
+def twelve_stories(tmp_path) -> tuple[Site, dict]:
+    """Twelve stories an hour apart, built incrementally in parts of three
+    pages on average: the site and its settings."""
     site = Site(tmp_path / "site")
     for n in range(12):
         site.write(f"news/story-{n}.md", story(n, n))
     settings = {"GNEWS_SEARCH": True, "GNEWS_INCREMENTAL": True, "CACHE_PATH": str(site.root / "cache"),
                 "CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "GNEWS_SEARCH_PART_PAGES": 3}
     site.build(**settings)
+    return site, settings
+
+
+def test_an_incremental_build_makes_the_changed_parts_only_and_holds_what_a_cold_one_does(tmp_path, errors):
+    site, settings = twelve_stories(tmp_path)
     stamps = part_stamps(site.output)
     assert len(stamps) > 2 and sorted(parts_listed(site.output)) == sorted(stamps)
 
@@ -150,12 +157,7 @@ def test_kept_pages_pagefind_reads_get_the_sync_time_once_it_is_done(tmp_path, m
     """Kept pages get the last sync's time in place (freshness.restamp)
     while Pagefind still indexes, except the story pages of the parts it
     makes again: it reads those through hard links, which share their bytes."""
-    site = Site(tmp_path / "site")
-    for n in range(12):
-        site.write(f"news/story-{n}.md", story(n, n))
-    settings = {"GNEWS_SEARCH": True, "GNEWS_INCREMENTAL": True, "CACHE_PATH": str(site.root / "cache"),
-                "CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "GNEWS_SEARCH_PART_PAGES": 3}
-    site.build(**settings)
+    site, settings = twelve_stories(tmp_path)
     # Pagefind held back until the writer waits for it: any page restamped
     # before that is restamped while it runs.
     jobs, calls, gate = [], [], threading.Event()

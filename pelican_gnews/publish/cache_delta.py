@@ -40,9 +40,10 @@ class CacheDelta:
     def __init__(self, cacher, load: bool):
         _, cache_path, _, contents = pelican_seams.cache_contents(cacher)
         self.path = Path(f"{cache_path}{SUFFIX}")
-        # None: Pelican loaded nothing, so what its file holds is unknown
-        # here, and the next save writes it whole.
-        self.base: dict | None = dict(contents) if load and os.path.isfile(cache_path) else None
+        # None: Pelican loaded nothing (or its file could not be read, which
+        # Pelican only logs), so what its file holds is unknown here, and
+        # the next save writes it whole.
+        self.base: dict | None = dict(contents) if load and contents and os.path.isfile(cache_path) else None
         if self.base is not None:
             record = self._read()
             if record is not None:
