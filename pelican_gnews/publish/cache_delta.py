@@ -21,10 +21,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import pickle
 from pathlib import Path
 
 from . import pelican_seams
+from .data_files import load_pickle, save_pickle
 
 logger = logging.getLogger(__name__)
 
@@ -52,25 +52,21 @@ class CacheDelta:
                     contents.pop(key, None)
 
     def _read(self) -> dict | None:
-        try:
-            with open(self.path, "rb") as handle:
-                record = pickle.load(handle)
-        except FileNotFoundError:
-            return None
-        except Exception as exc:  # noqa: BLE001 - unpickling raises many kinds
-            logger.info("pelican-gnews: %s cannot be read (%s); its stories are read again", self.path, exc)
+        record = load_pickle(self.path)
+        if record is None and not self.path.exists():
             return None
         if not (isinstance(record, dict) and record.get("version") == VERSION
                 and isinstance(record.get("entries"), dict) and isinstance(record.get("removed"), list)):
-            logger.info("pelican-gnews: %s is not a cache delta; its stories are read again", self.path)
+            logger.info("pelican-gnews: %s is not a cache delta that can be read; its stories are read again",
+                        self.path)
             return None
         return record
 
     def save(self, contents: dict) -> bool:
         """Write what differs from Pelican's file, if that is little.
         Returns whether it did; if not, the caller writes the cache whole
-        and then calls saved_whole(). Raises OSError or a pickling error,
-        as a save of the whole cache would."""
+        and then calls saved_whole(). Raises OSError when it cannot, as a
+        save of the whole cache would."""
         base = self.base
         if base is None:
             return False
@@ -81,15 +77,9 @@ class CacheDelta:
             return True
         if len(changed) + len(removed) > len(contents) // SHARE:
             return False
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        try:
-            with open(tmp, "wb") as handle:
-                pickle.dump({"version": VERSION, "entries": changed, "removed": removed}, handle,
-                            protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
-        finally:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
+        failed = save_pickle(self.path, {"version": VERSION, "entries": changed, "removed": removed})
+        if failed:
+            raise OSError(failed)
         return True
 
     def saved_whole(self) -> None:

@@ -27,13 +27,13 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import pickle
 import time
 from pathlib import Path
 
 from pelican.cache import FileStampDataCacher
 
 from . import pelican_seams
+from .data_files import load_pickle, save_pickle
 
 logger = logging.getLogger(__name__)
 
@@ -65,11 +65,7 @@ class FileStamps:
         self.kept: dict[str, tuple] = {}
 
     def _load(self) -> dict:
-        try:
-            with open(self.path, "rb") as handle:
-                record = pickle.load(handle)
-        except Exception:  # noqa: BLE001 - a damaged file is one without stamps: every file is hashed
-            return {}
+        record = load_pickle(self.path)  # None, damaged or missing: every file is hashed
         if not (isinstance(record, dict) and record.get("version") == VERSION
                 and record.get("method") == self.method and isinstance(record.get("stamps"), dict)):
             return {}
@@ -93,22 +89,14 @@ class FileStamps:
     def save(self) -> None:
         """Whole or not at all; a file that cannot be written means the next
         build hashes every file."""
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        if not self.kept:  # a cache that stamped nothing (its layer is off): no file
+        failed = "" if not self.kept else save_pickle(
+            self.path, {"version": VERSION, "method": self.method, "stamps": self.kept})
+        if failed:
+            logger.info("pelican-gnews: %s not saved (%s); the next build hashes every content file",
+                        self.path.name, failed)
+        if failed or not self.kept:  # a cache that stamped nothing (its layer is off): no file
             with contextlib.suppress(OSError):
                 self.path.unlink()
-            return
-        try:
-            with open(tmp, "wb") as handle:
-                pickle.dump({"version": VERSION, "method": self.method, "stamps": self.kept}, handle,
-                            protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
-        except (OSError, pickle.PicklingError) as exc:
-            logger.info("pelican-gnews: %s not saved (%s); the next build hashes every content file",
-                        self.path.name, exc)
-            for stale in (tmp, self.path):
-                with contextlib.suppress(OSError):
-                    stale.unlink()
 
 
 def remember(cacher) -> FileStamps | None:
