@@ -134,18 +134,21 @@ def parse_line(line: str, where: str, warn: bool = True) -> Entry | None:
 
 
 def read_month_lines(path: Path, warn: bool = True, data: bytes | None = None,
-                     numbers: Container[int] | None = None) -> list[tuple[int, Entry, str]]:
+                     numbers: Container[int] | None = None, start: int = 0) -> list[tuple[int, Entry, str]]:
     """Every readable entry of a month file with its line and its number,
     in file order (`data`: its bytes, already read; `numbers`: only the
-    lines of these numbers)."""
+    lines of these numbers; `start`: only the lines from this byte on, the
+    first byte of a line, numbered as in the whole file)."""
     try:
-        text = read_text(path.read_bytes() if data is None else data)
+        raw = path.read_bytes() if data is None else data
     except OSError as exc:
         if warn:
             logger.warning("%s: cannot read the archive month (%s)", path, exc.strerror or exc)
         return []
+    # A line's bytes decode alone: a newline byte is never inside a character.
+    text = read_text(raw) if start == 0 else raw[start:].decode("utf-8", "replace")
     entries = []
-    for number, line in enumerate(text.split("\n"), 1):
+    for number, line in enumerate(text.split("\n"), raw.count(b"\n", 0, start) + 1):
         if line.strip() and (numbers is None or number in numbers):
             entry = parse_line(line, f"{path}:{number}", warn)
             if entry is not None:

@@ -23,13 +23,17 @@ days from the files that have lines on them, at most three.
 Month files are parsed only when their bytes change (a cache keyed by their
 name, the SHA-1 of their bytes and the time zone keeps each local day's story
 keys and the SHA-1 of its lines), so a site's hourly build does not grow with
-the archive's age. A file renamed (or copied) to another month is parsed
-again: its days are that month's; so is every file when TIMEZONE changes.
+the archive's age; a file that only had lines appended (what a sync does) is
+parsed from its old end, so neither does it grow with the month's (a bad
+line is named when it is parsed, not again each hour the file grows). A
+file renamed (or copied) to another month is parsed again: its days are
+that month's; so is every file when TIMEZONE changes.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import logging
@@ -50,6 +54,8 @@ logger = logging.getLogger(__name__)
 
 MONTHS_JSON = "archive/months.json"
 CACHE_NAME = "gnews-archive.pickle"
+LINES_NAME = "gnews-archive-lines.pickle"
+KEEP_LINES = 2  # months whose entries are kept: this month's file and last month's
 
 
 @dataclass
@@ -175,7 +181,7 @@ class Month:
             # Of a neighbouring month's file, only the few lines on its days are parsed.
             for entry in archive.read_month(path, False, self.numbers[name]) if parsed is None else parsed:
                 month, number = local_day(entry.date, name, self.zone)
-                if month == self.name and story_key(entry.slug, entry.link) not in self.back_keys:
+                if month == self.name and not (self.back_keys and story_key(entry.slug, entry.link) in self.back_keys):
                     out.setdefault(number, []).append(entry)
         return out
 
@@ -196,15 +202,26 @@ class ParseCache:
     month it is filed in and on the zone), kept from earlier builds (in
     CACHE_PATH with incremental builds): an hourly build parses only the
     months that changed, however many the archive holds, and reads no
-    month's lines unless it renders its pages."""
+    month's lines unless it renders its pages.
+
+    The month a sync appends to changes every hour, and by its end holds
+    some 20,000 lines: the entries of the newest months are kept too
+    (LINES_NAME), so that a file that only grew is parsed from where it
+    ended, into the days a whole parse would make."""
 
     def __init__(self, settings, zone: tzinfo):
         self.zone = zone
-        self.path = Path(settings.get("CACHE_PATH") or "cache") / CACHE_NAME if incremental_on(settings) else None
+        folder = Path(settings.get("CACHE_PATH") or "cache")
+        self.path = folder / CACHE_NAME if incremental_on(settings) else None
+        self.lines_path = folder / LINES_NAME if self.path is not None else None
         self.old: dict[str, dict] = {}
         self.new: dict[str, dict] = {}
         self.parsed: dict[str, list[archive.Entry]] = {}  # files read in this build, by month
-        if self.path is not None and settings.get("LOAD_CONTENT_CACHE", True):  # not with --ignore-cache
+        self.digests: dict[str, str] = {}  # every file's SHA-1 in this build, by month
+        self._old_lines: dict[str, tuple] | None = None  # read when a file has changed
+        self._new_lines: dict[str, tuple] = {}  # (SHA-1, size, entries) of the files parsed in this build
+        self.load = self.path is not None and settings.get("LOAD_CONTENT_CACHE", True)  # not with --ignore-cache
+        if self.load:
             # Anything unreadable is an empty cache: every month is parsed.
             old = load_pickle(self.path)
             self.old = old if isinstance(old, dict) else {}
@@ -214,32 +231,83 @@ class ParseCache:
         lines' SHA-1, story keys and line numbers."""
         data = path.read_bytes()
         digest = hashlib.sha1(data).hexdigest()
+        self.digests[name] = digest
         key = f"{name} {digest} {self.zone}"
         if not _well_formed(self.old.get(key)):
-            by_day: dict[str, list] = {}
-            entries = archive.read_month_lines(path, data=data)
-            for number, entry, line in entries:
-                month, day = local_day(entry.date, name, self.zone, f"{path}:{number}")
-                by_day.setdefault(f"{month}-{day:02d}", []).append((story_key(entry.slug, entry.link), line, number))
             # What was hashed is what was parsed: a file saved meanwhile is
             # parsed again by the next build.
-            self.parsed[name] = [entry for _, entry, _ in entries]
-            self.old[key] = {
-                day: (_sha1(line for _, line, _ in found), tuple(key for key, _, _ in found),
-                      tuple(number for _, _, number in found))
-                for day, found in by_day.items()}
+            self.old[key] = self._parse(name, path, data, digest)
         self.new[key] = self.old[key]
         return digest, self.new[key]
+
+    def _parse(self, name: str, path: Path, data: bytes, digest: str) -> dict[str, tuple[str, tuple, tuple]]:
+        known, days, start = self._grown_from(name, data)
+        parsed = archive.read_month_lines(path, data=data, start=start)
+        grouped = {day: (list(keys), list(numbers)) for day, (_, keys, numbers) in days.items()}
+        texts = {number: line for number, _, line in parsed}
+        touched = set()
+        for number, entry, _ in parsed:
+            month, day = local_day(entry.date, name, self.zone, f"{path}:{number}")
+            local = f"{month}-{day:02d}"
+            keys, numbers = grouped.setdefault(local, ([], []))
+            keys.append(story_key(entry.slug, entry.link))
+            numbers.append(number)
+            touched.add(local)
+        # A day that gained lines is hashed again, with the lines it had.
+        before = archive.read_text(data[:start]).split("\n") if start and touched else []
+        for local in touched:
+            keys, numbers = grouped[local]
+            days[local] = (_sha1(texts[n] if n in texts else before[n - 1] for n in numbers), tuple(keys),
+                           tuple(numbers))
+        entries = known + [entry for _, entry, _ in parsed]
+        self.parsed[name] = entries
+        self._new_lines[name] = (digest, len(data), entries)
+        return days
+
+    def _grown_from(self, name: str, data: bytes) -> tuple[list, dict, int]:
+        """When the file is a file of an earlier build with lines appended
+        (as a sync leaves it), that file's entries and days and its size;
+        else nothing known, to parse from its first byte."""
+        if self._old_lines is None:
+            old = load_pickle(self.lines_path) if self.load else None
+            self._old_lines = old if isinstance(old, dict) else {}
+        record = self._old_lines.get(name)
+        if not (isinstance(record, tuple) and len(record) == 3):
+            return [], {}, 0
+        digest, size, rows = record
+        days = self.old.get(f"{name} {digest} {self.zone}")
+        if not (isinstance(size, int) and 0 < size < len(data) and data[size - 1:size] == b"\n"
+                and _well_formed(days) and isinstance(rows, list)
+                and hashlib.sha1(memoryview(data)[:size]).hexdigest() == digest):
+            return [], {}, 0
+        # Rows as _lines_kept makes them (a cache of another version of Entry is not).
+        width = len(dataclasses.fields(archive.Entry))
+        if not all(type(row) is tuple and len(row) == width and isinstance(row[1], datetime) for row in rows):
+            return [], {}, 0
+        return [archive.Entry(*row) for row in rows], dict(days), size
 
     def save(self) -> None:
         if self.path is None:
             return
         failed = save_pickle(self.path, self.new)
+        if not failed and self._new_lines:
+            failed = save_pickle(self.lines_path, self._lines_kept())
         if failed:
             # The next build parses every month: slower, never wrong.
-            logger.warning("pelican-gnews: cannot save the archive cache %s (%s)", self.path, failed)
-            with contextlib.suppress(OSError):
-                self.path.unlink()
+            logger.warning("pelican-gnews: cannot save the archive cache in %s (%s)", self.path.parent, failed)
+            for path in (self.path, self.lines_path):
+                with contextlib.suppress(OSError):
+                    path.unlink()
+
+    def _lines_kept(self) -> dict[str, tuple]:
+        """The entries of the newest months (the ones a sync appends to), as
+        this build parsed them or, for files it found unchanged, as kept."""
+        kept = {name: record for name, record in (self._old_lines or {}).items()
+                if isinstance(record, tuple) and record[:1] == (self.digests.get(name),)}
+        kept.update(self._new_lines)
+        # An entry as its fields in order, as archive.Entry(*row) takes them back.
+        return {name: (digest, size, [tuple(vars(e).values()) for e in rows] if name in self._new_lines else rows)
+                for name, (digest, size, rows) in ((name, kept[name]) for name in sorted(kept)[-KEEP_LINES:])}
 
 
 def _well_formed(days) -> bool:
