@@ -19,7 +19,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from pelican_gnews.ingest import archive
-from pelican_gnews.publish import archive_pages
+from pelican_gnews.publish import archive_pages, file_stamps
 from pelican_gnews.publish.archive_pages import LINES_NAME, ParseCache, site_zone
 
 TOKYO = site_zone({"TIMEZONE": "Asia/Tokyo"})  # a UTC month's last nine hours are the next local month's
@@ -75,8 +75,10 @@ class Builds:
         self.parsed_lines = counted
         return days, entries
 
-    def lines_cache(self):
-        return pickle.loads((self.folder.parent / "cache" / LINES_NAME).read_bytes())
+    def lines_cache(self) -> dict:
+        """The months whose entries are kept, with what is kept."""
+        return {path.name: pickle.loads(path.read_bytes())
+                for path in sorted((self.folder.parent / "cache").glob(LINES_NAME.format(month="*")))}
 
 
 def write(path, lines, mode="w"):
@@ -149,24 +151,22 @@ def test_a_file_that_did_not_only_grow_is_parsed_whole(tmp_path, monkeypatch, ca
     assert builds.parsed_lines == lines
 
 
-@pytest.mark.parametrize("damage", [b"", b"not a pickle", pickle.dumps(["a list"]),
-                                    pickle.dumps({"2026-01": ("digest", 5)}),
+@pytest.mark.parametrize("damage", [b"", b"not a pickle", pickle.dumps(["a list"]), pickle.dumps(("digest", 5)),
                                     "rows of another shape", "dates that are text", "another digest"])
 def test_a_damaged_or_foreign_lines_cache_means_a_whole_parse(tmp_path, monkeypatch, caplog, damage):
     builds = Builds(tmp_path, monkeypatch, caplog)
     write(builds.file(), [line(n) for n in range(6)])
     builds.build()
-    cache = tmp_path / "cache" / LINES_NAME
+    cache = tmp_path / "cache" / LINES_NAME.format(month="2026-01")
     if isinstance(damage, str):
-        kept = builds.lines_cache()
-        digest, size, rows = kept["2026-01"]
+        digest, size, rows = builds.lines_cache()[cache.name]
         if damage == "rows of another shape":
             rows = [row[:-1] for row in rows]
         elif damage == "dates that are text":
             rows = [(row[0], row[1].isoformat(), *row[2:]) for row in rows]
         else:
             digest = "0" * 40
-        damage = pickle.dumps({"2026-01": (digest, size, rows)})
+        damage = pickle.dumps((digest, size, rows))
     cache.write_bytes(damage)
     write(builds.file(), [line(6)], "a")
     builds.build()
@@ -179,6 +179,7 @@ def test_the_entries_of_the_two_newest_months_are_kept(tmp_path, monkeypatch, ca
 
     def build_all() -> list[str]:
         """A build of every month file, as collect_months makes one; the months it parsed."""
+        builds.parsed_lines = 0
         cache = ParseCache(builds.settings, builds.zone)
         for name in months:
             cache.days(name, builds.file(name))
@@ -192,20 +193,24 @@ def test_the_entries_of_the_two_newest_months_are_kept(tmp_path, monkeypatch, ca
         for n in range(3):
             grow(name, n)
     assert build_all() == months
-    assert sorted(builds.lines_cache()) == ["2026-01", "2026-02"]
-    # A build that parses only February keeps January's entries as they were.
+    january, february = (LINES_NAME.format(month=name) for name in months[1:])
+    assert list(builds.lines_cache()) == [january, february]
+    # A build that parses only February leaves January's entries as they were.
     grow("2026-02", 3)
-    january = builds.lines_cache()["2026-01"]
+    stat = (tmp_path / "cache" / january).stat()
     assert build_all() == ["2026-02"]
-    kept = builds.lines_cache()
-    assert sorted(kept) == ["2026-01", "2026-02"] and kept["2026-01"] == january and len(kept["2026-02"][2]) == 4
+    assert list(builds.lines_cache()) == [january, february] and len(builds.lines_cache()[february][2]) == 4
+    assert (tmp_path / "cache" / january).stat().st_mtime_ns == stat.st_mtime_ns
     # January, grown, is parsed from its end; December, grown, whole.
     grow("2026-01", 3)
-    builds.build("2026-01")
-    assert builds.parsed_lines == 1
+    assert build_all() == ["2026-01"] and builds.parsed_lines == 1
     grow("2025-12", 3)
-    builds.build("2025-12")
-    assert builds.parsed_lines == 4
+    assert build_all() == ["2025-12"] and builds.parsed_lines == 4
+    # A new month: January's entries are no longer kept.
+    months.append("2026-03")
+    grow("2026-03", 0)
+    assert build_all() == ["2026-03"]
+    assert list(builds.lines_cache()) == [february, LINES_NAME.format(month="2026-03")]
 
 
 def test_a_lines_cache_that_cannot_be_saved_is_removed_with_one_line(tmp_path, monkeypatch, caplog):
@@ -214,13 +219,41 @@ def test_a_lines_cache_that_cannot_be_saved_is_removed_with_one_line(tmp_path, m
     builds.build()
     write(builds.file(), [line(3)], "a")
     real = archive_pages.save_pickle
-    monkeypatch.setattr(archive_pages, "save_pickle",
-                        lambda path, value: "disk full" if path.name == LINES_NAME else real(path, value))
+    monkeypatch.setattr(archive_pages, "save_pickle", lambda path, value: "disk full"
+                        if path.name == LINES_NAME.format(month="2026-01") else real(path, value))
     builds.build()
-    assert not (tmp_path / "cache" / LINES_NAME).exists()
+    assert builds.lines_cache() == {}
     assert not (tmp_path / "cache" / archive_pages.CACHE_NAME).exists()
     assert builds.warnings == [
         f"pelican-gnews: cannot save the archive cache in {tmp_path / 'cache'} (disk full)"]
     monkeypatch.setattr(archive_pages, "save_pickle", real)
     builds.build()
     assert builds.parsed_lines == 4
+
+
+def test_a_month_file_found_as_it_was_is_not_read(tmp_path, monkeypatch, caplog):
+    """Its SHA-1 is remembered with its inode, size and times (file_stamps.py):
+    unchanged, it is not read; rewritten with the same size, it is; and with
+    its days' cache lost, it is read and parsed again."""
+    monkeypatch.setattr(file_stamps, "RACY_NS", 0)  # the files here were all written this second
+    builds = Builds(tmp_path, monkeypatch, caplog)
+    read = []  # files the build's cache read (not the whole parse it is checked against)
+    real = ParseCache._read_and_hash
+
+    def reading(cache, filename):
+        if cache.stamps is not None:
+            read.append(filename)
+        return real(cache, filename)
+
+    monkeypatch.setattr(ParseCache, "_read_and_hash", reading)
+    write(builds.file(), [line(n) for n in range(6)])
+    days, _ = builds.build()
+    read.clear()
+    assert builds.build()[0] == days and read == []
+    path = builds.file()
+    path.write_text(path.read_text(encoding="utf-8").replace("Story 2 ", "Story 9 "), encoding="utf-8")
+    changed, entries = builds.build()
+    assert read == [str(path)] and changed != days and entries[2].headline == "Story 9 ü"
+    read.clear()
+    (tmp_path / "cache" / archive_pages.CACHE_NAME).unlink()
+    assert builds.build()[0] == changed and read == [str(path)] and builds.parsed_lines == 6

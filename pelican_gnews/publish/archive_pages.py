@@ -48,14 +48,16 @@ from pelican.generators import Generator, PelicanTemplateNotFound
 from ..ingest import archive
 from ..settings import SettingsError, from_pelican, setting
 from .data_files import incremental_on, load_pickle, save_pickle, write_data
+from .file_stamps import FileStamps
 from .localisation import zone_named
 
 logger = logging.getLogger(__name__)
 
 MONTHS_JSON = "archive/months.json"
 CACHE_NAME = "gnews-archive.pickle"
-LINES_NAME = "gnews-archive-lines.pickle"
+LINES_NAME = "gnews-archive-lines-{month}.pickle"  # a month file's entries, as last parsed
 KEEP_LINES = 2  # months whose entries are kept: this month's file and last month's
+STAMPS_NAME = "gnews-stamps-archive.pickle"
 
 
 @dataclass
@@ -205,38 +207,56 @@ class ParseCache:
     month's lines unless it renders its pages.
 
     The month a sync appends to changes every hour, and by its end holds
-    some 20,000 lines: the entries of the newest months are kept too
-    (LINES_NAME), so that a file that only grew is parsed from where it
-    ended, into the days a whole parse would make."""
+    some 20,000 lines: the entries of the newest months are kept too, a
+    file each (LINES_NAME), so that a file that only grew is parsed from
+    where it ended, into the days a whole parse would make. A file's SHA-1
+    is remembered with what the file system says of it (file_stamps.py):
+    a month file found as it was is not read at all. (A fresh checkout, as
+    the GitHub workflow's, gives every file new times: each is read.)"""
 
     def __init__(self, settings, zone: tzinfo):
         self.zone = zone
         folder = Path(settings.get("CACHE_PATH") or "cache")
         self.path = folder / CACHE_NAME if incremental_on(settings) else None
-        self.lines_path = folder / LINES_NAME if self.path is not None else None
         self.old: dict[str, dict] = {}
         self.new: dict[str, dict] = {}
         self.parsed: dict[str, list[archive.Entry]] = {}  # files read in this build, by month
         self.digests: dict[str, str] = {}  # every file's SHA-1 in this build, by month
-        self._old_lines: dict[str, tuple] | None = None  # read when a file has changed
         self._new_lines: dict[str, tuple] = {}  # (SHA-1, size, entries) of the files parsed in this build
         self.load = self.path is not None and settings.get("LOAD_CONTENT_CACHE", True)  # not with --ignore-cache
         if self.load:
             # Anything unreadable is an empty cache: every month is parsed.
             old = load_pickle(self.path)
             self.old = old if isinstance(old, dict) else {}
+        self._read: dict[str, bytes] = {}  # bytes read to hash a file, for its parse
+        self.stamps = FileStamps(folder / STAMPS_NAME, "sha1", self._read_and_hash, self.load) if self.path else None
+
+    def _read_and_hash(self, filename: str) -> str:
+        data = Path(filename).read_bytes()
+        self._read[filename] = data
+        return hashlib.sha1(data).hexdigest()
 
     def days(self, name: str, path: Path) -> tuple[str, dict[str, tuple[str, tuple, tuple]]]:
         """The file's SHA-1, and for each local day ("2026-11-26") its
         lines' SHA-1, story keys and line numbers."""
-        data = path.read_bytes()
-        digest = hashlib.sha1(data).hexdigest()
-        self.digests[name] = digest
+        filename = str(path)
+        digest = self.stamps.stamp(filename) if self.stamps is not None else self._read_and_hash(filename)
+        data = self._read.pop(filename, None)  # None: its SHA-1 was remembered
         key = f"{name} {digest} {self.zone}"
         if not _well_formed(self.old.get(key)):
-            # What was hashed is what was parsed: a file saved meanwhile is
-            # parsed again by the next build.
-            self.old[key] = self._parse(name, path, data, digest)
+            if data is None:
+                # Its days were not kept (a lost cache): hashed again, from
+                # the bytes to parse, whatever the remembered SHA-1 said.
+                fresh = self._read_and_hash(filename)
+                data = self._read.pop(filename)
+                if fresh != digest and self.stamps is not None:
+                    self.stamps.forget(filename)
+                digest, key = fresh, f"{name} {fresh} {self.zone}"
+            if not _well_formed(self.old.get(key)):
+                # What was hashed is what was parsed: a file saved meanwhile is
+                # parsed again by the next build.
+                self.old[key] = self._parse(name, path, data, digest)
+        self.digests[name] = digest
         self.new[key] = self.old[key]
         return digest, self.new[key]
 
@@ -268,10 +288,7 @@ class ParseCache:
         """When the file is a file of an earlier build with lines appended
         (as a sync leaves it), that file's entries and days and its size;
         else nothing known, to parse from its first byte."""
-        if self._old_lines is None:
-            old = load_pickle(self.lines_path) if self.load else None
-            self._old_lines = old if isinstance(old, dict) else {}
-        record = self._old_lines.get(name)
+        record = load_pickle(self._lines_path(name)) if self.load else None
         if not (isinstance(record, tuple) and len(record) == 3):
             return [], {}, 0
         digest, size, rows = record
@@ -280,34 +297,40 @@ class ParseCache:
                 and _well_formed(days) and isinstance(rows, list)
                 and hashlib.sha1(memoryview(data)[:size]).hexdigest() == digest):
             return [], {}, 0
-        # Rows as _lines_kept makes them (a cache of another version of Entry is not).
+        # Rows as save() writes them (a cache of another version of Entry is not).
         width = len(dataclasses.fields(archive.Entry))
         if not all(type(row) is tuple and len(row) == width and isinstance(row[1], datetime) for row in rows):
             return [], {}, 0
         return [archive.Entry(*row) for row in rows], dict(days), size
 
+    def _lines_path(self, name: str) -> Path:
+        return self.path.with_name(LINES_NAME.format(month=name))
+
     def save(self) -> None:
         if self.path is None:
             return
         failed = save_pickle(self.path, self.new)
-        if not failed and self._new_lines:
-            failed = save_pickle(self.lines_path, self._lines_kept())
+        self.stamps.save()
+        # The entries of the newest months (the ones a sync appends to), as
+        # this build parsed them; a month's file it found unchanged keeps its own.
+        newest = sorted(self.digests)[-KEEP_LINES:]
+        for name in newest if not failed else ():
+            if name in self._new_lines:
+                digest, size, entries = self._new_lines[name]
+                # An entry as its fields in order, as archive.Entry(*row) takes them back.
+                failed = save_pickle(self._lines_path(name), (digest, size, [tuple(vars(e).values()) for e in entries]))
+                if failed:
+                    break
         if failed:
             # The next build parses every month: slower, never wrong.
             logger.warning("pelican-gnews: cannot save the archive cache in %s (%s)", self.path.parent, failed)
-            for path in (self.path, self.lines_path):
+            newest = []
+            with contextlib.suppress(OSError):
+                self.path.unlink()
+        for path in self.path.parent.glob(LINES_NAME.format(month="*")):
+            if path.name not in {LINES_NAME.format(month=name) for name in newest}:
                 with contextlib.suppress(OSError):
                     path.unlink()
-
-    def _lines_kept(self) -> dict[str, tuple]:
-        """The entries of the newest months (the ones a sync appends to), as
-        this build parsed them or, for files it found unchanged, as kept."""
-        kept = {name: record for name, record in (self._old_lines or {}).items()
-                if isinstance(record, tuple) and record[:1] == (self.digests.get(name),)}
-        kept.update(self._new_lines)
-        # An entry as its fields in order, as archive.Entry(*row) takes them back.
-        return {name: (digest, size, [tuple(vars(e).values()) for e in rows] if name in self._new_lines else rows)
-                for name, (digest, size, rows) in ((name, kept[name]) for name in sorted(kept)[-KEEP_LINES:])}
 
 
 def _well_formed(days) -> bool:

@@ -19,7 +19,8 @@ build key, and the next build loads neither Pelican's cache nor this one.
 One file per content cache, beside it in CACHE_PATH
 (gnews-stamps-<cache>.pickle), saved when the cache is and with
 the hash it holds; any other hash, or a file that cannot be read, is a
-build that hashes every file, as Pelican alone does.
+build that hashes every file, as Pelican alone does. The archive's month
+files' SHA-1 are remembered the same way (archive_pages.ParseCache).
 """
 
 from __future__ import annotations
@@ -85,6 +86,10 @@ class FileStamps:
         if max(st.st_mtime_ns, st.st_ctime_ns) < self.trusted_before:
             self.kept[filename] = (seen, value)
         return value
+
+    def forget(self, filename: str) -> None:
+        """Keep no stamp of `filename` (its remembered hash turned out wrong)."""
+        self.kept.pop(filename, None)
 
     def save(self) -> None:
         """Whole or not at all; a file that cannot be written means the next
