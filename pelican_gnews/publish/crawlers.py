@@ -47,7 +47,6 @@ def _story_time(story) -> datetime | None:
     return when if isinstance(when, datetime) else None
 
 
-
 class Sitemap:
     def __init__(self, settings):
         self.save_as = setting(settings, "GNEWS_SITEMAP_SAVE_AS")
