@@ -58,8 +58,8 @@ class Sitemap:
         # for each such page costs.
         self._whole: tuple | None = None
         # Each story's time, by the story's id (stories live as long as the
-        # build): a story is on a page of each of its lists, some 40,000
-        # times at 5,000 stories, and its time is two attribute lookups.
+        # build): a story is on a page of each of its lists (its section,
+        # tags, outlet), and its time is two attribute lookups.
         self._times: dict[int, datetime | None] = {}
 
     @property
